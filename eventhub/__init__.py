@@ -1,0 +1,46 @@
+"""EventHub: congresses and network meetings of a network of cities."""
+from flask import Flask
+
+from config import config_for
+
+
+def create_app(config: dict | str | None = None) -> Flask:
+    """Build the application.
+
+    `config` is either the name of a config class ("testing") or a dict of settings
+    laid over the class chosen by EVENTHUB_ENV.
+    """
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_for(config if isinstance(config, str) else None))
+    if isinstance(config, dict):
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting in production.")
+
+    from eventhub import errors, extensions, formatting
+
+    extensions.init_app(app)
+    formatting.init_app(app)
+    errors.init_app(app)
+
+    from eventhub.auth.views import bp as auth_bp
+    from eventhub.events.views import bp as events_bp
+    from eventhub.members.views import bp as members_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(members_bp)
+
+    from eventhub import api
+
+    api.init_app(app)
+
+    from eventhub.auth.cli import tokens_cli, users_cli
+    from eventhub.demo import demo_command
+    from eventhub.members.cli import members_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(members_cli)
+    app.cli.add_command(demo_command)
+    return app

@@ -1,0 +1,1 @@
+"""Congresses and network meetings."""

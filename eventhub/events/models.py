@@ -1,0 +1,72 @@
+"""Events: congresses and network meetings."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.extensions import db
+from eventhub.members.models import Network, Organisation
+from eventhub.types import UTCDateTime, utcnow
+
+KINDS = {"congress": "Congress", "network_meeting": "Network meeting"}
+STATUSES = {"draft": "Draft", "published": "Published", "cancelled": "Cancelled"}
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("kind IN ('congress', 'network_meeting')", name="kind_known"),
+        CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_positive"),
+        CheckConstraint(
+            "registration_opens IS NULL OR registration_closes IS NULL OR registration_closes > registration_opens",
+            name="registration_window_ordered",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    # Used in public URLs; generated from the title, editable by organisers.
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    summary: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    host_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    venue_name: Mapped[str | None] = mapped_column(String(200))
+    venue_address: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    # IANA name such as "America/Sao_Paulo"; all times are shown in it.
+    timezone: Mapped[str] = mapped_column(String(64))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    registration_opens: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None]
+    # For a network meeting: when set, only members of this network may register.
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    host_organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    network: Mapped[Network | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def is_public(self) -> bool:
+        """Published and cancelled events have public pages; drafts do not."""
+        return self.status != "draft"
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"

@@ -1,0 +1,248 @@
+"""Rules for events, shared by the organiser pages, the public pages and the API."""
+import re
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from sqlalchemy import Select, case, or_, select
+
+from eventhub.events.models import KINDS, STATUSES, Event
+from eventhub.extensions import db
+from eventhub.members.models import Network, Organisation
+from eventhub.text import fold
+from eventhub.types import utcnow
+from eventhub.validation import Collector, ValidationError
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TIME_FIELDS = ("start", "end", "registration_opens", "registration_closes")
+
+
+@cache
+def timezone_names() -> tuple[str, ...]:
+    """Every IANA timezone name, sorted, for validation and select boxes."""
+    return tuple(sorted(available_timezones() - {"localtime", "Factory"}))
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug: 'Kraków Summit 2027' -> 'krakow-summit-2027'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:90] or "event"
+
+
+def unique_slug(title: str, exclude_id: int | None = None) -> str:
+    """A slug from the title that no other event uses, adding -2, -3 … when needed."""
+    base = slugify(title)
+    query = select(Event.slug).where(or_(Event.slug == base, Event.slug.like(f"{base}-%")))
+    if exclude_id is not None:
+        query = query.where(Event.id != exclude_id)
+    taken = set(db.session.scalars(query))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def to_utc(value, tz_name: str) -> datetime | None:
+    """An input time as aware UTC: naive values are wall-clock times in the event's timezone."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(tz_name))
+    return value.astimezone(ZoneInfo("UTC"))
+
+
+def event_values(event: Event) -> dict:
+    """The event as input values (times aware, in UTC)."""
+    return {
+        "kind": event.kind,
+        "title": event.title,
+        "slug": event.slug,
+        "summary": event.summary,
+        "description": event.description,
+        "host_organisation_id": event.host_organisation_id,
+        "venue_name": event.venue_name,
+        "venue_address": event.venue_address,
+        "latitude": event.latitude,
+        "longitude": event.longitude,
+        "timezone": event.timezone,
+        "start": event.start_at,
+        "end": event.end_at,
+        "registration_opens": event.registration_opens,
+        "registration_closes": event.registration_closes,
+        "capacity": event.capacity,
+        "network_id": event.network_id,
+    }
+
+
+def _text(data, field, limit, errors, required=False):
+    text = str(data.get(field) or "").strip()
+    if required and not text:
+        errors.add(field, "This field is required.")
+    elif len(text) > limit:
+        errors.add(field, f"At most {limit} characters.")
+    return text or None
+
+
+def _number(data, field, errors, kind=float, low=None, high=None):
+    value = data.get(field)
+    if value in (None, ""):
+        return None
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        errors.add(field, f"'{value}' is not a number.")
+        return None
+    if (low is not None and number < low) or (high is not None and number > high):
+        errors.add(field, f"Must be between {low} and {high}." if high is not None else f"Must be at least {low}.")
+    return number
+
+
+def _times(data, tz_name, errors) -> dict:
+    times = {}
+    for field in TIME_FIELDS:
+        try:
+            times[field] = to_utc(data.get(field), tz_name) if tz_name else None
+        except (TypeError, ValueError):
+            errors.add(field, f"'{data.get(field)}' is not a date and time.")
+            times[field] = None
+    for field in ("start", "end"):
+        if times[field] is None and field not in errors.errors:
+            errors.add(field, "This field is required.")
+    if times["start"] and times["end"] and times["end"] <= times["start"]:
+        errors.add("end", "The event must end after it starts.")
+    opens, closes = times["registration_opens"], times["registration_closes"]
+    if opens and closes and closes <= opens:
+        errors.add("registration_closes", "Registration must close after it opens.")
+    if closes and times["end"] and closes > times["end"]:
+        errors.add("registration_closes", "Registration cannot close after the event has ended.")
+    return times
+
+
+def _references(data, kind, errors) -> tuple[Organisation | None, Network | None]:
+    host = network = None
+    if data.get("host_organisation_id"):
+        host = db.session.get(Organisation, int(data["host_organisation_id"]))
+        if host is None:
+            errors.add("host_organisation_id", "No such organisation.")
+    if data.get("network_id"):
+        network = db.session.get(Network, int(data["network_id"]))
+        if network is None:
+            errors.add("network_id", "No such network.")
+        elif kind != "network_meeting":
+            errors.add("network_id", "Only a network meeting can be restricted to a network.")
+    return host, network
+
+
+def clean_event(data: dict, event: Event | None = None) -> dict:
+    """Check and convert raw input; raises ValidationError listing every bad field."""
+    errors = Collector()
+    kind = data.get("kind")
+    if kind not in KINDS:
+        errors.add("kind", f"Choose one of: {', '.join(KINDS)}.")
+    tz_name = str(data.get("timezone") or "").strip()
+    if tz_name not in timezone_names():
+        errors.add("timezone", f"'{tz_name}' is not an IANA timezone such as Europe/Berlin.")
+        tz_name = ""
+    title = _text(data, "title", 200, errors, required=True)
+    slug = str(data.get("slug") or "").strip().lower()
+    if slug and (not SLUG_PATTERN.match(slug) or len(slug) > 100):
+        errors.add("slug", "Use lower-case letters, digits and single hyphens (at most 100).")
+    elif slug:
+        clash = db.session.scalar(select(Event).where(Event.slug == slug))
+        if clash is not None and clash is not event:
+            errors.add("slug", f"The address /events/{slug} is already taken.")
+    times = _times(data, tz_name, errors)
+    latitude = _number(data, "latitude", errors, low=-90, high=90)
+    longitude = _number(data, "longitude", errors, low=-180, high=180)
+    if (latitude is None) != (longitude is None) and "latitude" not in errors.errors:
+        errors.add("latitude", "Give both latitude and longitude, or neither.")
+    host, network = _references(data, kind, errors)
+    cleaned = {
+        "kind": kind,
+        "title": title,
+        "slug": slug or None,
+        "summary": _text(data, "summary", 500, errors),
+        "description": _text(data, "description", 50_000, errors),
+        "venue_name": _text(data, "venue_name", 200, errors),
+        "venue_address": _text(data, "venue_address", 2000, errors),
+        "latitude": latitude,
+        "longitude": longitude,
+        "timezone": tz_name,
+        "start_at": times["start"],
+        "end_at": times["end"],
+        "registration_opens": times["registration_opens"],
+        "registration_closes": times["registration_closes"],
+        "capacity": _number(data, "capacity", errors, kind=int, low=0),
+        "host_organisation": host,
+        "network": network,
+    }
+    errors.raise_if_any()
+    return cleaned
+
+
+def save_event(data: dict, event: Event | None = None) -> Event:
+    """Create (event=None, as a draft) or update an event; an update may be partial."""
+    if event is not None:
+        data = {**event_values(event), **data}
+    cleaned = clean_event(data, event)
+    if event is None:
+        event = Event(status="draft")
+        db.session.add(event)
+    if not cleaned["slug"]:
+        cleaned["slug"] = unique_slug(cleaned["title"], exclude_id=event.id)
+    for field, value in cleaned.items():
+        setattr(event, field, value)
+    db.session.commit()
+    return event
+
+
+def set_status(event: Event, status: str) -> Event:
+    """Publish, cancel or return an event to draft."""
+    if status not in STATUSES:
+        raise ValidationError({"status": [f"Choose one of: {', '.join(STATUSES)}."]})
+    event.status = status
+    db.session.commit()
+    return event
+
+
+def publish_event(event: Event) -> Event:
+    return set_status(event, "published")
+
+
+def cancel_event(event: Event) -> Event:
+    return set_status(event, "cancelled")
+
+
+def _congresses_first():
+    return case((Event.kind == "congress", 0), else_=1)
+
+
+def upcoming_public_events(now: datetime | None = None) -> list[Event]:
+    """Published and cancelled events that have not ended: congresses first, then by start."""
+    query = (
+        select(Event)
+        .where(Event.status.in_(("published", "cancelled")), Event.end_at >= (now or utcnow()))
+        .order_by(_congresses_first(), Event.start_at)
+    )
+    return list(db.session.scalars(query))
+
+
+def public_event(slug: str) -> Event | None:
+    """The event behind a public URL, or None for unknown slugs and drafts."""
+    return db.session.scalar(select(Event).where(Event.slug == slug, Event.status != "draft"))
+
+
+def event_by_slug(slug: str) -> Event | None:
+    """Any event, drafts included (for organisers)."""
+    return db.session.scalar(select(Event).where(Event.slug == slug))
+
+
+def list_events(status: str | None = None, public_only: bool = False) -> Select:
+    """Events newest first, for organiser lists and the API; paginate with db.paginate."""
+    query = select(Event).order_by(Event.start_at.desc(), Event.id)
+    if status:
+        query = query.where(Event.status == status)
+    if public_only:
+        query = query.where(Event.status != "draft")
+    return query

@@ -1,0 +1,45 @@
+"""Dates and numbers for templates, in the event's timezone and the current locale."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel import dates, numbers
+from flask_babel import get_locale
+
+
+def in_zone(value: datetime | None, tz_name: str) -> datetime | None:
+    """An aware datetime converted to the named IANA timezone."""
+    return value.astimezone(ZoneInfo(tz_name)) if value else None
+
+
+def format_in_zone(value: datetime | None, tz_name: str, format: str = "medium") -> str:
+    """Date and time, e.g. '12 Mar 2027, 09:30', in the given timezone and the current locale."""
+    if value is None:
+        return ""
+    return dates.format_datetime(value, format, tzinfo=ZoneInfo(tz_name), locale=get_locale())
+
+
+def format_date_in_zone(value: datetime | None, tz_name: str, format: str = "medium") -> str:
+    """The calendar date of an instant as seen in the given timezone."""
+    if value is None:
+        return ""
+    return dates.format_date(in_zone(value, tz_name).date(), format, locale=get_locale())
+
+
+def format_event_dates(event) -> str:
+    """The event's span in its own timezone, e.g. '10–12 Mar 2027'."""
+    start, end = in_zone(event.start_at, event.timezone), in_zone(event.end_at, event.timezone)
+    if start.date() == end.date():
+        return dates.format_date(start.date(), "medium", locale=get_locale())
+    return dates.format_interval(start.date(), end.date(), "yMMMd", locale=get_locale())
+
+
+def format_number(value) -> str:
+    return "" if value is None else numbers.format_decimal(value, locale=get_locale())
+
+
+def init_app(app) -> None:
+    """Expose the helpers as Jinja filters."""
+    app.add_template_filter(format_in_zone, "in_zone")
+    app.add_template_filter(format_date_in_zone, "date_in_zone")
+    app.add_template_filter(format_event_dates, "event_dates")
+    app.add_template_filter(format_number, "number")

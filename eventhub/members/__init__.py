@@ -1,0 +1,1 @@
+"""Member city records: organisations, networks, regions, CSV import and export."""

@@ -1,0 +1,124 @@
+"""Organisations (member cities and partners), networks and world regions."""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.extensions import db
+from eventhub.types import UTCDateTime, utcnow
+
+# Stored value -> label. Local governments first, then partners, as organisers think of them.
+KINDS = {
+    "city": "City",
+    "town": "Town",
+    "county": "County",
+    "region": "Region",
+    "metropolitan_area": "Metropolitan area",
+    "association": "Association of local governments",
+    "international_organisation": "International organisation",
+    "business": "Business",
+    "academia": "Academia",
+    "ngo": "NGO",
+    "national_government": "National government",
+}
+LOCAL_GOVERNMENT_KINDS = ("city", "town", "county", "region", "metropolitan_area", "association")
+STATUSES = {"member": "Member", "former_member": "Former member", "non_member": "Non-member"}
+DEFAULT_REGIONS = (
+    "Africa",
+    "East Asia",
+    "Europe",
+    "Latin America & Caribbean",
+    "North America",
+    "Oceania",
+    "South Asia",
+    "Southeast Asia",
+)
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+network_members = Table(
+    "network_members",
+    db.metadata,
+    Column("network_id", ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Region(db.Model):
+    """A world region; the eight defaults are seeded by the first migration, organisers may add more."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Region {self.name}>"
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(_in("kind", KINDS), name="kind_known"),
+        CheckConstraint(_in("status", STATUSES), name="status_known"),
+        CheckConstraint("population IS NULL OR population >= 0", name="population_positive"),
+        CheckConstraint("length(country) = 2", name="country_alpha2"),
+        UniqueConstraint("name", "country", name="uq_organisations_name_country"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The name in its own script, e.g. 서울특별시 or Москва.
+    local_name: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    # ISO 3166-1 alpha-2, upper case.
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"), index=True)
+    population: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20), default="member", index=True)
+    member_since: Mapped[date | None]
+    website: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Key of the record in the CRM the CSV came from; re-imports match on it.
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # Folded name + local name (see eventhub.text.fold), so search ignores accents and case.
+    search_text: Mapped[str] = mapped_column(String(420), default="", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    region: Mapped[Region | None] = relationship(lazy="joined")
+    networks: Mapped[list["Network"]] = relationship(
+        secondary=network_members, back_populates="members", order_by="Network.name"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name} ({self.country})>"
+
+
+class Network(db.Model):
+    """A thematic or regional group of organisations."""
+
+    __tablename__ = "networks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    members: Mapped[list[Organisation]] = relationship(
+        secondary=network_members, back_populates="networks", order_by="Organisation.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Network {self.name}>"

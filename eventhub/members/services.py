@@ -1,0 +1,296 @@
+"""Rules for member records, shared by the pages, the CSV import and the API."""
+import re
+from datetime import date
+
+import pycountry
+from sqlalchemy import Select, func, select
+
+from eventhub.extensions import db
+from eventhub.members.models import KINDS, STATUSES, Network, Organisation, Region
+from eventhub.text import fold, like_pattern
+from eventhub.validation import Collector, ValidationError
+
+# Fields an organisation is made of, in CSV column order (network_ids is not in the CSV).
+FIELDS = ("name", "local_name", "kind", "country", "region", "population", "status", "member_since", "website", "external_id")
+
+
+def _choice(value, choices: dict[str, str]) -> str | None:
+    """Accept a stored value or its label, in any case: 'metropolitan_area' or 'Metropolitan area'."""
+    text = str(value or "").strip().lower()
+    for key, label in choices.items():
+        if text in (key, label.lower(), key.replace("_", " ")):
+            return key
+    return None
+
+
+def country_name(code: str | None) -> str:
+    """English short name of an ISO alpha-2 code, or the code itself if unknown."""
+    found = pycountry.countries.get(alpha_2=code) if code else None
+    return found.name if found else (code or "")
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(alpha-2, name) pairs sorted by name, for select boxes."""
+    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
+
+
+def _country(value) -> str | None:
+    text = str(value or "").strip()
+    if len(text) == 2:
+        found = pycountry.countries.get(alpha_2=text.upper())
+    else:
+        try:
+            found = pycountry.countries.lookup(text) if text else None
+        except LookupError:
+            found = None
+    return found.alpha_2 if found else None
+
+
+def region_by_name(name: str) -> Region | None:
+    """The region with this name, ignoring case."""
+    return db.session.scalar(select(Region).where(func.lower(Region.name) == name.strip().lower()))
+
+
+def _population(value, errors: Collector) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        digits = re.sub(r"[\s,.'_\u00a0\u202f]", "", str(value))
+        if not digits.isdigit():
+            errors.add("population", f"'{value}' is not a whole number.")
+            return None
+        number = int(digits)
+    if number < 0:
+        errors.add("population", "Population cannot be negative.")
+    return number
+
+
+def _member_since(value, errors: Collector) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.add("member_since", f"'{value}' is not a date (use YYYY-MM-DD).")
+        return None
+
+
+def _website(value, errors: Collector) -> str | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not re.match(r"^https?://", text, re.I):
+        text = "https://" + text
+    if not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", text, re.I):
+        errors.add("website", f"'{value}' is not a web address.")
+    elif len(text) > 300:
+        errors.add("website", "The web address is longer than 300 characters.")
+    return text
+
+
+def _text(data: dict, field: str, limit: int, errors: Collector, required: bool = False) -> str | None:
+    text = str(data.get(field) or "").strip()
+    if required and not text:
+        errors.add(field, "This field is required.")
+    if len(text) > limit:
+        errors.add(field, f"At most {limit} characters.")
+    return text or None
+
+
+def clean_organisation(data: dict) -> dict:
+    """Check and convert raw input (strings from a form or CSV, or typed values).
+
+    Returns the typed values; raises ValidationError listing every bad field.
+    """
+    errors = Collector()
+    cleaned = {
+        "name": _text(data, "name", 200, errors, required=True),
+        "local_name": _text(data, "local_name", 200, errors),
+        "external_id": _text(data, "external_id", 100, errors),
+        "notes": _text(data, "notes", 10_000, errors),
+        "population": _population(data.get("population"), errors),
+        "member_since": _member_since(data.get("member_since"), errors),
+        "website": _website(data.get("website"), errors),
+    }
+    cleaned["kind"] = _choice(data.get("kind"), KINDS)
+    if cleaned["kind"] is None:
+        errors.add("kind", f"'{data.get('kind') or ''}' is not a kind. Use one of: {', '.join(KINDS)}.")
+    cleaned["status"] = _choice(data.get("status") or "member", STATUSES)
+    if cleaned["status"] is None:
+        errors.add("status", f"'{data.get('status')}' is not a status. Use one of: {', '.join(STATUSES)}.")
+    cleaned["country"] = _country(data.get("country"))
+    if cleaned["country"] is None:
+        errors.add("country", f"'{data.get('country') or ''}' is not an ISO 3166-1 country code.")
+    cleaned["region"] = None
+    region = data.get("region")
+    if isinstance(region, Region):
+        cleaned["region"] = region
+    elif region not in (None, ""):
+        cleaned["region"] = region_by_name(str(region))
+        if cleaned["region"] is None:
+            known = ", ".join(r.name for r in list_regions())
+            errors.add("region", f"'{region}' is not a region. Known regions: {known}.")
+    if "network_ids" in data:
+        cleaned["networks"] = _networks(data.get("network_ids") or [], errors)
+    errors.raise_if_any()
+    return cleaned
+
+
+def _networks(ids, errors: Collector) -> list[Network]:
+    ids = [int(i) for i in ids]
+    found = list(db.session.scalars(select(Network).where(Network.id.in_(ids)))) if ids else []
+    missing = set(ids) - {n.id for n in found}
+    if missing:
+        errors.add("network_ids", f"No network with id {', '.join(map(str, sorted(missing)))}.")
+    return found
+
+
+def find_match(cleaned: dict, exclude_id: int | None = None) -> Organisation | None:
+    """The existing record the data refers to: same external_id, else same name and country."""
+    if cleaned.get("external_id"):
+        query = select(Organisation).where(Organisation.external_id == cleaned["external_id"])
+    else:
+        query = select(Organisation).where(
+            func.lower(Organisation.name) == cleaned["name"].lower(), Organisation.country == cleaned["country"]
+        )
+    if exclude_id is not None:
+        query = query.where(Organisation.id != exclude_id)
+    return db.session.scalar(query)
+
+
+def _check_unique(cleaned: dict, organisation: Organisation | None) -> None:
+    own_id = organisation.id if organisation is not None else None
+    errors = Collector()
+    if cleaned.get("external_id"):
+        query = select(Organisation).where(Organisation.external_id == cleaned["external_id"])
+        if own_id:
+            query = query.where(Organisation.id != own_id)
+        other = db.session.scalar(query)
+        if other is not None:
+            errors.add("external_id", f"External id {cleaned['external_id']} is already used by {other.name}.")
+    twin = find_match({"name": cleaned["name"], "country": cleaned["country"]}, exclude_id=own_id)
+    if twin is not None:
+        errors.add("name", f"{cleaned['name']} ({cleaned['country']}) is already in the member records.")
+    errors.raise_if_any()
+
+
+def organisation_values(organisation: Organisation) -> dict:
+    """The record as raw input values (the inverse of clean_organisation)."""
+    return {
+        "name": organisation.name,
+        "local_name": organisation.local_name,
+        "kind": organisation.kind,
+        "country": organisation.country,
+        "region": organisation.region.name if organisation.region else None,
+        "population": organisation.population,
+        "status": organisation.status,
+        "member_since": organisation.member_since,
+        "website": organisation.website,
+        "external_id": organisation.external_id,
+        "notes": organisation.notes,
+    }
+
+
+def apply_organisation(organisation: Organisation, cleaned: dict) -> bool:
+    """Copy cleaned values onto a record; returns whether anything changed."""
+    changed = False
+    for field, value in cleaned.items():
+        if getattr(organisation, field) != value:
+            setattr(organisation, field, value)
+            changed = True
+    organisation.search_text = fold(f"{organisation.name} {organisation.local_name or ''}")
+    return changed
+
+
+def save_organisation(data: dict, organisation: Organisation | None = None, commit: bool = True) -> Organisation:
+    """Create (organisation=None) or update a record from raw input; the one write path for members.
+
+    An update may be partial: fields missing from `data` keep their values.
+    """
+    if organisation is not None:
+        data = {**organisation_values(organisation), **data}
+    cleaned = clean_organisation(data)
+    _check_unique(cleaned, organisation)
+    if organisation is None:
+        organisation = Organisation()
+        db.session.add(organisation)
+    apply_organisation(organisation, cleaned)
+    if commit:
+        db.session.commit()
+    return organisation
+
+
+def search_organisations(
+    q: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    region_id: int | None = None,
+    country: str | None = None,
+    network_id: int | None = None,
+) -> Select:
+    """A query for organisations matching the filters, ordered by name; paginate it with db.paginate."""
+    query = select(Organisation).order_by(Organisation.name, Organisation.id)
+    if q and q.strip():
+        query = query.where(Organisation.search_text.like(like_pattern(q.strip()), escape="\\"))
+    if kind:
+        query = query.where(Organisation.kind == kind)
+    if status:
+        query = query.where(Organisation.status == status)
+    if region_id:
+        query = query.where(Organisation.region_id == region_id)
+    if country:
+        query = query.where(Organisation.country == country.upper())
+    if network_id:
+        query = query.where(Organisation.networks.any(Network.id == network_id))
+    return query
+
+
+def list_regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def add_region(name: str) -> Region:
+    """Add a world region to the editable list."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError({"name": ["A region needs a name of at most 100 characters."]})
+    if region_by_name(name):
+        raise ValidationError({"name": [f"The region {name} already exists."]})
+    region = Region(name=name)
+    db.session.add(region)
+    db.session.commit()
+    return region
+
+
+def list_networks() -> list[Network]:
+    return list(db.session.scalars(select(Network).order_by(Network.name)))
+
+
+def save_network(data: dict, network: Network | None = None) -> Network:
+    """Create or update a network: name (unique), description, member_ids."""
+    errors = Collector()
+    name = _text(data, "name", 200, errors, required=True)
+    description = _text(data, "description", 10_000, errors)
+    if name:
+        clash = db.session.scalar(select(Network).where(func.lower(Network.name) == name.lower()))
+        if clash is not None and clash is not network:
+            errors.add("name", f"A network called {name} already exists.")
+    members = None
+    if "member_ids" in data:
+        ids = [int(i) for i in data["member_ids"] or []]
+        members = list(db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
+        if len(members) != len(set(ids)):
+            errors.add("member_ids", "Some of the organisations do not exist.")
+    errors.raise_if_any()
+    if network is None:
+        network = Network()
+        db.session.add(network)
+    network.name, network.description = name, description
+    if members is not None:
+        network.members = members
+    db.session.commit()
+    return network

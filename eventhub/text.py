@@ -1,0 +1,23 @@
+"""Text folding for accent- and case-insensitive search in any database."""
+import unicodedata
+
+
+def fold(text: str | None) -> str:
+    """Lower-case and strip accents: "São Paulo" -> "sao paulo", "Kraków" -> "krakow".
+
+    Scripts without accents (Cyrillic, CJK, Arabic) pass through case-folded, so a
+    local name is still found by its own spelling.
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Letters that do not decompose but that people type without the stroke.
+    stripped = stripped.translate(str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss"}))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def like_pattern(term: str) -> str:
+    """A LIKE pattern matching the folded term anywhere, with wildcards escaped."""
+    escaped = fold(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

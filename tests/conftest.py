@@ -1,0 +1,136 @@
+"""Fixtures shared by every test: one migrated database per run, emptied after each test.
+
+Set DATABASE_URL to run the suite against PostgreSQL; SQLite is the default.
+"""
+import os
+import re
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from eventhub import create_app
+from eventhub.extensions import db, limiter
+from eventhub.members.models import DEFAULT_REGIONS, Region
+from tests import factories
+
+PASSWORD = factories.PASSWORD
+
+
+def _test_database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _drop_everything() -> None:
+    """Start PostgreSQL runs from an empty schema, whatever the last run left."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app("testing")
+    app.config["SQLALCHEMY_DATABASE_URI"] = _test_database_url(tmp_path_factory)
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+        db.session.remove()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app):
+    """Each test runs in an app context and leaves an empty database behind."""
+    with app.app_context():
+        limiter.reset()
+        yield
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+            connection.execute(Region.__table__.insert(), [{"name": name} for name in DEFAULT_REGIONS])
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+
+class Browser:
+    """A test client that posts forms with their CSRF token, like a person in a browser."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, *args, **kwargs):
+        return self.client.get(*args, **kwargs)
+
+    def post(self, url, data=None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token())
+        return self.client.post(url, data=data, **kwargs)
+
+    def token(self) -> str:
+        html = self.client.get("/auth/login").get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', html
+        )
+        return match.group(1)
+
+    def login(self, user, password: str = PASSWORD):
+        return self.post("/auth/login", {"email": user.email, "password": password})
+
+    def logout(self):
+        return self.post("/auth/logout")
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def organiser():
+    return factories.make_user(roles=["organiser"], email="organiser@example.org", full_name="Olga Organiser")
+
+
+@pytest.fixture
+def organiser_browser(browser, organiser):
+    """A browser signed in as an organiser."""
+    browser.login(organiser)
+    return browser
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count SQL statements run inside a `with count_queries() as counter:` block."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

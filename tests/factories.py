@@ -1,0 +1,42 @@
+"""Factories that build valid records through the services, with overridable defaults."""
+import itertools
+from datetime import datetime, timedelta, timezone
+
+from eventhub.auth.services import create_user
+from eventhub.events.services import save_event, set_status
+from eventhub.members.services import save_network, save_organisation
+
+PASSWORD = "correct horse battery"
+_numbers = itertools.count(1)
+
+
+def make_user(roles=("organiser",), email=None, full_name="Test User", password=PASSWORD):
+    return create_user(email or f"user{next(_numbers)}@example.org", full_name, password, list(roles))
+
+
+def make_organisation(**values):
+    data = {"name": f"Testville {next(_numbers)}", "kind": "city", "country": "DE", "status": "member"}
+    data.update(values)
+    return save_organisation(data)
+
+
+def make_network(name=None, members=(), **values):
+    data = {"name": name or f"Network {next(_numbers)}", "member_ids": [m.id for m in members]}
+    data.update(values)
+    return save_network(data)
+
+
+def make_event(status="published", days_from_now=30, length_days=3, **values):
+    start = datetime.now(timezone.utc).replace(microsecond=0, second=0, minute=0) + timedelta(days=days_from_now)
+    data = {
+        "kind": "congress",
+        "title": f"World Congress {next(_numbers)}",
+        "timezone": "Europe/Berlin",
+        "start": start,
+        "end": start + timedelta(days=length_days),
+    }
+    data.update(values)
+    event = save_event(data)
+    if status != "draft":
+        set_status(event, status)
+    return event
