@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,7 @@ bench: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) instance/eventhub.db*
+
+# Extract every translatable string into translations/messages.pot for translators.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .

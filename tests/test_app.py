@@ -1,0 +1,77 @@
+"""Application set-up: configuration from the environment and the SQLite connection settings."""
+import importlib
+
+import pytest
+from sqlalchemy import text
+
+import config
+from eventhub import create_app
+from eventhub.extensions import db
+
+
+@pytest.fixture
+def reload_config(monkeypatch):
+    """Re-read config.py under a changed environment, and restore it afterwards."""
+
+    def reload(**env):
+        for name, value in env.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        return importlib.reload(config)
+
+    yield reload
+    monkeypatch.undo()
+    importlib.reload(config)
+
+
+def test_production_refuses_to_start_without_a_secret(monkeypatch):
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", None)
+    monkeypatch.setenv("EVENTHUB_ENV", "production")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_development_secret_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path / "instance")
+    first = config._development_secret()
+    assert len(first) >= 64
+    assert config._development_secret() == first
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("postgresql://postgres@127.0.0.1:5432/test", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
+def test_database_url_uses_psycopg3(reload_config, given, expected):
+    assert reload_config(DATABASE_URL=given).Config.SQLALCHEMY_DATABASE_URI == expected
+
+
+def test_default_database_is_sqlite_in_instance(reload_config):
+    uri = reload_config(DATABASE_URL=None).Config.SQLALCHEMY_DATABASE_URI
+    assert uri.startswith("sqlite:///") and uri.endswith("instance/eventhub.db")
+
+
+def test_rate_limits_use_redis_when_configured(reload_config):
+    assert reload_config(REDIS_URL=None).Config.RATELIMIT_STORAGE_URI == "memory://"
+    assert reload_config(REDIS_URL="redis://127.0.0.1:6379/0").Config.RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6379/0"
+
+
+def test_timezone_defaults_to_utc(reload_config):
+    assert reload_config(EVENTHUB_TIMEZONE=None).Config.EVENTHUB_TIMEZONE == "UTC"
+
+
+def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite connection settings; this run uses " + db.engine.dialect.name)
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
