@@ -11,11 +11,20 @@ def in_zone(value: datetime | None, tz_name: str) -> datetime | None:
     return value.astimezone(ZoneInfo(tz_name)) if value else None
 
 
-def format_in_zone(value: datetime | None, tz_name: str, format: str = "medium") -> str:
-    """Date and time, e.g. '12 Mar 2027, 09:30', in the given timezone and the current locale."""
+def format_in_zone(value: datetime | None, tz_name: str) -> str:
+    """Date and time, e.g. 'Tue, Jun 15, 2027, 9:00 AM', in the given timezone and the current locale."""
     if value is None:
         return ""
-    return dates.format_datetime(value, format, tzinfo=ZoneInfo(tz_name), locale=get_locale())
+    tz, locale = ZoneInfo(tz_name), get_locale()
+    day = dates.format_skeleton("yMMMEd", value, tzinfo=tz, locale=locale)
+    return f"{day}, {dates.format_time(value, 'short', tzinfo=tz, locale=locale)}"
+
+
+def format_time_in_zone(value: datetime | None, tz_name: str) -> str:
+    """The time of day alone, e.g. '9:00 AM', in the given timezone."""
+    if value is None:
+        return ""
+    return dates.format_time(value, "short", tzinfo=ZoneInfo(tz_name), locale=get_locale())
 
 
 def format_date_in_zone(value: datetime | None, tz_name: str, format: str = "medium") -> str:
@@ -41,5 +50,6 @@ def init_app(app) -> None:
     """Expose the helpers as Jinja filters."""
     app.add_template_filter(format_in_zone, "in_zone")
     app.add_template_filter(format_date_in_zone, "date_in_zone")
+    app.add_template_filter(format_time_in_zone, "time_in_zone")
     app.add_template_filter(format_event_dates, "event_dates")
     app.add_template_filter(format_number, "number")
