@@ -8,12 +8,13 @@ def create_app(config: dict | str | None = None) -> Flask:
     """Build the application.
 
     `config` is either the name of a config class ("testing") or a dict of settings
-    laid over the class chosen by EVENTHUB_ENV.
+    laid over the class named by its "EVENTHUB_ENV" key (default: the EVENTHUB_ENV
+    environment variable, else development).
     """
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
-    app.config.from_object(config_for(config if isinstance(config, str) else None))
-    if isinstance(config, dict):
-        app.config.update(config)
+    overrides = config if isinstance(config, dict) else {}
+    app.config.from_object(config_for(config if isinstance(config, str) else overrides.get("EVENTHUB_ENV")))
+    app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting in production.")
 

@@ -9,6 +9,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
+from config import TestingConfig
 from eventhub import create_app
 from eventhub.extensions import db, limiter
 from eventhub.members.models import DEFAULT_REGIONS, Region
@@ -34,9 +35,12 @@ def _drop_everything() -> None:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
+    # Flask-SQLAlchemy builds its engine inside create_app, so the URL must be set before it:
+    # changing app.config afterwards left the tests on the shared development database.
+    TestingConfig.SQLALCHEMY_DATABASE_URI = _test_database_url(tmp_path_factory)
     app = create_app("testing")
-    app.config["SQLALCHEMY_DATABASE_URI"] = _test_database_url(tmp_path_factory)
     with app.app_context():
+        assert db.engine.url.render_as_string(hide_password=False) == app.config["SQLALCHEMY_DATABASE_URI"], "tests must never touch the dev database"
         _drop_everything()
         upgrade()
         db.session.remove()

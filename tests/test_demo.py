@@ -1,0 +1,189 @@
+"""`flask demo`: realistic, deterministic demo data created through the services."""
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from eventhub.auth.models import User
+from eventhub.demo_plan import plan_organisations
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.members.models import DEFAULT_REGIONS, LOCAL_GOVERNMENT_KINDS, Network, Organisation, Region
+from eventhub.types import utcnow
+from tests import factories
+
+LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(\S+@eventhub\.test)\s+password: (\S+)$", re.M)
+
+
+def _demo(runner, *args):
+    result = runner.invoke(args=["demo", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def _organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.external_id)))
+
+
+def _event(kind: str, status: str = "published") -> Event:
+    return db.session.scalars(select(Event).where(Event.kind == kind, Event.status == status)).one()
+
+
+def _empty_database() -> None:
+    """What the test teardown does, so one test can seed twice; the default regions stay."""
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name != Region.__tablename__:
+                connection.execute(table.delete())
+
+
+def _snapshot() -> list[tuple]:
+    """Everything the seed decides, in a comparable form."""
+    return [
+        (o.external_id, o.name, o.local_name, o.kind, o.country, o.region.name, o.population, o.status,
+         o.member_since, o.website, tuple(n.name for n in o.networks))
+        for o in _organisations()
+    ]
+
+
+@pytest.fixture
+def seeded(runner):
+    """A database after a default `flask demo`; the value is the command's output."""
+    result = _demo(runner)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_default_run_creates_about_150_members_in_every_region(seeded):
+    organisations = _organisations()
+    assert len(organisations) == 150
+    assert {o.region.name for o in organisations} == set(DEFAULT_REGIONS)
+    assert organisations[0].external_id == "ICLEI-0001"
+    assert sum(o.kind == "city" for o in organisations) > 100
+    assert {"metropolitan_area", "region", "association", "international_organisation", "academia", "ngo",
+            "business"} <= {o.kind for o in organisations}
+    statuses = [o.status for o in organisations]
+    assert statuses.count("member") > 100 and "former_member" in statuses and "non_member" in statuses
+    assert all(o.member_since for o in organisations if o.status == "member")
+    assert "Created 150 organisations in 8 regions" in seeded
+
+
+def test_real_places_keep_their_local_scripts(seeded):
+    by_local = {o.local_name: o for o in _organisations() if o.local_name}
+    assert by_local["Москва"].country == "RU"
+    assert by_local["서울특별시"].name == "Seoul"
+    assert by_local["القاهرة"].country == "EG"
+    assert {"Αθήνα", "東京都", "Київ", "北京市", "กรุงเทพมหานคร"} <= by_local.keys()
+    names = {o.name for o in _organisations()}
+    assert {"São Paulo", "Malmö", "Kraków", "Bengaluru"} <= names
+
+
+def test_three_networks_of_member_local_governments(seeded):
+    networks = list(db.session.scalars(select(Network)))
+    assert len(networks) == 3
+    for network in networks:
+        assert len(network.members) >= 10
+        assert all(m.status == "member" and m.kind in LOCAL_GOVERNMENT_KINDS for m in network.members)
+
+
+def test_congress_is_published_for_three_days_in_the_host_citys_timezone(seeded):
+    congress = _event("congress")
+    host = congress.host_organisation
+    assert (host.name, host.status, congress.timezone) == ("Malmö", "member", "Europe/Stockholm")
+    start = congress.start_at.astimezone(ZoneInfo(congress.timezone))
+    end = congress.end_at.astimezone(ZoneInfo(congress.timezone))
+    assert (start.hour, start.minute, end.hour, end.minute) == (9, 0, 18, 0)
+    assert end.date() - start.date() == timedelta(days=2)
+    now = utcnow()
+    assert congress.start_at > now + timedelta(days=60)
+    assert congress.registration_opens <= now < congress.registration_closes < congress.start_at
+    assert congress.capacity == 1500 and congress.venue_name and congress.latitude is not None
+
+
+def test_network_meeting_is_restricted_to_a_network_and_a_draft_exists(seeded):
+    meeting = _event("network_meeting")
+    assert meeting.network is not None
+    assert meeting.host_organisation in meeting.network.members
+    assert meeting.timezone not in ("Europe/Stockholm", "UTC")
+    assert meeting.start_at > utcnow()
+    assert db.session.scalars(select(Event).where(Event.status == "draft")).one()
+
+
+def test_printed_logins_sign_in_with_their_roles(seeded, browser):
+    logins = LOGIN_LINE.findall(seeded)
+    assert {role for role, _, _ in logins} == {"admin", "organiser", "checkin"}
+    assert "http://127.0.0.1:5000" in seeded
+    for role, email, password in logins:
+        user = db.session.scalars(select(User).where(User.email == email)).one()
+        assert user.roles == {role}
+        assert browser.post("/auth/login", {"email": email, "password": password}).status_code == 302
+        browser.logout()
+
+
+def test_home_page_shows_the_congress_and_meeting_but_not_the_draft(seeded, client):
+    html = client.get("/").get_data(as_text=True)
+    assert _event("congress").title in html
+    assert _event("network_meeting").title in html
+    assert _event("network_meeting", status="draft").title not in html
+
+
+def test_same_seed_gives_the_same_data(runner):
+    _demo(runner, "--seed", "7")
+    first = _snapshot()
+    _empty_database()
+    _demo(runner, "--seed", "7")
+    assert _snapshot() == first
+    assert plan_organisations(150, 7) == plan_organisations(150, 7)
+    assert plan_organisations(150, 7) != plan_organisations(150, 8)
+
+
+def test_second_run_refuses_and_points_to_if_empty(seeded, runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "--if-empty" in result.output
+    assert len(_organisations()) == 150
+
+
+def test_if_empty_skips_a_database_with_users_but_still_prints_logins(runner):
+    factories.make_user(email="someone@example.org")
+    result = _demo(runner, "--if-empty")
+    assert result.exit_code == 0
+    assert "Skipping" in result.output
+    assert _organisations() == []
+    assert "admin@eventhub.test" in result.output and "not in this database" in result.output
+
+
+def test_if_empty_seeds_an_empty_database(runner):
+    result = _demo(runner, "--if-empty", "--members", "10")
+    assert result.exit_code == 0 and "Skipping" not in result.output
+    assert len(_organisations()) == 10
+    assert len(LOGIN_LINE.findall(result.output)) == 3
+
+
+def test_members_20_still_covers_every_region_and_the_event_hosts(runner):
+    assert _demo(runner, "--members", "20").exit_code == 0
+    organisations = _organisations()
+    assert len(organisations) == 20
+    assert {o.region.name for o in organisations} == set(DEFAULT_REGIONS)
+    assert _event("congress").host_organisation.name == "Malmö"
+    assert _event("network_meeting").host_organisation is not None
+
+
+def test_members_beyond_the_real_list_are_invented_plausibly(runner):
+    assert _demo(runner, "--members", "175").exit_code == 0
+    organisations = _organisations()
+    assert len(organisations) == 175
+    invented = organisations[150:]
+    assert len({o.name for o in organisations}) == 175
+    assert all(o.kind in ("city", "town") and o.population and o.region for o in invented)
+    assert any(o.local_name and o.local_name.endswith("市") for o in invented)
+
+
+def test_attendees_and_sessions_say_they_are_not_built_yet(runner):
+    result = _demo(runner, "--members", "5", "--attendees", "300", "--sessions", "40")
+    assert result.exit_code == 0
+    assert "--attendees 300: registrations are not built yet" in result.output
+    assert "--sessions 40: the agenda is not built yet" in result.output
