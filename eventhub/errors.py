@@ -9,8 +9,13 @@ def _wants_json() -> bool:
 
 def handle_http_error(error: HTTPException):
     if _wants_json():
-        response = jsonify(code=error.code, status=error.name, message=error.description)
-        return response, error.code
+        # The API aborts with data={message, errors|messages (webargs), headers}; keep field errors and headers.
+        data = getattr(error, "data", None) or {}
+        payload = {"code": error.code, "status": error.name, "message": data.get("message", error.description)}
+        errors = data.get("errors", data.get("messages"))
+        if errors:
+            payload["errors"] = errors
+        return jsonify(payload), error.code, data.get("headers") or {}
     return render_template("errors/error.html", error=error), error.code
 
 

@@ -1,0 +1,181 @@
+"""Marshmallow schemas of the API: they check types and shape; the services check the rules."""
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate
+
+from eventhub.api.common import MAX_PER_PAGE
+from eventhub.events.models import KINDS as EVENT_KINDS
+from eventhub.events.models import STATUSES as EVENT_STATUSES
+from eventhub.members.models import KINDS as MEMBER_KINDS
+from eventhub.members.models import STATUSES as MEMBER_STATUSES
+
+MAX_ID = 2**31 - 1  # larger numbers would overflow the integer columns (a 500, not a 422)
+ID = validate.Range(min=1, max=MAX_ID)
+
+
+def _plausible_year(value) -> None:
+    """Refuse years that would overflow when converted between timezones."""
+    if not 1900 <= value.year <= 2200:
+        raise ValidationError(str(_l("Give a date between the years 1900 and 2200.")))
+
+
+class ZonedDateTime(fields.DateTime):
+    """An aware UTC datetime shown in the event's own timezone, offset included."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        """ISO 8601 in obj.timezone, e.g. 2027-06-15T09:00:00-03:00 for São Paulo."""
+        if value is None:
+            return None
+        return value.astimezone(ZoneInfo(obj.timezone)).isoformat()
+
+
+def _time(**kwargs) -> fields.DateTime:
+    """An input time: naive or with an offset, both understood by events.services.save_event."""
+    return fields.DateTime(
+        validate=_plausible_year,
+        metadata={"description": "ISO 8601. With an offset it is converted; without, it is wall-clock time "
+                  "in the event's timezone."},
+        **kwargs,
+    )
+
+
+class PageArgsSchema(Schema):
+    """`page` and `per_page` query parameters."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class PageSchema(Schema):
+    """The envelope of a list: the items of one page and how many there are in all."""
+
+    total = fields.Integer(metadata={"description": "Number of items on all pages."})
+    page = fields.Integer()
+    per_page = fields.Integer()
+    pages = fields.Integer(metadata={"description": "Number of pages."})
+
+
+# ---- events ---------------------------------------------------------------------------------
+
+class EventSchema(Schema):
+    """An event as the API shows it; times in the event's timezone with their offset."""
+
+    slug = fields.String()
+    kind = fields.String(metadata={"enum": list(EVENT_KINDS)})
+    title = fields.String()
+    summary = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    host_organisation_id = fields.Integer(allow_none=True)
+    venue_name = fields.String(allow_none=True)
+    venue_address = fields.String(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    timezone = fields.String(metadata={"description": "IANA name, e.g. America/Sao_Paulo."})
+    start = ZonedDateTime(attribute="start_at")
+    end = ZonedDateTime(attribute="end_at")
+    status = fields.String(metadata={"enum": list(EVENT_STATUSES)})
+    registration_opens = ZonedDateTime(allow_none=True)
+    registration_closes = ZonedDateTime(allow_none=True)
+    capacity = fields.Integer(allow_none=True)
+    network_id = fields.Integer(allow_none=True)
+
+
+class EventInputSchema(Schema):
+    """A new event (created as a draft); the keys are those of events.services.save_event."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
+    title = fields.String(required=True)
+    slug = fields.String(allow_none=True, metadata={"description": "Generated from the title when left out."})
+    summary = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    host_organisation_id = fields.Integer(strict=True, allow_none=True, validate=ID)
+    venue_name = fields.String(allow_none=True)
+    venue_address = fields.String(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    timezone = fields.String(required=True)
+    start = _time(required=True)
+    end = _time(required=True)
+    registration_opens = _time(allow_none=True)
+    registration_closes = _time(allow_none=True)
+    capacity = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=MAX_ID))
+    network_id = fields.Integer(strict=True, allow_none=True, validate=ID)
+
+
+class EventPatchSchema(EventInputSchema):
+    """Changes to an event: any subset of the fields, plus its status. Load with partial=True."""
+
+    status = fields.String(validate=validate.OneOf(EVENT_STATUSES))
+
+
+class EventListArgsSchema(PageArgsSchema):
+    """Filters of the event list."""
+
+    status = fields.String(validate=validate.OneOf(EVENT_STATUSES))
+
+
+class EventPageSchema(PageSchema):
+    items = fields.List(fields.Nested(EventSchema))
+
+
+# ---- members --------------------------------------------------------------------------------
+
+class _RegionSchema(Schema):
+    name = fields.String()
+
+
+class _NetworkSchema(Schema):
+    id = fields.Integer()
+
+
+class MemberSchema(Schema):
+    """An organisation as the API shows it."""
+
+    id = fields.Integer()
+    name = fields.String()
+    local_name = fields.String(allow_none=True, metadata={"description": "The name in its own script."})
+    kind = fields.String(metadata={"enum": list(MEMBER_KINDS)})
+    country = fields.String(metadata={"description": "ISO 3166-1 alpha-2."})
+    region = fields.Pluck(_RegionSchema, "name", allow_none=True)
+    population = fields.Integer(allow_none=True)
+    status = fields.String(metadata={"enum": list(MEMBER_STATUSES)})
+    member_since = fields.Date(allow_none=True)
+    website = fields.String(allow_none=True)
+    external_id = fields.String(allow_none=True)
+    network_ids = fields.List(fields.Pluck(_NetworkSchema, "id"), attribute="networks")
+
+
+class MemberInputSchema(Schema):
+    """A new organisation; checked by members.services like the form and the CSV import."""
+
+    name = fields.String(required=True)
+    local_name = fields.String(allow_none=True)
+    kind = fields.String(required=True, metadata={"description": f"One of: {', '.join(MEMBER_KINDS)}."})
+    country = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2, e.g. BR."})
+    region = fields.String(allow_none=True, metadata={"description": "A region by name, e.g. Europe."})
+    population = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=MAX_ID))
+    status = fields.String(metadata={"description": f"One of: {', '.join(MEMBER_STATUSES)} (default member)."})
+    member_since = fields.Date(allow_none=True)
+    website = fields.String(allow_none=True)
+    external_id = fields.String(allow_none=True)
+    network_ids = fields.List(fields.Integer(strict=True, validate=ID))
+
+
+class MemberPatchSchema(MemberInputSchema):
+    """Changes to an organisation: any subset of the fields. Load with partial=True."""
+
+
+class MemberListArgsSchema(PageArgsSchema):
+    """Search and filters of the member list."""
+
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Name, accents and case ignored."})
+    kind = fields.String(validate=validate.OneOf(MEMBER_KINDS))
+    status = fields.String(validate=validate.OneOf(MEMBER_STATUSES))
+    country = fields.String(validate=validate.Length(equal=2))
+    region = fields.String(metadata={"description": "Region name."})
+    network_id = fields.Integer(validate=ID)
+
+
+class MemberPageSchema(PageSchema):
+    items = fields.List(fields.Nested(MemberSchema))
