@@ -6,7 +6,7 @@ import pycountry
 from sqlalchemy import Select, func, select
 
 from eventhub.extensions import db
-from eventhub.members.models import KINDS, STATUSES, Network, Organisation, Region
+from eventhub.members.models import KINDS, STATUSES, Network, Organisation, Region, network_members
 from eventhub.text import fold, like_pattern
 from eventhub.validation import Collector, ValidationError
 
@@ -155,7 +155,9 @@ def find_match(cleaned: dict, exclude_id: int | None = None) -> Organisation | N
         query = select(Organisation).where(Organisation.external_id == cleaned["external_id"])
     else:
         query = select(Organisation).where(
-            func.lower(Organisation.name) == cleaned["name"].lower(), Organisation.country == cleaned["country"]
+            # lower() on both sides: SQLite lower-cases ASCII only, so Python's lower() would miss "Αθήνα".
+            func.lower(Organisation.name) == func.lower(cleaned["name"]),
+            Organisation.country == cleaned["country"],
         )
     if exclude_id is not None:
         query = query.where(Organisation.id != exclude_id)
@@ -294,3 +296,36 @@ def save_network(data: dict, network: Network | None = None) -> Network:
         network.members = members
     db.session.commit()
     return network
+
+
+def network_member_counts() -> list[tuple[Network, int]]:
+    """Every network with its number of members, in one query, ordered by name."""
+    query = (
+        select(Network, func.count(network_members.c.organisation_id))
+        .outerjoin(network_members, network_members.c.network_id == Network.id)
+        .group_by(Network.id)
+        .order_by(Network.name)
+    )
+    return [(network, count) for network, count in db.session.execute(query)]
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    """(id, "Name (CC)") pairs ordered by name, for pickers; loads no full records."""
+    query = select(Organisation.id, Organisation.name, Organisation.country)
+    query = query.order_by(Organisation.name, Organisation.id)
+    return [(id_, f"{name} ({country})") for id_, name, country in db.session.execute(query)]
+
+
+def participation(organisation: Organisation) -> dict[str, list]:
+    """What an organisation took part in, for its detail page: one key per kind of participation.
+
+    The extension point for other domains: for now the events it hosted; the registration
+    domain adds its registrations here, and templates/members/_participation.html shows them.
+    """
+    # Imported here because events depends on members, never the other way at import time.
+    from eventhub.events.models import Event
+
+    hosted = db.session.scalars(
+        select(Event).where(Event.host_organisation_id == organisation.id).order_by(Event.start_at.desc())
+    )
+    return {"hosted_events": list(hosted)}

@@ -1,13 +1,150 @@
-"""Organiser pages for member records."""
-from flask import Blueprint
+"""Organiser pages for member records: list, edit, networks, regions, CSV import and export."""
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from eventhub.auth.access import organiser_required
+from eventhub.extensions import db
+from eventhub.members import csvio, services
+from eventhub.members.forms import FilterForm, ImportForm, NetworkForm, OrganisationForm, RegionForm, add_errors
+from eventhub.members.models import Network, Organisation
+from eventhub.validation import ValidationError
 
 bp = Blueprint("members", __name__, url_prefix="/members")
-
-from eventhub.auth.access import organiser_required  # noqa: E402
 
 
 @bp.route("/")
 @organiser_required
 def index():
-    """Placeholder until the member list lands."""
-    return "members"
+    """Search and filter the member records, a page at a time."""
+    form = FilterForm(request.args)
+    filters = form.filters()
+    query = services.search_organisations(**filters).options(selectinload(Organisation.networks))
+    page = db.paginate(query, per_page=current_app.config["MEMBERS_PER_PAGE"], error_out=False)
+    return render_template(
+        "members/index.html", form=form, page=page, filters=filters, country_name=services.country_name
+    )
+
+
+@bp.route("/export.csv")
+@organiser_required
+def export_csv():
+    """Download the records (those matching the list filters, if given) as CSV."""
+    filters = FilterForm(request.args).filters()
+    text = csvio.export_csv(services.search_organisations(**filters))
+    response = Response(text.encode("utf-8"), mimetype="text/csv")  # Flask adds "; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="members.csv"'
+    return response
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organiser_required
+def new():
+    """Add a member record."""
+    return _edit(OrganisationForm(), None)
+
+
+@bp.route("/<int:id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit(id: int):
+    """Edit a member record."""
+    organisation = db.get_or_404(Organisation, id)
+    values = services.organisation_values(organisation) | {"network_ids": [n.id for n in organisation.networks]}
+    return _edit(OrganisationForm(data=values), organisation)
+
+
+def _edit(form: OrganisationForm, organisation: Organisation | None):
+    """Shared by new and edit: save through the service, or show its errors next to the fields."""
+    if form.validate_on_submit():
+        try:
+            organisation = services.save_organisation(form.organisation_data(), organisation)
+        except ValidationError as error:
+            add_errors(form, error.errors)
+        else:
+            flash(_("%(name)s is saved.", name=organisation.name), "success")
+            return redirect(url_for("members.detail", id=organisation.id))
+    return render_template("members/form.html", form=form, organisation=organisation)
+
+
+@bp.route("/<int:id>")
+@organiser_required
+def detail(id: int):
+    """One record with its networks and what it took part in."""
+    organisation = db.get_or_404(Organisation, id)
+    return render_template(
+        "members/detail.html",
+        organisation=organisation,
+        participation=services.participation(organisation),
+        country_name=services.country_name,
+    )
+
+
+@bp.route("/networks")
+@organiser_required
+def networks():
+    """Every network with its member count."""
+    return render_template("members/networks.html", networks=services.network_member_counts())
+
+
+@bp.route("/networks/new", methods=["GET", "POST"])
+@organiser_required
+def network_new():
+    """Create a network."""
+    return _edit_network(NetworkForm(), None)
+
+
+@bp.route("/networks/<int:id>/edit", methods=["GET", "POST"])
+@organiser_required
+def network_edit(id: int):
+    """Edit a network and its members."""
+    network = db.get_or_404(Network, id)
+    values = {"name": network.name, "description": network.description, "member_ids": [m.id for m in network.members]}
+    return _edit_network(NetworkForm(data=values), network)
+
+
+def _edit_network(form: NetworkForm, network: Network | None):
+    """Shared by network_new and network_edit."""
+    if form.validate_on_submit():
+        try:
+            network = services.save_network(form.network_data(), network)
+        except ValidationError as error:
+            add_errors(form, error.errors)
+        else:
+            flash(_("The network %(name)s is saved.", name=network.name), "success")
+            return redirect(url_for("members.network_detail", id=network.id))
+    return render_template("members/network_form.html", form=form, network=network)
+
+
+@bp.route("/networks/<int:id>")
+@organiser_required
+def network_detail(id: int):
+    """A network and its members."""
+    network = db.get_or_404(Network, id)
+    return render_template("members/network_detail.html", network=network, country_name=services.country_name)
+
+
+@bp.route("/regions", methods=["GET", "POST"])
+@organiser_required
+def regions():
+    """The world regions, and a form to add one."""
+    form = RegionForm()
+    if form.validate_on_submit():
+        try:
+            region = services.add_region(form.name.data)
+        except ValidationError as error:
+            add_errors(form, error.errors)
+        else:
+            flash(_("The region %(name)s is added.", name=region.name), "success")
+            return redirect(url_for("members.regions"))
+    return render_template("members/regions.html", form=form, regions=services.list_regions())
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@organiser_required
+def import_csv():
+    """Upload a CSV file: every row is applied, or none is and every bad row is listed."""
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        report = csvio.import_csv(form.file.data.read())
+    return render_template("members/import.html", form=form, report=report)

@@ -1,0 +1,307 @@
+"""Member records as CSV: reading, the all-or-nothing import, and the export.
+
+No request here: the organiser pages and `flask members import|export` both call these.
+The format is one header row with the columns in services.FIELDS; values are the ones
+organisation_values() gives (stored keys for kind and status, alpha-2 country, ISO dates).
+"""
+import contextlib
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import Select
+from sqlalchemy.exc import SQLAlchemyError
+
+from eventhub.extensions import db
+from eventhub.members import services
+from eventhub.members.models import Organisation
+from eventhub.validation import ValidationError
+
+COLUMNS = services.FIELDS
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: the physical line its row starts on (header = 1), the column, and why."""
+
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        """As the CLI prints it: 'line 4, country: ...'."""
+        return f"line {self.line}, {self.column or 'row'}: {self.reason}"
+
+
+@dataclass
+class Row:
+    """A data row: where it starts in the file, its raw values, and (once checked) the typed ones."""
+
+    line: int
+    values: dict[str, str]
+    cleaned: dict | None = None
+
+
+@dataclass
+class ImportPlan:
+    """A read and checked file: apply it only when `errors` is empty."""
+
+    rows: list[Row] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or every reason it did nothing."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the import was applied."""
+        return not self.errors
+
+
+def _decode(data: bytes | str) -> str:
+    """The file as text without its BOM; raises UnicodeDecodeError when it is not UTF-8."""
+    if isinstance(data, bytes):
+        data = data.decode("utf-8-sig")
+    return data[1:] if data.startswith(BOM) else data
+
+
+def _delimiter(text: str) -> str:
+    """Semicolon when the header line has more of them than commas (Excel in many locales), else comma."""
+    header = io.StringIO(text, newline="").readline()
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _header_errors(header: list[str]) -> list[RowError]:
+    """Every missing, unknown or repeated column of the header row."""
+    errors = [RowError(1, name, _("Unknown column.")) for name in header if name not in COLUMNS]
+    errors += [RowError(1, name, _("Missing column.")) for name in COLUMNS if name not in header]
+    seen = set()
+    for name in header:
+        if name in seen and name in COLUMNS:
+            errors.append(RowError(1, name, _("Column appears more than once.")))
+        seen.add(name)
+    return errors
+
+
+def read_csv(data: bytes | str) -> ImportPlan:
+    """Split a file into rows keyed by column, with the physical line each row starts on."""
+    plan = ImportPlan()
+    try:
+        text = _decode(data)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        plan.errors.append(RowError(line, "", _("The file is not UTF-8 text. Save it as “CSV UTF-8”.")))
+        return plan
+    # newline="" keeps quoted line breaks inside fields and lets reader.line_num count physical lines.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        while header and not header[-1]:
+            header.pop()  # a trailing separator on the header line is not a column
+    except csv.Error as error:
+        plan.errors.append(RowError(1, "", str(error)))
+        return plan
+    if not any(header):
+        plan.errors.append(RowError(1, "", _("The file is empty: the first line must name the columns.")))
+        return plan
+    plan.errors += _header_errors(header)
+    if plan.errors:
+        return plan
+    try:
+        for line, values in _records(reader):
+            _add_row(plan, line, header, values)
+    except _BadQuoting as bad:
+        plan.errors.append(bad.error)
+    return plan
+
+
+class _BadQuoting(Exception):
+    """The csv module gave up on a row (an unbalanced quote, say)."""
+
+    def __init__(self, error: RowError):
+        """Carry the problem to report."""
+        self.error = error
+
+
+def _records(reader):
+    """(line the record starts on, values) for each record after the header.
+
+    A quoted line break makes one record span several physical lines; reader.line_num is
+    the last line read, so a record starts one after where the previous one ended.
+    """
+    last_line = reader.line_num
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise _BadQuoting(RowError(last_line + 1, "", str(error))) from error
+        yield last_line + 1, values
+        last_line = reader.line_num
+
+
+def _add_row(plan: ImportPlan, line: int, header: list[str], values: list[str]) -> None:
+    """Keep a record as a row keyed by column, skip a blank one, or note a wrong field count."""
+    if not any(value.strip() for value in values):
+        return  # blank rows, e.g. the ;;;;; lines spreadsheets leave at the end
+    if len(values) > len(header) and not any(value.strip() for value in values[len(header):]):
+        values = values[: len(header)]  # trailing empty cells some spreadsheets add
+    if len(values) != len(header):
+        expected = len(header)
+        reason = _("The row has %(found)d fields, the header has %(expected)d.", found=len(values), expected=expected)
+        plan.errors.append(RowError(line, "", reason))
+        return
+    plan.rows.append(Row(line, dict(zip(header, values))))
+
+
+def _row_errors(row: Row, error: ValidationError) -> list[RowError]:
+    """A service's field errors as problems of this row."""
+    return [RowError(row.line, column, reason) for column, reasons in error.errors.items() for reason in reasons]
+
+
+def _same_record_keys(cleaned: dict) -> list[tuple[str, tuple]]:
+    """The keys two rows share when they describe the same record: (column, key)."""
+    # casefold, like the lower() find_match compares with: "Malmo" and "Malmö" stay two records.
+    keys = [("name", ("name", cleaned["name"].casefold(), cleaned["country"]))]
+    if cleaned.get("external_id"):
+        keys.append(("external_id", ("external_id", cleaned["external_id"])))
+    return keys
+
+
+def check_rows(plan: ImportPlan) -> ImportPlan:
+    """Validate every row with the member rules and find rows that repeat a record; collects every error."""
+    first_line: dict[tuple, int] = {}
+    for row in plan.rows:
+        try:
+            cleaned = services.clean_organisation(row.values)
+        except ValidationError as error:
+            plan.errors += _row_errors(row, error)
+            continue
+        # Only CSV columns: notes and networks are not in the file and must stay as they are.
+        row.cleaned = {column: cleaned[column] for column in COLUMNS}
+        for column, key in _same_record_keys(cleaned):
+            if key in first_line:
+                reason = _("Same record as line %(line)d.", line=first_line[key])
+                plan.errors.append(RowError(row.line, column, reason))
+            else:
+                first_line[key] = row.line
+    plan.errors.sort(key=lambda error: error.line)
+    return plan
+
+
+def prepare_import(data: bytes | str) -> ImportPlan:
+    """Read and check a whole file without writing anything."""
+    plan = read_csv(data)
+    return check_rows(plan) if not plan.errors else plan
+
+
+def _match(cleaned: dict) -> Organisation | None:
+    """The existing record a row updates: same external_id, else same name and country.
+
+    A record created by hand (no external_id yet) is adopted by a row carrying one.
+    """
+    found = services.find_match(cleaned)
+    if found is None and cleaned.get("external_id"):
+        twin = services.find_match({"name": cleaned["name"], "country": cleaned["country"]})
+        if twin is not None and twin.external_id is None:
+            found = twin
+    return found
+
+
+def _comparable(organisation: Organisation) -> dict:
+    """The CSV columns of a record, to tell an update from an unchanged row."""
+    values = services.organisation_values(organisation)
+    return {column: values[column] for column in COLUMNS}
+
+
+def apply_import(plan: ImportPlan, progress=None) -> ImportReport:
+    """Write a checked plan in one transaction; on any error nothing is written.
+
+    `progress(rows)` may wrap the rows in a context manager that yields them (click.progressbar).
+    """
+    if plan.errors:
+        return ImportReport(errors=list(plan.errors))
+    report = ImportReport()
+    wrap = progress or contextlib.nullcontext
+    try:
+        with wrap(plan.rows) as rows:
+            for row in rows:
+                _apply_row(row, report)
+        if report.errors:
+            db.session.rollback()
+            return ImportReport(errors=report.errors)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _apply_row(row: Row, report: ImportReport) -> None:
+    """Create or update the row's record (not committed), counting what happened."""
+    match = _match(row.cleaned)
+    before = _comparable(match) if match is not None else None
+    try:
+        organisation = services.save_organisation(row.cleaned, match, commit=False)
+        db.session.flush()  # so a database refusal is reported against this row
+    except ValidationError as error:
+        report.errors += _row_errors(row, error)
+        return
+    except SQLAlchemyError as error:
+        reason = _("The database refused this row: %(error)s", error=getattr(error, "orig", error))
+        raise ImportAborted(RowError(row.line, "", reason)) from error
+    if match is None:
+        report.created += 1
+    elif _comparable(organisation) != before:
+        report.updated += 1
+    else:
+        report.unchanged += 1
+
+
+class ImportAborted(Exception):
+    """The database refused a row the checks let through; the whole import was rolled back."""
+
+    def __init__(self, error: RowError):
+        """Carry the row's problem to report."""
+        self.error = error
+        super().__init__(str(error))
+
+
+def import_csv(data: bytes | str, progress=None) -> ImportReport:
+    """Read, check and (only if every row is good) apply a file; the one entry point for the pages."""
+    try:
+        return apply_import(prepare_import(data), progress)
+    except ImportAborted as aborted:
+        return ImportReport(errors=[aborted.error])
+
+
+def _cell(value) -> str:
+    """A value as the importer reads it back: dates in ISO form, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def export_csv(query: Select | None = None) -> str:
+    """The records the query selects (all by default) as CSV text, starting with a BOM so Excel reads UTF-8."""
+    buffer = io.StringIO(newline="")
+    buffer.write(BOM)
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for organisation in db.session.scalars(query if query is not None else services.search_organisations()):
+        values = services.organisation_values(organisation)
+        writer.writerow([_cell(values[column]) for column in COLUMNS])
+    return buffer.getvalue()

@@ -1,0 +1,136 @@
+"""Forms for member records, networks, regions, the list filters and the CSV upload."""
+import os
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, Form, SearchField, SelectField, SelectMultipleField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from eventhub.members import services
+from eventhub.members.models import KINDS, STATUSES
+
+
+def add_errors(form, errors: dict[str, list[str]]) -> None:
+    """Put a service's ValidationError messages next to the matching fields (or above the form)."""
+    for name, messages in errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, *messages]
+        else:
+            form.form_errors.extend(messages)
+
+
+def _options(pairs) -> list[SelectChoice]:
+    """Select box options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _labelled(choices: dict[str, str], blank=None) -> list[SelectChoice]:
+    """Options for stored values with translated labels, after an optional blank "any" option."""
+    return _options(([("", blank)] if blank else []) + [(key, _l(label)) for key, label in choices.items()])
+
+
+class OrganisationForm(FlaskForm):
+    """Create or edit one member record; limits match the organisations table."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    local_name = StringField(_l("Name in its own script"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=_labelled(KINDS))
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    region = SelectField(_l("World region"), validate_choice=False)
+    # Text, not IntegerField: the service accepts "9 668 465" and "9,668,465" as people type them.
+    population = StringField(
+        _l("Population"), validators=[Optional(), Length(max=20)], render_kw={"inputmode": "numeric"}
+    )
+    status = SelectField(_l("Status"), choices=_labelled(STATUSES), default="member")
+    member_since = DateField(_l("Member since"), validators=[Optional()])
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=300)])
+    external_id = StringField(_l("External id"), validators=[Optional(), Length(max=100)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10_000)])
+    network_ids = SelectMultipleField(_l("Networks"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = _options([("", _l("Choose a country"))] + services.country_choices())
+        self.region.choices = _options([("", _l("No region"))] + [(r.name, r.name) for r in services.list_regions()])
+        self.network_ids.choices = _options((n.id, n.name) for n in services.list_networks())
+
+    def organisation_data(self) -> dict:
+        """The raw values save_organisation expects."""
+        return {name: self[name].data for name in (*services.FIELDS, "notes", "network_ids")}
+
+
+class NetworkForm(FlaskForm):
+    """Create or edit a network and pick its members."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10_000)])
+    member_ids = SelectMultipleField(_l("Members"), coerce=int, render_kw={"size": 12})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member_ids.choices = _options(services.organisation_choices())
+
+    def network_data(self) -> dict:
+        """The raw values save_network expects."""
+        return {"name": self.name.data, "description": self.description.data, "member_ids": self.member_ids.data}
+
+
+class RegionForm(FlaskForm):
+    """Add a world region."""
+
+    name = StringField(_l("New region"), validators=[DataRequired(), Length(max=100)])
+
+
+# A CSV of every member city is a few megabytes; far larger is the wrong file.
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _not_too_big(form, field) -> None:
+    """Refuse an upload over IMPORT_MAX_BYTES (looked up on each call, so tests can lower it)."""
+    stream = field.data.stream
+    size = stream.seek(0, os.SEEK_END)
+    stream.seek(0)
+    if size > IMPORT_MAX_BYTES:
+        raise ValidationError(_("The file is larger than %(limit)d MB.", limit=IMPORT_MAX_BYTES // (1024 * 1024)))
+
+
+class ImportForm(FlaskForm):
+    """Upload a CSV file of member records."""
+
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file.")), _not_too_big],
+        render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+class FilterForm(Form):
+    """The list page's search and filters, read from the query string (a GET form, so no CSRF)."""
+
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=_labelled(KINDS, blank=_l("All kinds")))
+    status = SelectField(_l("Status"), choices=_labelled(STATUSES, blank=_l("Any status")))
+    region_id = SelectField(_l("World region"))
+    country = SelectField(_l("Country"))
+    network_id = SelectField(_l("Network"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = [(str(r.id), r.name) for r in services.list_regions()]
+        self.region_id.choices = _options([("", _l("All regions"))] + regions)
+        self.country.choices = _options([("", _l("All countries"))] + services.country_choices())
+        networks = [(str(n.id), n.name) for n in services.list_networks()]
+        self.network_id.choices = _options([("", _l("All networks"))] + networks)
+
+    def filters(self) -> dict:
+        """The valid, non-empty filters: keyword arguments for search_organisations and for page links."""
+        self.validate()
+        return {
+            name: (int(field.data) if name.endswith("_id") else field.data.strip())
+            for name, field in self._fields.items()
+            if field.data and not field.errors and field.data.strip()
+        }
