@@ -2,6 +2,7 @@
 import hashlib
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,12 +31,12 @@ def create_user(email: str, full_name: str, password: str, roles: list[str] | tu
     """Create an account; refuses a taken email, an unknown role or a short password."""
     email = normalise_email(email)
     if not email or "@" not in email:
-        raise AccountError(f"'{email}' is not an email address.")
+        raise AccountError(_("'%(email)s' is not an email address.", email=email))
     if find_user(email):
-        raise AccountError(f"A user with the email {email} already exists.")
+        raise AccountError(_("A user with the email %(email)s already exists.", email=email))
     unknown = set(roles) - set(ROLES)
     if unknown:
-        raise AccountError(f"Unknown role(s): {', '.join(sorted(unknown))}. Known: {', '.join(ROLES)}.")
+        raise AccountError(_("Unknown role(s): %(unknown)s. Known: %(known)s.", unknown=", ".join(sorted(unknown)), known=", ".join(ROLES)))
     _check_password(password)
     user = User(email=email, full_name=full_name.strip(), password_hash=generate_password_hash(password))
     user.role_rows = [UserRole(role=role) for role in dict.fromkeys(roles)]
@@ -57,7 +58,7 @@ def authenticate(email: str, password: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> None:
     """Replace the password after checking the current one."""
     if not check_password_hash(user.password_hash, current):
-        raise AccountError("The current password is not correct.")
+        raise AccountError(_("The current password is not correct."))
     _check_password(new)
     user.password_hash = generate_password_hash(new)
     db.session.commit()
@@ -65,7 +66,7 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
 
 
 def _hash_token(secret: str) -> str:
@@ -105,7 +106,7 @@ def revoke_token(token_id: int) -> ApiToken:
     """Revoke a token so it no longer authenticates."""
     token = db.session.get(ApiToken, token_id)
     if token is None:
-        raise AccountError(f"No token with id {token_id}.")
+        raise AccountError(_("No token with id %(id)s.", id=token_id))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.commit()

@@ -3,6 +3,7 @@ import re
 from datetime import date
 
 import pycountry
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from eventhub.extensions import db
@@ -59,11 +60,11 @@ def _population(value, errors: Collector) -> int | None:
     else:
         digits = re.sub(r"[\s,.'_\u00a0\u202f]", "", str(value))
         if not digits.isdigit():
-            errors.add("population", f"'{value}' is not a whole number.")
+            errors.add("population", _("'%(value)s' is not a whole number.", value=value))
             return None
         number = int(digits)
     if number < 0:
-        errors.add("population", "Population cannot be negative.")
+        errors.add("population", _("Population cannot be negative."))
     return number
 
 
@@ -75,7 +76,7 @@ def _member_since(value, errors: Collector) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        errors.add("member_since", f"'{value}' is not a date (use YYYY-MM-DD).")
+        errors.add("member_since", _("'%(value)s' is not a date (use YYYY-MM-DD).", value=value))
         return None
 
 
@@ -86,18 +87,18 @@ def _website(value, errors: Collector) -> str | None:
     if not re.match(r"^https?://", text, re.I):
         text = "https://" + text
     if not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", text, re.I):
-        errors.add("website", f"'{value}' is not a web address.")
+        errors.add("website", _("'%(value)s' is not a web address.", value=value))
     elif len(text) > 300:
-        errors.add("website", "The web address is longer than 300 characters.")
+        errors.add("website", _("The web address is longer than 300 characters."))
     return text
 
 
 def _text(data: dict, field: str, limit: int, errors: Collector, required: bool = False) -> str | None:
     text = str(data.get(field) or "").strip()
     if required and not text:
-        errors.add(field, "This field is required.")
+        errors.add(field, _("This field is required."))
     if len(text) > limit:
-        errors.add(field, f"At most {limit} characters.")
+        errors.add(field, _("At most %(limit)d characters.", limit=limit))
     return text or None
 
 
@@ -118,13 +119,13 @@ def clean_organisation(data: dict) -> dict:
     }
     cleaned["kind"] = _choice(data.get("kind"), KINDS)
     if cleaned["kind"] is None:
-        errors.add("kind", f"'{data.get('kind') or ''}' is not a kind. Use one of: {', '.join(KINDS)}.")
+        errors.add("kind", _("'%(value)s' is not a kind. Use one of: %(choices)s.", value=data.get("kind") or "", choices=", ".join(KINDS)))
     cleaned["status"] = _choice(data.get("status") or "member", STATUSES)
     if cleaned["status"] is None:
-        errors.add("status", f"'{data.get('status')}' is not a status. Use one of: {', '.join(STATUSES)}.")
+        errors.add("status", _("'%(value)s' is not a status. Use one of: %(choices)s.", value=data.get("status"), choices=", ".join(STATUSES)))
     cleaned["country"] = _country(data.get("country"))
     if cleaned["country"] is None:
-        errors.add("country", f"'{data.get('country') or ''}' is not an ISO 3166-1 country code.")
+        errors.add("country", _("'%(value)s' is not an ISO 3166-1 country code.", value=data.get("country") or ""))
     cleaned["region"] = None
     region = data.get("region")
     if isinstance(region, Region):
@@ -133,7 +134,7 @@ def clean_organisation(data: dict) -> dict:
         cleaned["region"] = region_by_name(str(region))
         if cleaned["region"] is None:
             known = ", ".join(r.name for r in list_regions())
-            errors.add("region", f"'{region}' is not a region. Known regions: {known}.")
+            errors.add("region", _("'%(value)s' is not a region. Known regions: %(known)s.", value=region, known=known))
     if "network_ids" in data:
         cleaned["networks"] = _networks(data.get("network_ids") or [], errors)
     errors.raise_if_any()
@@ -145,7 +146,7 @@ def _networks(ids, errors: Collector) -> list[Network]:
     found = list(db.session.scalars(select(Network).where(Network.id.in_(ids)))) if ids else []
     missing = set(ids) - {n.id for n in found}
     if missing:
-        errors.add("network_ids", f"No network with id {', '.join(map(str, sorted(missing)))}.")
+        errors.add("network_ids", _("No network with id %(ids)s.", ids=", ".join(map(str, sorted(missing)))))
     return found
 
 
@@ -173,10 +174,10 @@ def _check_unique(cleaned: dict, organisation: Organisation | None) -> None:
             query = query.where(Organisation.id != own_id)
         other = db.session.scalar(query)
         if other is not None:
-            errors.add("external_id", f"External id {cleaned['external_id']} is already used by {other.name}.")
+            errors.add("external_id", _("External id %(id)s is already used by %(name)s.", id=cleaned["external_id"], name=other.name))
     twin = find_match({"name": cleaned["name"], "country": cleaned["country"]}, exclude_id=own_id)
     if twin is not None:
-        errors.add("name", f"{cleaned['name']} ({cleaned['country']}) is already in the member records.")
+        errors.add("name", _("%(name)s (%(country)s) is already in the member records.", name=cleaned["name"], country=cleaned["country"]))
     errors.raise_if_any()
 
 
@@ -259,9 +260,9 @@ def add_region(name: str) -> Region:
     """Add a world region to the editable list."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise ValidationError({"name": ["A region needs a name of at most 100 characters."]})
+        raise ValidationError({"name": [_("A region needs a name of at most 100 characters.")]})
     if region_by_name(name):
-        raise ValidationError({"name": [f"The region {name} already exists."]})
+        raise ValidationError({"name": [_("The region %(name)s already exists.", name=name)]})
     region = Region(name=name)
     db.session.add(region)
     db.session.commit()
@@ -280,13 +281,13 @@ def save_network(data: dict, network: Network | None = None) -> Network:
     if name:
         clash = db.session.scalar(select(Network).where(func.lower(Network.name) == name.lower()))
         if clash is not None and clash is not network:
-            errors.add("name", f"A network called {name} already exists.")
+            errors.add("name", _("A network called %(name)s already exists.", name=name))
     members = None
     if "member_ids" in data:
         ids = [int(i) for i in data["member_ids"] or []]
         members = list(db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
         if len(members) != len(set(ids)):
-            errors.add("member_ids", "Some of the organisations do not exist.")
+            errors.add("member_ids", _("Some of the organisations do not exist."))
     errors.raise_if_any()
     if network is None:
         network = Network()
