@@ -46,6 +46,23 @@ def format_number(value) -> str:
     return "" if value is None else numbers.format_decimal(value, locale=get_locale())
 
 
+def local_name_lang(organisation) -> str | None:
+    """A lang code for an organisation's local name, when its country has a single official language.
+
+    Lets screen readers pronounce it and browsers pick the right CJK glyphs; multilingual
+    countries get none rather than a wrong guess.
+    """
+    from babel.languages import get_official_languages
+
+    languages = get_official_languages(organisation.country, de_facto=True) if organisation.country else ()
+    return languages[0].replace("_", "-") if len(languages) == 1 else None
+
+
+def timezone_label(value: datetime, tz_name: str) -> str:
+    """The zone's name and UTC offset at that moment, e.g. 'Brasilia Standard Time, GMT-03:00'."""
+    return dates.format_datetime(value, "zzzz, ZZZZ", tzinfo=ZoneInfo(tz_name), locale=get_locale())
+
+
 def init_app(app) -> None:
     """Expose the helpers as Jinja filters."""
     app.add_template_filter(format_in_zone, "in_zone")
@@ -53,3 +70,7 @@ def init_app(app) -> None:
     app.add_template_filter(format_time_in_zone, "time_in_zone")
     app.add_template_filter(format_event_dates, "event_dates")
     app.add_template_filter(format_number, "number")
+    from eventhub.members.services import country_name
+
+    for helper in (local_name_lang, timezone_label, country_name):
+        app.add_template_global(helper)

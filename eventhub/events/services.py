@@ -4,12 +4,12 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, case, or_, select
 
 from eventhub.events.models import KINDS, STATUSES, Event
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
-from eventhub.text import fold
 from eventhub.types import utcnow
 from eventhub.validation import Collector, ValidationError
 
@@ -24,8 +24,13 @@ def timezone_names() -> tuple[str, ...]:
 
 
 def slugify(text: str) -> str:
-    """A URL-safe slug: 'Kraków Summit 2027' -> 'krakow-summit-2027'."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:90] or "event"
+    """A URL-safe slug, transliterating any script: 'Kraków Summit 2027' -> 'krakow-summit-2027'.
+
+    Leaves room under the 100-character column for a "-2" suffix.
+    """
+    from slugify import slugify as transliterate
+
+    return transliterate(text, max_length=90, word_boundary=True) or "event"
 
 
 def unique_slug(title: str, exclude_id: int | None = None) -> str:
@@ -78,9 +83,9 @@ def event_values(event: Event) -> dict:
 def _text(data, field, limit, errors, required=False):
     text = str(data.get(field) or "").strip()
     if required and not text:
-        errors.add(field, "This field is required.")
+        errors.add(field, _("This field is required."))
     elif len(text) > limit:
-        errors.add(field, f"At most {limit} characters.")
+        errors.add(field, _("At most %(limit)s characters.", limit=limit))
     return text or None
 
 
@@ -91,10 +96,15 @@ def _number(data, field, errors, kind=float, low=None, high=None):
     try:
         number = kind(value)
     except (TypeError, ValueError):
-        errors.add(field, f"'{value}' is not a number.")
+        errors.add(field, _("'%(value)s' is not a number.", value=value))
         return None
     if (low is not None and number < low) or (high is not None and number > high):
-        errors.add(field, f"Must be between {low} and {high}." if high is not None else f"Must be at least {low}.")
+        errors.add(
+            field,
+            _("Must be between %(low)s and %(high)s.", low=low, high=high)
+            if high is not None
+            else _("Must be at least %(low)s.", low=low),
+        )
     return number
 
 
@@ -104,18 +114,18 @@ def _times(data, tz_name, errors) -> dict:
         try:
             times[field] = to_utc(data.get(field), tz_name) if tz_name else None
         except (TypeError, ValueError):
-            errors.add(field, f"'{data.get(field)}' is not a date and time.")
+            errors.add(field, _("'%(value)s' is not a date and time.", value=data.get(field)))
             times[field] = None
     for field in ("start", "end"):
         if times[field] is None and field not in errors.errors:
-            errors.add(field, "This field is required.")
+            errors.add(field, _("This field is required."))
     if times["start"] and times["end"] and times["end"] <= times["start"]:
-        errors.add("end", "The event must end after it starts.")
+        errors.add("end", _("The event must end after it starts."))
     opens, closes = times["registration_opens"], times["registration_closes"]
     if opens and closes and closes <= opens:
-        errors.add("registration_closes", "Registration must close after it opens.")
+        errors.add("registration_closes", _("Registration must close after it opens."))
     if closes and times["end"] and closes > times["end"]:
-        errors.add("registration_closes", "Registration cannot close after the event has ended.")
+        errors.add("registration_closes", _("Registration cannot close after the event has ended."))
     return times
 
 
@@ -124,13 +134,13 @@ def _references(data, kind, errors) -> tuple[Organisation | None, Network | None
     if data.get("host_organisation_id"):
         host = db.session.get(Organisation, int(data["host_organisation_id"]))
         if host is None:
-            errors.add("host_organisation_id", "No such organisation.")
+            errors.add("host_organisation_id", _("No such organisation."))
     if data.get("network_id"):
         network = db.session.get(Network, int(data["network_id"]))
         if network is None:
-            errors.add("network_id", "No such network.")
+            errors.add("network_id", _("No such network."))
         elif kind != "network_meeting":
-            errors.add("network_id", "Only a network meeting can be restricted to a network.")
+            errors.add("network_id", _("Only a network meeting can be restricted to a network."))
     return host, network
 
 
@@ -139,24 +149,24 @@ def clean_event(data: dict, event: Event | None = None) -> dict:
     errors = Collector()
     kind = data.get("kind")
     if kind not in KINDS:
-        errors.add("kind", f"Choose one of: {', '.join(KINDS)}.")
+        errors.add("kind", _("Choose one of: %(choices)s.", choices=", ".join(KINDS)))
     tz_name = str(data.get("timezone") or "").strip()
     if tz_name not in timezone_names():
-        errors.add("timezone", f"'{tz_name}' is not an IANA timezone such as Europe/Berlin.")
+        errors.add("timezone", _("'%(value)s' is not an IANA timezone such as Europe/Berlin.", value=tz_name))
         tz_name = ""
     title = _text(data, "title", 200, errors, required=True)
     slug = str(data.get("slug") or "").strip().lower()
     if slug and (not SLUG_PATTERN.match(slug) or len(slug) > 100):
-        errors.add("slug", "Use lower-case letters, digits and single hyphens (at most 100).")
+        errors.add("slug", _("Use lower-case letters, digits and single hyphens (at most 100)."))
     elif slug:
         clash = db.session.scalar(select(Event).where(Event.slug == slug))
         if clash is not None and clash is not event:
-            errors.add("slug", f"The address /events/{slug} is already taken.")
+            errors.add("slug", _("The address /events/%(slug)s is already taken.", slug=slug))
     times = _times(data, tz_name, errors)
     latitude = _number(data, "latitude", errors, low=-90, high=90)
     longitude = _number(data, "longitude", errors, low=-180, high=180)
     if (latitude is None) != (longitude is None) and "latitude" not in errors.errors:
-        errors.add("latitude", "Give both latitude and longitude, or neither.")
+        errors.add("latitude", _("Give both latitude and longitude, or neither."))
     host, network = _references(data, kind, errors)
     cleaned = {
         "kind": kind,
@@ -186,11 +196,12 @@ def save_event(data: dict, event: Event | None = None) -> Event:
     if event is not None:
         data = {**event_values(event), **data}
     cleaned = clean_event(data, event)
+    if not cleaned["slug"]:
+        # Before the new row joins the session: unique_slug's query would autoflush it half-filled.
+        cleaned["slug"] = unique_slug(cleaned["title"], exclude_id=event.id if event is not None else None)
     if event is None:
         event = Event(status="draft")
         db.session.add(event)
-    if not cleaned["slug"]:
-        cleaned["slug"] = unique_slug(cleaned["title"], exclude_id=event.id)
     for field, value in cleaned.items():
         setattr(event, field, value)
     db.session.commit()
@@ -200,18 +211,33 @@ def save_event(data: dict, event: Event | None = None) -> Event:
 def set_status(event: Event, status: str) -> Event:
     """Publish, cancel or return an event to draft."""
     if status not in STATUSES:
-        raise ValidationError({"status": [f"Choose one of: {', '.join(STATUSES)}."]})
+        raise ValidationError({"status": [_("Choose one of: %(choices)s.", choices=", ".join(STATUSES))]})
     event.status = status
     db.session.commit()
     return event
 
 
 def publish_event(event: Event) -> Event:
+    """Make the event public (also reinstates a cancelled one)."""
     return set_status(event, "published")
 
 
+def unpublish_event(event: Event) -> Event:
+    """Take the event back to draft: its public page disappears."""
+    return set_status(event, "draft")
+
+
 def cancel_event(event: Event) -> Event:
+    """Cancel a public event; its page stays up, marked as cancelled."""
+    if event.status == "draft":
+        # Cancelling would make a draft nobody has seen public, just to say it is off.
+        raise ValidationError({"status": [_("A draft cannot be cancelled: it is not public yet.")]})
     return set_status(event, "cancelled")
+
+
+def host_options() -> list[Organisation]:
+    """Every organisation that could host an event, by name, for select boxes."""
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name, Organisation.id)))
 
 
 def _congresses_first():

@@ -1,9 +1,35 @@
 """Public event pages and the organisers' event management."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from eventhub.auth.access import organiser_required
 from eventhub.events import services
+from eventhub.events.forms import CancelForm, EventForm, event_initial
+from eventhub.events.models import STATUSES
+from eventhub.extensions import db
+from eventhub.validation import ValidationError
 
 bp = Blueprint("events", __name__)
+
+EVENTS_PER_PAGE = 25
+
+
+def _event_or_404(slug: str):
+    """Any event, drafts included, for organiser pages."""
+    return services.event_by_slug(slug) or abort(404)
+
+
+def _save(form: EventForm, event=None):
+    """Save through the service; when it refuses, put its messages on the form and return None."""
+    try:
+        saved = services.save_event(form.service_data(), event)
+    except ValidationError as error:
+        form.add_service_errors(error.errors)
+        return None
+    if shifted := form.shifted_times(saved):
+        flash(_("%(fields)s: that time does not exist in %(zone)s (the clocks go forward), so the next valid "
+                "time was saved. Please check.", fields=", ".join(shifted), zone=saved.timezone), "info")
+    return saved
 
 
 @bp.route("/")
@@ -14,16 +40,81 @@ def index():
 
 @bp.route("/events/<slug>")
 def detail(slug: str):
-    """One event's public page; drafts are 404 to the public."""
+    """One event's public page; drafts are 404 to everyone here (organisers use the preview)."""
     event = services.public_event(slug) or abort(404)
-    return render_template("events/detail.html", event=event)
-
-
-from eventhub.auth.access import organiser_required  # noqa: E402
+    return render_template("events/detail.html", event=event, preview=False)
 
 
 @bp.route("/manage/events/")
 @organiser_required
 def manage():
-    """Placeholder until the organiser list lands."""
-    return "events"
+    """Every event, drafts too, newest first, optionally filtered by status."""
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    page = db.paginate(services.list_events(status), per_page=EVENTS_PER_PAGE, error_out=False)
+    return render_template("events/manage.html", page=page, status=status, statuses=STATUSES)
+
+
+@bp.route("/manage/events/new", methods=["GET", "POST"])
+@organiser_required
+def new():
+    """Create an event; it starts as a draft."""
+    form = EventForm()
+    if form.validate_on_submit() and (event := _save(form)):
+        flash(_("Draft “%(title)s” saved. Publish it when it is ready.", title=event.title), "success")
+        return redirect(url_for(".edit", slug=event.slug))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit(slug: str):
+    """Edit an event; times are shown and entered in the event's own timezone."""
+    event = _event_or_404(slug)
+    form = EventForm(data=event_initial(event))
+    if form.validate_on_submit() and _save(form, event):
+        flash(_("“%(title)s” saved.", title=event.title), "success")
+        return redirect(url_for(".edit", slug=event.slug))
+    return render_template("events/form.html", form=form, event=event, cancel_form=CancelForm())
+
+
+@bp.route("/manage/events/<slug>")
+@organiser_required
+def preview(slug: str):
+    """The public page as it will look, drafts included."""
+    return render_template("events/detail.html", event=_event_or_404(slug), preview=True)
+
+
+@bp.post("/manage/events/<slug>/publish")
+@organiser_required
+def publish(slug: str):
+    """Make the event public."""
+    event = services.publish_event(_event_or_404(slug))
+    flash(_("“%(title)s” is published at %(url)s.", title=event.title,
+            url=url_for(".detail", slug=event.slug, _external=True)), "success")
+    return redirect(url_for(".edit", slug=slug))
+
+
+@bp.post("/manage/events/<slug>/unpublish")
+@organiser_required
+def unpublish(slug: str):
+    """Take the event back to draft."""
+    event = services.unpublish_event(_event_or_404(slug))
+    flash(_("“%(title)s” is a draft again; its public page is gone.", title=event.title), "success")
+    return redirect(url_for(".edit", slug=slug))
+
+
+@bp.post("/manage/events/<slug>/cancel")
+@organiser_required
+def cancel(slug: str):
+    """Cancel the event, only with the confirmation box ticked."""
+    event = _event_or_404(slug)
+    if not CancelForm().validate_on_submit():
+        flash(_("Nothing was changed: tick “Yes, cancel this event” to confirm."), "error")
+        return redirect(url_for(".edit", slug=slug, _anchor="status"))
+    try:
+        services.cancel_event(event)
+    except ValidationError as error:
+        flash(" ".join(message for messages in error.errors.values() for message in messages), "error")
+    else:
+        flash(_("“%(title)s” is cancelled; its public page says so.", title=event.title), "success")
+    return redirect(url_for(".edit", slug=slug, _anchor="status"))
