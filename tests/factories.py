@@ -40,3 +40,21 @@ def make_event(status="published", days_from_now=30, length_days=3, **values):
     if status != "draft":
         set_status(event, status)
     return event
+
+
+def make_registration(event, **values):
+    """A registration made by an organiser (no window or consent checks), confirmed if there is room."""
+    from eventhub.audit.services import SYSTEM
+    from eventhub.registration.services import register
+
+    number = next(_numbers)
+    data = {"full_name": f"Delegate {number}", "email": f"delegate{number}@example.org", "organisation_name": "Testville"}
+    data.update(values)
+    return register(event, data, actor=SYSTEM, organiser=True)
+
+
+def open_event(**values):
+    """A published event whose registration window is open now."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    values.setdefault("registration_opens", now - timedelta(days=1))
+    return make_event(**values)

@@ -19,6 +19,8 @@ class Event(db.Model):
         CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_positive"),
+        CheckConstraint("delegate_quota IS NULL OR delegate_quota >= 1", name="delegate_quota_positive"),
+        CheckConstraint("non_member_policy IN ('confirm', 'approve')", name="non_member_policy_known"),
         CheckConstraint(
             "registration_opens IS NULL OR registration_closes IS NULL OR registration_closes > registration_opens",
             name="registration_window_ordered",
@@ -49,6 +51,12 @@ class Event(db.Model):
     capacity: Mapped[int | None]
     # For a network meeting: when set, only members of this network may register.
     network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id", ondelete="SET NULL"), index=True)
+    # At most this many active registrations per organisation (None: no limit).
+    delegate_quota: Mapped[int | None]
+    # Registrations from non-members or unlisted organisations: "confirm" directly or "approve" first.
+    non_member_policy: Mapped[str] = mapped_column(String(10), default="confirm", server_default="confirm")
+    # Categories the public may choose on the form, comma-separated; organisers may set any.
+    public_categories: Mapped[str] = mapped_column(String(100), default="delegate", server_default="delegate")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -62,6 +70,10 @@ class Event(db.Model):
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+    @property
+    def public_category_list(self) -> list[str]:
+        return [c for c in self.public_categories.split(",") if c]
 
     @property
     def is_public(self) -> bool:

@@ -11,7 +11,7 @@ from eventhub.events.models import KINDS, STATUSES, Event
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
 from eventhub.types import utcnow
-from eventhub.validation import Collector, ValidationError
+from eventhub.validation import Collector, ValidationError, text_value
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_FIELDS = ("start", "end", "registration_opens", "registration_closes")
@@ -77,16 +77,11 @@ def event_values(event: Event) -> dict:
         "registration_closes": event.registration_closes,
         "capacity": event.capacity,
         "network_id": event.network_id,
+        "delegate_quota": event.delegate_quota,
+        "non_member_policy": event.non_member_policy,
+        "public_categories": event.public_category_list,
     }
 
-
-def _text(data, field, limit, errors, required=False):
-    text = str(data.get(field) or "").strip()
-    if required and not text:
-        errors.add(field, _("This field is required."))
-    elif len(text) > limit:
-        errors.add(field, _("At most %(limit)s characters.", limit=limit))
-    return text or None
 
 
 def _number(data, field, errors, kind=float, low=None, high=None):
@@ -154,7 +149,7 @@ def clean_event(data: dict, event: Event | None = None) -> dict:
     if tz_name not in timezone_names():
         errors.add("timezone", _("'%(value)s' is not an IANA timezone such as Europe/Berlin.", value=tz_name))
         tz_name = ""
-    title = _text(data, "title", 200, errors, required=True)
+    title = text_value(data, "title", 200, errors, required=True)
     slug = str(data.get("slug") or "").strip().lower()
     if slug and (not SLUG_PATTERN.match(slug) or len(slug) > 100):
         errors.add("slug", _("Use lower-case letters, digits and single hyphens (at most 100)."))
@@ -172,10 +167,10 @@ def clean_event(data: dict, event: Event | None = None) -> dict:
         "kind": kind,
         "title": title,
         "slug": slug or None,
-        "summary": _text(data, "summary", 500, errors),
-        "description": _text(data, "description", 50_000, errors),
-        "venue_name": _text(data, "venue_name", 200, errors),
-        "venue_address": _text(data, "venue_address", 2000, errors),
+        "summary": text_value(data, "summary", 500, errors),
+        "description": text_value(data, "description", 50_000, errors),
+        "venue_name": text_value(data, "venue_name", 200, errors),
+        "venue_address": text_value(data, "venue_address", 2000, errors),
         "latitude": latitude,
         "longitude": longitude,
         "timezone": tz_name,
@@ -186,9 +181,31 @@ def clean_event(data: dict, event: Event | None = None) -> dict:
         "capacity": _number(data, "capacity", errors, kind=int, low=0),
         "host_organisation": host,
         "network": network,
+        **_registration_settings(data, errors),
     }
     errors.raise_if_any()
     return cleaned
+
+
+def _registration_settings(data: dict, errors: Collector) -> dict:
+    """Quota per organisation, what happens to non-members, and the categories the public may pick."""
+    from eventhub.registration.models import CATEGORIES
+
+    policy = data.get("non_member_policy") or "confirm"
+    if policy not in ("confirm", "approve"):
+        errors.add("non_member_policy", _("Choose confirm or approve."))
+    categories = data.get("public_categories") or ["delegate"]
+    if isinstance(categories, str):
+        categories = [c.strip() for c in categories.split(",")]
+    categories = [c for c in CATEGORIES if c in categories]
+    unknown = set(data.get("public_categories") if isinstance(data.get("public_categories"), list) else []) - set(CATEGORIES)
+    if unknown or not categories:
+        errors.add("public_categories", _("Choose among: %(choices)s.", choices=", ".join(CATEGORIES)))
+    return {
+        "delegate_quota": _number(data, "delegate_quota", errors, kind=int, low=1),
+        "non_member_policy": policy,
+        "public_categories": ",".join(categories),
+    }
 
 
 def save_event(data: dict, event: Event | None = None) -> Event:
@@ -202,9 +219,15 @@ def save_event(data: dict, event: Event | None = None) -> Event:
     if event is None:
         event = Event(status="draft")
         db.session.add(event)
+    raised = event.capacity is not None and (cleaned["capacity"] is None or cleaned["capacity"] > event.capacity)
     for field, value in cleaned.items():
         setattr(event, field, value)
     db.session.commit()
+    if raised:
+        # More places: the waiting list moves up at once, in order.
+        from eventhub.registration.services import fill_after_capacity_change
+
+        fill_after_capacity_change(event)
     return event
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from eventhub.extensions import db
 from eventhub.members.models import KINDS, STATUSES, Network, Organisation, Region, network_members
 from eventhub.text import fold, like_pattern
-from eventhub.validation import Collector, ValidationError
+from eventhub.validation import Collector, ValidationError, text_value
 
 # Fields an organisation is made of, in CSV column order (network_ids is not in the CSV).
 FIELDS = ("name", "local_name", "kind", "country", "region", "population", "status", "member_since", "website", "external_id")
@@ -93,14 +93,6 @@ def _website(value, errors: Collector) -> str | None:
     return text
 
 
-def _text(data: dict, field: str, limit: int, errors: Collector, required: bool = False) -> str | None:
-    text = str(data.get(field) or "").strip()
-    if required and not text:
-        errors.add(field, _("This field is required."))
-    if len(text) > limit:
-        errors.add(field, _("At most %(limit)d characters.", limit=limit))
-    return text or None
-
 
 def clean_organisation(data: dict) -> dict:
     """Check and convert raw input (strings from a form or CSV, or typed values).
@@ -109,10 +101,10 @@ def clean_organisation(data: dict) -> dict:
     """
     errors = Collector()
     cleaned = {
-        "name": _text(data, "name", 200, errors, required=True),
-        "local_name": _text(data, "local_name", 200, errors),
-        "external_id": _text(data, "external_id", 100, errors),
-        "notes": _text(data, "notes", 10_000, errors),
+        "name": text_value(data, "name", 200, errors, required=True),
+        "local_name": text_value(data, "local_name", 200, errors),
+        "external_id": text_value(data, "external_id", 100, errors),
+        "notes": text_value(data, "notes", 10_000, errors),
         "population": _population(data.get("population"), errors),
         "member_since": _member_since(data.get("member_since"), errors),
         "website": _website(data.get("website"), errors),
@@ -276,8 +268,8 @@ def list_networks() -> list[Network]:
 def save_network(data: dict, network: Network | None = None) -> Network:
     """Create or update a network: name (unique), description, member_ids."""
     errors = Collector()
-    name = _text(data, "name", 200, errors, required=True)
-    description = _text(data, "description", 10_000, errors)
+    name = text_value(data, "name", 200, errors, required=True)
+    description = text_value(data, "description", 10_000, errors)
     if name:
         clash = db.session.scalar(select(Network).where(func.lower(Network.name) == name.lower()))
         if clash is not None and clash is not network:

@@ -1,0 +1,29 @@
+"""Audit entries: who changed what, when."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.auth.models import User
+from eventhub.extensions import db
+from eventhub.types import UTCDateTime, utcnow
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The signed-in user or token owner; None when the registrant or the system acted.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Who acted, as shown in the trail: a user's email, "registrant", "system", "cli".
+    actor: Mapped[str] = mapped_column(String(254))
+    # e.g. "registration.confirmed", "registration.updated".
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int] = mapped_column()
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # {"field": [old, new]} for updates, or any details of the action.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()

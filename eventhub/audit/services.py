@@ -1,0 +1,50 @@
+"""Writing and reading the audit trail."""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from eventhub.audit.models import AuditEntry
+from eventhub.extensions import db
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user (organiser, API token owner) or a label such as "registrant"."""
+
+    label: str
+    user_id: int | None = None
+
+    @classmethod
+    def for_user(cls, user) -> "Actor":
+        return cls(label=user.email, user_id=user.id)
+
+
+SYSTEM = Actor("system")
+REGISTRANT = Actor("registrant")
+
+
+def record(actor: Actor, action: str, subject, event_id: int | None = None, changes: dict | None = None) -> AuditEntry:
+    """Add an entry to the current transaction; the caller's commit makes it permanent with the change."""
+    if subject.id is None:
+        db.session.flush()
+    entry = AuditEntry(
+        actor=actor.label,
+        user_id=actor.user_id,
+        action=action,
+        subject_type=type(subject).__name__.lower(),
+        subject_id=subject.id,
+        event_id=event_id,
+        changes=changes or {},
+    )
+    db.session.add(entry)
+    return entry
+
+
+def trail(subject_type: str, subject_id: int) -> list[AuditEntry]:
+    """The entries about one object, oldest first."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return list(db.session.scalars(query))

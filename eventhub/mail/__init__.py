@@ -1,0 +1,1 @@
+"""Outgoing e-mail: an outbox table filled in the same transaction as the change, and a sender."""

@@ -1,0 +1,1 @@
+"""Registrations, delegations, the waiting list and custom questions."""
