@@ -27,10 +27,14 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.auth.views import bp as auth_bp
     from eventhub.events.views import bp as events_bp
     from eventhub.members.views import bp as members_bp
+    from eventhub.registration.admin_views import bp as registration_admin_bp
+    from eventhub.registration.views import bp as registration_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(registration_admin_bp)
 
     from eventhub import api
 
@@ -38,10 +42,12 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from eventhub.auth.cli import tokens_cli, users_cli
     from eventhub.demo import demo_command
+    from eventhub.mail.cli import mail_cli
     from eventhub.members.cli import members_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(members_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(demo_command)
     return app

@@ -1,0 +1,4 @@
+"""`flask mail send`."""
+from flask.cli import AppGroup
+
+mail_cli = AppGroup("mail", help="Send the queued e-mail.")
