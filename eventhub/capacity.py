@@ -16,8 +16,14 @@ from eventhub.types import utcnow
 
 
 def lock(model, row_id: int) -> None:
-    """Take the write lock on one row (a no-op UPDATE) for the rest of the transaction."""
-    db.session.execute(update(model).where(model.id == row_id).values(id=model.id))
+    """Take the write lock on one row (a no-op UPDATE) for the rest of the transaction.
+
+    Columns with an onupdate default (updated_at) are set to themselves, so taking the lock does
+    not make the row look edited.
+    """
+    table = model.__table__
+    unchanged = {column.key: column for column in table.c if column.onupdate is not None or column.primary_key}
+    db.session.execute(update(table).where(table.c.id == row_id).values(unchanged))
 
 
 def has_place(capacity: int | None, taken: int) -> bool:

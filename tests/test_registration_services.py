@@ -169,3 +169,11 @@ def test_missing_consent_and_fields_are_reported_together():
     with pytest.raises(ValidationError) as invalid:
         services.register(event, {"email": "x"})
     assert {"full_name", "email", "organisation_id", "privacy_consent"} <= set(invalid.value.errors)
+
+
+def test_taking_places_does_not_mark_the_event_as_edited():
+    event = open_event(capacity=3)
+    before = event.updated_at
+    services.register(event, person(1))
+    db.session.expire_all()
+    assert event.updated_at == before
