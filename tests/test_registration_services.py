@@ -177,3 +177,14 @@ def test_taking_places_does_not_mark_the_event_as_edited():
     services.register(event, person(1))
     db.session.expire_all()
     assert event.updated_at == before
+
+
+def test_answers_to_deleted_questions_survive_an_edit():
+    from eventhub.registration.answers import delete_question, save_question
+
+    event = open_event()
+    diet = save_question(event, {"label": "Dietary needs", "kind": "short_text"})
+    registration = services.register(event, person(1, answers={"dietary_needs": "Halal"}))
+    delete_question(diet)
+    services.update_details(registration, {"position": "Mayor"})
+    assert registration.answers == {"dietary_needs": "Halal"} and registration.position == "Mayor"

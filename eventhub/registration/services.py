@@ -294,10 +294,15 @@ def update_details(registration: Registration, data: dict, actor: Actor = REGIST
     merged = {**current, **{k: v for k, v in data.items() if k in EDITABLE}}
     if "organisation_id" in data and data["organisation_id"] not in (None, ""):
         merged["organisation_name"] = None
+    # Answers to questions deleted since are kept as they are (the CSV still shows them), not re-checked.
+    asked = {q.key for q in event_questions(event)}
+    orphans = {k: v for k, v in (registration.answers or {}).items() if k not in asked}
+    merged["answers"] = {k: v for k, v in (merged["answers"] or {}).items() if k in asked or k not in orphans}
     errors = Collector()
     person = clean_person(event, merged, errors, organiser or merged["category"] == registration.category)
     organisation, organisation_name = clean_organisation_choice(merged, errors)
     errors.raise_if_any()
+    person["answers"] = {**orphans, **person["answers"]}
     if organisation is not None and organisation.id != registration.organisation_id:
         rules.check_eligible(event, organisation)
         rules.check_quota(event, organisation, exclude_ids=[registration.id])

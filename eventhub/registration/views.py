@@ -1,4 +1,168 @@
-"""Public registration pages: the form, delegations and the manage links."""
-from flask import Blueprint
+"""Public registration pages: the form, the organisation type-ahead and the personal manage links.
+
+There are no id-based public URLs: a registration is reached only through its secret token.
+The delegation pages (delegation_views.py) hang off the same blueprint.
+"""
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from eventhub.events.services import public_event
+from eventhub.extensions import db, limiter
+from eventhub.members.services import search_organisations
+from eventhub.registration import forms, rules, services
+from eventhub.registration.answers import event_questions
+from eventhub.registration.models import ACTIVE_STATUSES
+from eventhub.registration.rules import Refused
+from eventhub.validation import ValidationError
 
 bp = Blueprint("registration", __name__)
+
+# The type-ahead endpoint answers with at most this many records.
+SEARCH_RESULTS = 10
+
+
+def registration_limit() -> str:
+    """Read at request time, so tests and deployments can change it without a restart of the module."""
+    return current_app.config.get("REGISTRATION_RATE_LIMIT", "10 per minute")
+
+
+def _resend_limit() -> str:
+    """Each resend e-mails someone: stricter than the form."""
+    return current_app.config.get("RESEND_RATE_LIMIT", "10 per hour")
+
+
+def _search_limit() -> str:
+    """The type-ahead asks once per pause in typing."""
+    return current_app.config.get("ORGANISATION_SEARCH_RATE_LIMIT", "120 per minute")
+
+
+def event_or_404(slug: str):
+    """A public event: drafts and unknown slugs are 404 (why_closed covers the cancelled ones)."""
+    return public_event(slug) or abort(404)
+
+
+def submit(form, action, *args):
+    """Call one service; when it refuses, put its reasons on the form (nothing typed is lost) and return None."""
+    try:
+        return action(*args)
+    except ValidationError as error:
+        form.add_service_errors(error.errors)
+    except Refused as refused:
+        form.refuse(refused)
+    return None
+
+
+def status_message(registration) -> str:
+    """What a registration's status means for the person, with the waiting-list position."""
+    title = registration.event.title
+    if registration.status == "waitlisted":
+        return _("%(event)s is full: you are number %(position)d on the waiting list. We will e-mail you as soon as "
+                 "a place is free.", event=title, position=services.waitlist_position(registration))
+    if registration.status == "pending":
+        return _("Your registration for %(event)s awaits approval by the organisers; we will e-mail you their "
+                 "decision.", event=title)
+    if registration.status == "confirmed":
+        return _("You are registered for %(event)s: your place is confirmed.", event=title)
+    return _("This registration is %(status)s.", status=_(registration.status_label).lower())
+
+
+@bp.app_template_global()
+def registration_closed_reason(event) -> str | None:
+    """For the public event page: why the registration form is closed, None when it is open."""
+    return rules.why_closed(event)
+
+
+@bp.app_template_global()
+def position_suggestions() -> list[str]:
+    """Typical positions offered under the position field (people may type any other)."""
+    return [str(suggestion) for suggestion in forms.POSITION_SUGGESTIONS]
+
+
+@bp.after_request
+def _keep_tokens_private(response):
+    """Pages under a manage token must not leak it in a Referer header, nor sit in a shared cache."""
+    if "token" in (request.view_args or {}):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"])
+def register(slug: str):
+    """Register one person; typed organisation names are resolved on the server when no script picked one."""
+    event = event_or_404(slug)
+    closed, questions = rules.why_closed(event), event_questions(event)
+    form = forms.registration_form(event, questions)
+    if not closed and form.validate_on_submit() and (organisation := form.organisation_data()) is not None:
+        data = {**form.person_data(questions), **organisation, "privacy_consent": form.privacy_consent.data}
+        if registration := submit(form, services.register, event, data):
+            flash(status_message(registration) + " " + _("This page is your personal link to your registration; we "
+                                                         "have e-mailed it to you."), "success")
+            return redirect(url_for(".manage", token=registration.manage_token))
+    return render_template("registration/register.html", event=event, form=form, questions=questions,
+                           closed=closed, resend_form=forms.ResendForm(formdata=None, email=form.email.data))
+
+
+@bp.route("/events/<slug>/organisations")
+@limiter.limit(_search_limit)
+def organisations(slug: str):
+    """Type-ahead: member records whose name or local name contains ?q=, ignoring accents and case."""
+    event_or_404(slug)
+    term = request.args.get("q", "").strip()[:100]
+    found = db.session.scalars(search_organisations(term).limit(SEARCH_RESULTS)) if term else []
+    return jsonify([{"id": o.id, "name": o.name, "local_name": o.local_name, "country": o.country} for o in found])
+
+
+@bp.route("/events/<slug>/resend", methods=["POST"])
+@limiter.limit(_resend_limit)
+def resend(slug: str):
+    """E-mail the manage link again; the answer is the same whether or not the address is registered."""
+    event = event_or_404(slug)
+    form = forms.ResendForm()
+    if form.validate_on_submit():
+        services.resend_manage_link(event, form.email.data)
+        flash(_("If %(email)s is registered for %(event)s, its manage link is on its way to that address.",
+                email=form.email.data, event=event.title), "info")
+    else:
+        flash(_("Please give the e-mail address you registered with."), "error")
+    return redirect(url_for(".register", slug=slug))
+
+
+def registration_or_404(token: str):
+    """The registration behind a manage link."""
+    return services.by_token(token) or abort(404)
+
+
+@bp.route("/registrations/<token>", methods=["GET", "POST"])
+def manage(token: str):
+    """See one's status and waiting-list position; change one's details and answers."""
+    registration = registration_or_404(token)
+    questions = event_questions(registration.event)
+    form = forms.manage_form(registration, questions)
+    editable = registration.status in ACTIVE_STATUSES
+    # A delegate's organisation is the delegation's: it is shown, not edited here.
+    fixed = registration.delegation_id is not None
+    submitted = editable and form.validate_on_submit()
+    if submitted and (organisation := {} if fixed else form.organisation_data()) is not None:
+        if submit(form, services.update_details, registration, {**form.person_data(questions), **organisation}):
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for(".manage", token=token))
+    return render_template("registration/manage.html", registration=registration, event=registration.event, form=form,
+                           questions=questions, editable=editable, fixed_organisation=fixed,
+                           position=services.waitlist_position(registration))
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    """Cancel one's registration after ticking a confirmation box; a freed place goes to the waiting list."""
+    registration = registration_or_404(token)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit() and submit(form, services.cancel, registration):
+        flash(_("Your registration for %(event)s is cancelled.", event=registration.event.title), "success")
+        return redirect(url_for(".manage", token=token))
+    return render_template("registration/confirm.html", form=form, registration=registration,
+                           event=registration.event, back=url_for(".manage", token=token))
+
+
+from eventhub.registration import delegation_views  # noqa: E402,F401  (routes on this blueprint)

@@ -1,0 +1,94 @@
+"""Delegation pages: a head of delegation registers, adds and withdraws named delegates of one organisation."""
+from collections import Counter
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from eventhub.extensions import limiter
+from eventhub.registration import rules, services
+from eventhub.registration.answers import event_questions
+from eventhub.registration.delegation_forms import add_delegate_form, delegation_form
+from eventhub.registration.forms import WithdrawForm
+from eventhub.registration.views import bp, event_or_404, registration_limit, submit
+
+
+def delegation_message(delegation) -> str:
+    """How many delegates got a place, wait for one, or wait for approval."""
+    counts = Counter(r.status for r in delegation.registrations)
+    return _("Delegation registered: %(confirmed)d confirmed, %(waitlisted)d on the waiting list, %(pending)d "
+             "awaiting approval. Each delegate receives their own link by e-mail. Keep this page's address: it is "
+             "your link to this delegation.", confirmed=counts["confirmed"], waitlisted=counts["waitlisted"],
+             pending=counts["pending"])
+
+
+def added_message(registration) -> str:
+    """What became of a delegate the head just added."""
+    name = registration.full_name
+    if registration.status == "waitlisted":
+        return _("%(name)s is added as number %(position)d on the waiting list.", name=name,
+                 position=services.waitlist_position(registration))
+    if registration.status == "pending":
+        return _("%(name)s is added and awaits approval by the organisers.", name=name)
+    return _("%(name)s is added; their place is confirmed.", name=name)
+
+
+def delegation_or_404(token: str):
+    """The delegation behind a head of delegation's link."""
+    return services.delegation_by_token(token) or abort(404)
+
+
+def quota_left(delegation) -> int | None:
+    """Places the delegation's organisation still has under the event's quota (None: no quota applies)."""
+    event = delegation.event
+    if event.delegate_quota is None or delegation.organisation_id is None:
+        return None
+    return max(event.delegate_quota - rules.active_count(event, delegation.organisation_id), 0)
+
+
+@bp.route("/events/<slug>/register/delegation", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"])
+def register_delegation(slug: str):
+    """Register several named delegates of one organisation in one submission (all or none)."""
+    event = event_or_404(slug)
+    closed, questions = rules.why_closed(event), event_questions(event)
+    form = delegation_form(event, questions)
+    if not closed and form.add_rows.data:
+        form.add_more_rows()
+    elif not closed and form.validate_on_submit() and (organisation := form.organisation_data()) is not None:
+        data = {"head_name": form.head_name.data, "head_email": form.head_email.data, **organisation,
+                "privacy_consent": form.privacy_consent.data, "delegates": form.delegates_data(questions)}
+        if delegation := submit(form, services.register_delegation, event, data):
+            flash(delegation_message(delegation), "success")
+            return redirect(url_for(".delegation", token=delegation.manage_token))
+    return render_template("registration/delegation_form.html", event=event, form=form, questions=questions,
+                           closed=closed)
+
+
+@bp.route("/delegations/<token>", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"])
+def delegation(token: str):
+    """The delegation's page: its delegates with their statuses; add one more."""
+    delegation = delegation_or_404(token)
+    event = delegation.event
+    closed, questions = rules.why_closed(event), event_questions(event)
+    form = add_delegate_form(event, questions)
+    if not closed and form.validate_on_submit():
+        if registration := submit(form, services.add_delegate, delegation, form.person_data(questions)):
+            flash(added_message(registration), "success")
+            return redirect(url_for(".delegation", token=token))
+    return render_template("registration/delegation.html", delegation=delegation, event=event, form=form,
+                           questions=questions, closed=closed, positions=services.waitlist_positions(event),
+                           quota_left=quota_left(delegation))
+
+
+@bp.route("/delegations/<token>/withdraw", methods=["GET", "POST"])
+def withdraw(token: str):
+    """Withdraw one delegate after a confirmation; only delegates of this delegation can be reached."""
+    delegation = delegation_or_404(token)
+    form = WithdrawForm(data={"delegate": request.args.get("delegate")})
+    delegate = next((r for r in delegation.registrations if str(r.id) == str(form.delegate.data)), None) or abort(404)
+    if form.validate_on_submit() and submit(form, services.cancel, delegate):
+        flash(_("%(name)s is withdrawn from the delegation.", name=delegate.full_name), "success")
+        return redirect(url_for(".delegation", token=token))
+    return render_template("registration/confirm.html", form=form, registration=delegate, event=delegation.event,
+                           back=url_for(".delegation", token=token))
