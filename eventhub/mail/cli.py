@@ -1,4 +1,90 @@
-"""`flask mail send`."""
+"""`flask mail send|status|retry`: the outbox worker and a look inside the outbox."""
+import signal
+import threading
+
+import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
+
+from eventhub.extensions import db
+from eventhub.mail import sender, services
 
 mail_cli = AppGroup("mail", help="Send the queued e-mail.")
+
+
+def _summary(report: sender.Report) -> str:
+    """One line: what this run did and what is still waiting."""
+    queued = services.counts_by_status()["queued"]
+    given_up = f" ({report.failed} given up)" if report.failed else ""
+    return f"Sent {report.sent}, failed {report.failed + report.retrying}{given_up}, still queued {queued}."
+
+
+@mail_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep running as a worker until interrupted.")
+@click.option("--interval", default=10.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds between runs with --loop.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1),
+              help="Messages per run.")
+def send_command(loop, interval, limit):
+    """Send the messages that are due, once, or every INTERVAL seconds with --loop."""
+    if not loop:
+        click.echo(_summary(sender.send_due(limit)))
+        return
+    stop = threading.Event()
+    previous = _stop_on_sigterm(stop)
+    click.echo(f"Sending queued mail every {interval:g} s; Ctrl+C stops.")
+    try:
+        while not stop.is_set():
+            if not _run_once(limit):
+                stop.wait(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    click.echo("Stopped.")
+
+
+def _run_once(limit: int) -> bool:
+    """One batch; True when it was full, so more may be due at once.
+
+    A database hiccup is reported and the worker carries on at the next interval.
+    """
+    try:
+        report = sender.send_due(limit)
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        click.echo(f"Database error, trying again later: {error}", err=True)
+        return False
+    handled = report.sent + report.failed + report.retrying
+    if handled:
+        click.echo(_summary(report))
+    return handled >= limit
+
+
+def _stop_on_sigterm(stop: threading.Event):
+    """Let a service manager stop the worker between messages rather than in the middle of one."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+
+
+@mail_cli.command("status")
+@click.option("--errors", "error_count", default=10, show_default=True, help="How many recent errors to list.")
+def status_command(error_count):
+    """Count the messages per status and list the latest errors."""
+    counts = services.counts_by_status()
+    click.echo(", ".join(f"{status}: {count}" for status, count in counts.items()))
+    failing = services.recent_errors(error_count)
+    if failing:
+        click.echo("Latest errors:")
+    for message in failing:
+        when = "given up" if message.status == "failed" else f"next try {message.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+        attempts = f"{message.attempts} attempt(s)"
+        click.echo(f"  #{message.id} to {message.recipient}, {attempts}, {when}: {message.last_error}")
+
+
+@mail_cli.command("retry")
+def retry_command():
+    """Queue every failed message again with a fresh set of attempts."""
+    click.echo(f"Queued {services.requeue_failed()} failed message(s) again.")

@@ -1,6 +1,9 @@
 """Queueing messages; sending lives in eventhub.mail.sender."""
+from sqlalchemy import func, select, update
+
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
+from eventhub.types import utcnow
 
 
 def queue_message(
@@ -13,3 +16,32 @@ def queue_message(
     )
     db.session.add(message)
     return message
+
+
+def counts_by_status() -> dict[str, int]:
+    """How many messages are queued, sent and failed (every status present, zero when none)."""
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    return {"queued": 0, "sent": 0, "failed": 0, **{status: count for status, count in rows}}
+
+
+def recent_errors(limit: int = 10) -> list[OutboxMessage]:
+    """Unsent messages that have failed at least once, the latest first."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status != "sent", OutboxMessage.last_error.is_not(None))
+        .order_by(OutboxMessage.next_attempt_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def requeue_failed(now=None) -> int:
+    """Give every failed message a fresh set of attempts (after fixing the mail server, say). Returns how many."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "failed")
+        .values(status="queued", attempts=0, next_attempt_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount

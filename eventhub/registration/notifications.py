@@ -1,27 +1,72 @@
-"""The e-mails a registration's changes send, queued in the outbox with the change."""
-from flask import current_app
+"""The e-mails a registration's changes send, queued in the outbox with the change.
 
+Each kind has a plain-text and an HTML template in templates/mail/; both show every time in the
+event's timezone. Links are built from BASE_URL, so messages render the same from a web request,
+the API or the CLI.
+"""
+from flask import render_template
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from eventhub.calendars.invitation import base_url, event_url, invitation_attachment, location
+from eventhub.extensions import db
 from eventhub.mail.services import queue_message
 
+# Kind -> subject. Lambdas keep each string a literal for the message extractor.
 SUBJECTS = {
-    "confirmed": "Your registration for {event} is confirmed",
-    "pending": "Your registration for {event} awaits approval",
-    "waitlisted": "You are on the waiting list for {event}",
-    "promoted": "A place is free: your registration for {event} is confirmed",
-    "cancelled": "Your registration for {event} is cancelled",
-    "rejected": "Your registration for {event} was not accepted",
-    "manage_link": "Your registration for {event}",
+    "confirmed": lambda title: _("Your registration for %(event)s is confirmed", event=title),
+    "pending": lambda title: _("Your registration for %(event)s awaits approval", event=title),
+    "waitlisted": lambda title: _("You are on the waiting list for %(event)s", event=title),
+    "promoted": lambda title: _("A place is free: your registration for %(event)s is confirmed", event=title),
+    "cancelled": lambda title: _("Your registration for %(event)s is cancelled", event=title),
+    "rejected": lambda title: _("Your registration for %(event)s was not accepted", event=title),
+    "manage_link": lambda title: _("Your registration for %(event)s", event=title),
 }
+KINDS = tuple(SUBJECTS)
+# Messages that tell someone they have a place carry the event for their calendar.
+WITH_INVITATION = ("confirmed", "promoted")
 
 
 def manage_url(registration) -> str:
     """The absolute manage link, built from BASE_URL so it works from the CLI and the worker too."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/registrations/{registration.manage_token}"
+    return f"{base_url()}/registrations/{registration.manage_token}"
+
+
+def message_context(registration, kind: str) -> dict:
+    """What the templates show: the person, the event, their status and links."""
+    from eventhub.registration.services import waitlist_position  # services imports this module
+
+    event = registration.event
+    return {
+        "kind": kind,
+        "registration": registration,
+        "event": event,
+        "location": location(event),
+        "position": waitlist_position(registration),
+        "manage_url": manage_url(registration),
+        "event_url": event_url(event),
+        "locale": str(get_locale() or "en"),
+    }
+
+
+def render_message(registration, kind: str) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of one kind of message to one registrant."""
+    if kind not in SUBJECTS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    context = message_context(registration, kind)
+    subject = SUBJECTS[kind](registration.event.title)
+    return (
+        subject,
+        render_template(f"mail/{kind}.txt", subject=subject, **context),
+        render_template(f"mail/{kind}.html", subject=subject, **context),
+    )
 
 
 def notify(registration, kind: str) -> None:
-    """Queue the message for this kind of change (in the caller's transaction)."""
-    event = registration.event
-    subject = SUBJECTS[kind].format(event=event.title)
-    text = f"Dear {registration.full_name},\n\n{subject}.\n\nManage your registration: {manage_url(registration)}\n"
-    queue_message(registration.email, subject, text)
+    """Queue the message for this kind of change (in the caller's transaction: no commit here)."""
+    if registration.id is None:
+        # The calendar UID and the waitlist position need the row's id.
+        db.session.flush()
+    subject, text, html = render_message(registration, kind)
+    attachments = [invitation_attachment(registration, manage_url(registration))] if kind in WITH_INVITATION else []
+    queue_message(registration.email, subject, text, html, attachments)

@@ -1,0 +1,108 @@
+"""The invitation attached to a confirmation e-mail: the event as an iCalendar REQUEST for one registrant.
+
+icalendar is imported inside the functions, so that only the code that builds a calendar pays for it.
+"""
+from datetime import date
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from eventhub.types import utcnow
+
+PRODID = "-//EventHub//Registration invitation//EN"
+CONTENT_TYPE = "text/calendar; method=REQUEST; charset=utf-8"
+
+
+def base_url() -> str:
+    """BASE_URL without its trailing slash: links in mail and calendars must work outside a request."""
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def event_url(event) -> str:
+    """The event's public page as an absolute link."""
+    return f"{base_url()}/events/{event.slug}"
+
+
+def invitation_uid(registration) -> str:
+    """One UID per event and registration, so a later REQUEST (after a promotion, say) updates the same entry."""
+    host = urlsplit(base_url()).hostname or "eventhub"
+    return f"event-{registration.event_id}-registration-{registration.id}@{host}"
+
+
+def location(event) -> str | None:
+    """Venue name and address on one line, as calendar apps show LOCATION."""
+    parts = [event.venue_name, (event.venue_address or "").replace("\n", ", ").strip()]
+    return ", ".join(part for part in parts if part) or None
+
+
+def organizer_address():
+    """ORGANIZER from MAIL_DEFAULT_SENDER: the address replies and RSVPs go to."""
+    from icalendar import vCalAddress
+
+    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return vCalAddress.new(address, cn=name or None)
+
+
+def invitation_calendar(registration, manage_link: str):
+    """The event as a METHOD:REQUEST calendar with the registrant as attendee, in the event's timezone.
+
+    DTSTART and DTEND carry the real start and end with a TZID (so a three-day congress is its
+    actual span), and the calendar holds a VTIMEZONE for it, as RFC 5545 requires.
+    """
+    from icalendar import Calendar, Event, vCalAddress
+
+    event, zone = registration.event, ZoneInfo(registration.event.timezone)
+    start, end = event.start_at.astimezone(zone), event.end_at.astimezone(zone)
+    attendee = vCalAddress.new(
+        registration.email, cn=registration.full_name, cutype="INDIVIDUAL",
+        role="REQ-PARTICIPANT", partstat="ACCEPTED", rsvp=False,
+    )
+    entry = Event.new(
+        uid=invitation_uid(registration),
+        stamp=utcnow(),
+        sequence=0,
+        start=start,
+        end=end,
+        summary=event.title,
+        location=location(event),
+        description=_description(event, manage_link),
+        url=event_url(event),
+        organizer=organizer_address(),
+        attendees=[attendee],
+        status="CONFIRMED",
+    )
+    # Built by hand rather than with Calendar.new(), which would add a random calendar UID.
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "REQUEST")
+    calendar.add_component(entry)
+    # The zone's rules for the years the event touches: enough for every client, and a short file.
+    calendar.add_missing_timezones(first_date=date(start.year, 1, 1), last_date=date(end.year + 1, 1, 1))
+    return calendar
+
+
+def _description(event, manage_link: str) -> str:
+    """The summary, then where to manage the registration."""
+    from flask_babel import gettext as _
+
+    lines = [event.summary] if event.summary else []
+    lines.append(_("Manage your registration: %(url)s", url=manage_link))
+    return "\n\n".join(lines)
+
+
+def invitation_ics(registration, manage_link: str) -> str:
+    """The invitation as the text of an .ics file."""
+    return invitation_calendar(registration, manage_link).to_ical().decode("utf-8")
+
+
+def invitation_attachment(registration, manage_link: str) -> dict:
+    """The invitation in the outbox's attachment shape."""
+    return {
+        "filename": f"{registration.event.slug}.ics",
+        "content_type": CONTENT_TYPE,
+        "content": invitation_ics(registration, manage_link),
+    }
