@@ -188,3 +188,15 @@ def test_answers_to_deleted_questions_survive_an_edit():
     delete_question(diet)
     services.update_details(registration, {"position": "Mayor"})
     assert registration.answers == {"dietary_needs": "Halal"} and registration.position == "Mayor"
+
+
+def test_head_of_delegation_gets_the_delegation_link():
+    city = make_organisation(name="서울특별시", country="KR")
+    event = open_event()
+    rows = [{"full_name": "김민준", "email": "minjun@seoul.example"}, {"full_name": "이서연", "email": "seoyeon@seoul.example"}]
+    delegation = services.register_delegation(
+        event, {"head_name": "박지훈", "head_email": "head@seoul.example", "organisation_id": city.id,
+                "privacy_consent": "y", "delegates": rows})
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "head@seoul.example")).one()
+    assert f"/delegations/{delegation.manage_token}" in message.text_body
+    assert "김민준" in message.text_body and "서울특별시" in message.subject + message.text_body

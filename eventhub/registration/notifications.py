@@ -70,3 +70,21 @@ def notify(registration, kind: str) -> None:
     subject, text, html = render_message(registration, kind)
     attachments = [invitation_attachment(registration, manage_url(registration))] if kind in WITH_INVITATION else []
     queue_message(registration.email, subject, text, html, attachments)
+
+
+def notify_delegation_head(delegation) -> None:
+    """Tell the head of delegation who is registered and where to manage the delegation."""
+    db.session.flush()
+    event = delegation.event
+    organisation = delegation.organisation.name if delegation.organisation else delegation.organisation_name
+    subject = _("Your delegation to %(event)s", event=event.title)
+    context = {
+        "delegation": delegation,
+        "event": event,
+        "organisation": organisation,
+        "delegation_url": f"{base_url()}/delegations/{delegation.manage_token}",
+        "locale": str(get_locale() or "en"),
+    }
+    text = render_template("mail/delegation.txt", **context)
+    html = render_template("mail/delegation.html", **context)
+    queue_message(delegation.head_email, subject, text, html)

@@ -17,7 +17,7 @@ from eventhub.members.models import Organisation
 from eventhub.registration import rules
 from eventhub.registration.answers import clean_answers, event_questions
 from eventhub.registration.models import CATEGORIES, Delegation, Registration
-from eventhub.registration.notifications import notify
+from eventhub.registration.notifications import notify, notify_delegation_head
 from eventhub.registration.rules import Refused
 from eventhub.types import utcnow
 from eventhub.validation import Collector, ValidationError, text_value
@@ -180,6 +180,7 @@ def register_delegation(event: Event, data: dict, actor: Actor = REGISTRANT, org
         for person in people:
             _create(event, person, organisation, organisation_name, actor, delegation)
         record(actor, "delegation.created", delegation, event.id, {"delegates": len(people)})
+        notify_delegation_head(delegation)
         db.session.commit()
     except Exception:
         db.session.rollback()
