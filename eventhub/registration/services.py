@@ -304,18 +304,27 @@ def update_details(registration: Registration, data: dict, actor: Actor = REGIST
     organisation, organisation_name = clean_organisation_choice(merged, errors)
     errors.raise_if_any()
     person["answers"] = {**orphans, **person["answers"]}
-    if organisation is not None and organisation.id != registration.organisation_id:
-        rules.check_eligible(event, organisation)
-        rules.check_quota(event, organisation, exclude_ids=[registration.id])
-    if person["email"] != registration.email:
-        _check_not_registered(event, [person["email"]], exclude_id=registration.id)
-    new = {**person, "organisation_id": organisation.id if organisation else None, "organisation_name": organisation_name}
-    changes = {f: [current[f], new[f]] for f in EDITABLE if current[f] != new[f]}
-    for field, (_old, value) in changes.items():
-        setattr(registration, field, value)
-    if changes:
-        record(actor, "registration.updated", registration, event.id, _printable(changes))
+    moves = organisation is not None and organisation.id != registration.organisation_id
+    if moves or person["email"] != registration.email:
+        # Quotas and unique emails are decided under the same lock as new registrations.
+        capacity.lock(Event, event.id)
+    try:
+        if moves:
+            rules.check_eligible(event, organisation)
+            rules.check_quota(event, organisation, exclude_ids=[registration.id])
+        if person["email"] != registration.email:
+            _check_not_registered(event, [person["email"]], exclude_id=registration.id)
+        new = {**person, "organisation_id": organisation.id if organisation else None,
+               "organisation_name": organisation_name}
+        changes = {f: [current[f], new[f]] for f in EDITABLE if current[f] != new[f]}
+        for field, (_old, value) in changes.items():
+            setattr(registration, field, value)
+        if changes:
+            record(actor, "registration.updated", registration, event.id, _printable(changes))
         db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return registration
 
 
