@@ -4,6 +4,7 @@ icalendar is imported inside the functions, so that only the code that builds a 
 """
 from datetime import date
 from email.utils import parseaddr
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -80,9 +81,19 @@ def invitation_calendar(registration, manage_link: str):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "REQUEST")
     calendar.add_component(entry)
-    # The zone's rules for the years the event touches: enough for every client, and a short file.
-    calendar.add_missing_timezones(first_date=date(start.year, 1, 1), last_date=date(end.year + 1, 1, 1))
+    calendar.add_component(vtimezone(event.timezone, start.year, end.year + 1))
     return calendar
+
+
+@lru_cache(maxsize=64)
+def vtimezone(tz_name: str, first_year: int, last_year: int):
+    """The zone's rules for the years an event touches: enough for every client, and a short file.
+
+    Cached because building it costs more than the rest of the message; the component is only read.
+    """
+    from icalendar import Timezone
+
+    return Timezone.from_tzinfo(ZoneInfo(tz_name), tz_name, date(first_year, 1, 1), date(last_year, 1, 1))
 
 
 def _description(event, manage_link: str) -> str:
