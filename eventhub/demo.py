@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from eventhub.auth.models import User
 from eventhub.auth.services import AccountError, create_user, find_user
+from eventhub.demo_attendees import DEFAULT_ATTENDEES, seed_attendees
 from eventhub.demo_plan import DEFAULT_MEMBERS, DEFAULT_SEED, plan_events, plan_network_members, plan_organisations
 from eventhub.demo_scenario import ACCOUNTS, NETWORKS, URL
 from eventhub.events.models import Event
@@ -18,6 +19,7 @@ from eventhub.events.services import publish_event, save_event
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
 from eventhub.members.services import add_region, list_regions, save_network, save_organisation
+from eventhub.registration.rules import Refused
 from eventhub.types import utcnow
 from eventhub.validation import ValidationError
 
@@ -94,10 +96,8 @@ def seed_accounts() -> list[User]:
     ]
 
 
-def note_not_built(attendees: int, sessions: int) -> None:
-    """Registrations and sessions come with later features; say so rather than fake them."""
-    if attendees:
-        click.echo(f"--attendees {attendees}: registrations are not built yet, so no attendees were created.")
+def note_not_built(sessions: int) -> None:
+    """Sessions come with a later feature; say so rather than fake them."""
     if sessions:
         click.echo(f"--sessions {sessions}: the agenda is not built yet, so no sessions were created.")
 
@@ -111,10 +111,14 @@ def seed_demo(members: int, seed: int, attendees: int = 0, sessions: int = 0) ->
     networks = seed_networks(plans, organisations)
     for network in networks.values():
         click.echo(f"Created network {network.name} with {len(network.members)} members.")
-    for event in seed_events(organisations, networks):
+    events = seed_events(organisations, networks)
+    for event in events:
         click.echo(f"Created {event.kind_label.lower()} {event.title} ({event.status}): /events/{event.slug}")
-    seed_accounts()
-    note_not_built(attendees, sessions)
+    accounts = seed_accounts()
+    if attendees:
+        organiser = next(user for user in accounts if user.roles == {"organiser"})
+        click.echo(seed_attendees(events, attendees, seed, organiser))
+    note_not_built(sessions)
 
 
 def print_logins() -> None:
@@ -128,13 +132,14 @@ def print_logins() -> None:
 @click.command("demo")
 @click.option("--members", default=DEFAULT_MEMBERS, show_default=True, type=click.IntRange(min=0),
               help="Organisations to create: real ones first, then invented ones.")
-@click.option("--attendees", default=0, type=click.IntRange(min=0), help="Registrations (not built yet).")
+@click.option("--attendees", default=DEFAULT_ATTENDEES, show_default=True, type=click.IntRange(min=0),
+              help="Registrations for the congress and the network meeting.")
 @click.option("--sessions", default=0, type=click.IntRange(min=0), help="Agenda sessions (not built yet).")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Same seed, same data.")
 @click.option("--if-empty", is_flag=True, help="Seed only an empty database; otherwise skip without an error.")
 @with_appcontext
 def demo_command(members, attendees, sessions, seed, if_empty):
-    """Seed an empty database with demo members, networks, events and accounts."""
+    """Seed an empty database with demo members, networks, events, accounts and registrations."""
     existing = existing_data()
     if existing and not if_empty:
         raise click.ClickException(
@@ -146,7 +151,7 @@ def demo_command(members, attendees, sessions, seed, if_empty):
     else:
         try:
             seed_demo(members, seed, attendees, sessions)
-        except (ValidationError, AccountError) as error:
+        except (ValidationError, AccountError, Refused) as error:
             db.session.rollback()
             raise click.ClickException(f"Demo data refused: {getattr(error, 'errors', error)}")
     print_logins()

@@ -5,9 +5,13 @@ added, and a page that forgets its guard fails test_every_page_is_public_or_guar
 """
 import pytest
 
-from tests.factories import make_event, make_network, make_organisation, make_user
+from eventhub.registration.answers import save_question
+from tests.factories import make_event, make_network, make_organisation, make_registration, make_user
 
 PUBLIC = {"events.index", "events.detail", "auth.login", "static", "api-docs.openapi_json"}
+# Public registration pages; the manage pages are guarded by their secret token instead of a role.
+PUBLIC |= {f"registration.{name}" for name in (
+    "register", "organisations", "resend", "manage", "cancel", "register_delegation", "delegation", "withdraw")}
 SIGNED_IN = {"auth.logout", "auth.change_password"}
 # The API guards itself with bearer tokens (tests/test_api_*.py).
 API_PREFIXES = ("api_",)
@@ -35,7 +39,13 @@ def test_every_page_is_public_or_guarded(app):
 def sample_url(app):
     """A real URL for each guarded rule, its arguments filled with existing records."""
     organisation = make_organisation(name="Malmö", country="SE")
-    values = {"slug": make_event(status="draft").slug, "id": organisation.id}
+    event = make_event(status="draft")
+    values = {
+        "slug": event.slug,
+        "id": organisation.id,
+        "registration_id": make_registration(event).id,
+        "question_id": save_question(event, {"label": "Dietary needs", "kind": "short_text"}).id,
+    }
     network = make_network(members=[organisation])
 
     def build(rule):

@@ -154,6 +154,9 @@ def test_openapi_document_lists_every_path_and_the_bearer_scheme(client):
         "/api/v1/events/{slug}": ["get", "patch"],
         "/api/v1/members": ["get", "post"],
         "/api/v1/members/{member_id}": ["get", "patch"],
+        "/api/v1/events/{slug}/registrations": ["get", "post"],
+        "/api/v1/registrations/{registration_id}": ["get", "patch"],
+        "/api/v1/registrations/{registration_id}/cancel": ["post"],
     }
     assert paths["/api/v1/members"]["post"]["security"] == [{"bearerAuth": []}]
     assert {} in paths["/api/v1/events"]["get"]["security"]  # the public list needs no token

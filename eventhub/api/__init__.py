@@ -19,13 +19,14 @@ def init_app(app) -> None:
     """Create the Api for this app, declare bearer auth in the spec and register the API blueprints."""
     from eventhub.api.events import blp as events_blp
     from eventhub.api.members import blp as members_blp
+    from eventhub.api.registrations import blp as registrations_blp
     from eventhub.extensions import csrf
 
     api = EventHubApi(app)
     api.spec.components.security_scheme(
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "description": "An API token from `flask tokens create`."}
     )
-    for blueprint in (events_blp, members_blp):
+    for blueprint in (events_blp, members_blp, registrations_blp):
         # Bearer tokens, never cookies: a cross-site form cannot act for anyone, so no CSRF token is needed.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -2,13 +2,15 @@
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from eventhub.api.common import MAX_PER_PAGE
 from eventhub.events.models import KINDS as EVENT_KINDS
 from eventhub.events.models import STATUSES as EVENT_STATUSES
 from eventhub.members.models import KINDS as MEMBER_KINDS
 from eventhub.members.models import STATUSES as MEMBER_STATUSES
+from eventhub.registration.models import CATEGORIES
+from eventhub.registration.models import STATUSES as REGISTRATION_STATUSES
 
 MAX_ID = 2**31 - 1  # larger numbers would overflow the integer columns (a 500, not a 422)
 ID = validate.Range(min=1, max=MAX_ID)
@@ -58,6 +60,10 @@ class PageSchema(Schema):
 
 # ---- events ---------------------------------------------------------------------------------
 
+NON_MEMBER_POLICIES = ("confirm", "approve")
+QUOTA = "At most this many active registrations per organisation; null for no limit."
+POLICY = "confirm: registrations of non-members are confirmed like members'; approve: they wait as pending."
+
 class EventSchema(Schema):
     """An event as the API shows it; times in the event's timezone with their offset."""
 
@@ -79,6 +85,8 @@ class EventSchema(Schema):
     registration_closes = ZonedDateTime(allow_none=True)
     capacity = fields.Integer(allow_none=True)
     network_id = fields.Integer(allow_none=True)
+    delegate_quota = fields.Integer(allow_none=True, metadata={"description": QUOTA})
+    non_member_policy = fields.String(metadata={"enum": list(NON_MEMBER_POLICIES), "description": POLICY})
 
 
 class EventInputSchema(Schema):
@@ -101,6 +109,8 @@ class EventInputSchema(Schema):
     registration_closes = _time(allow_none=True)
     capacity = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=MAX_ID))
     network_id = fields.Integer(strict=True, allow_none=True, validate=ID)
+    delegate_quota = fields.Integer(strict=True, allow_none=True, validate=ID, metadata={"description": QUOTA})
+    non_member_policy = fields.String(validate=validate.OneOf(NON_MEMBER_POLICIES), metadata={"description": POLICY})
 
 
 class EventPatchSchema(EventInputSchema):
@@ -179,3 +189,103 @@ class MemberListArgsSchema(PageArgsSchema):
 
 class MemberPageSchema(PageSchema):
     items = fields.List(fields.Nested(MemberSchema))
+
+
+# ---- registrations --------------------------------------------------------------------------
+
+def _waitlist_position(registration) -> int | None:
+    """The position the resource put on the object (one query per page), else asked of the service."""
+    from eventhub.registration.services import waitlist_position
+
+    if hasattr(registration, "_waitlist_position"):
+        return registration._waitlist_position
+    return waitlist_position(registration)
+
+
+class EventZonedDateTime(fields.DateTime):
+    """An aware UTC datetime of an event's record, shown in the event's timezone with its offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        """ISO 8601 in obj.event.timezone."""
+        if value is None:
+            return None
+        return value.astimezone(ZoneInfo(obj.event.timezone)).isoformat()
+
+
+class RegistrationSchema(Schema):
+    """A registration as the API shows it."""
+
+    id = fields.Integer()
+    event_slug = fields.String(attribute="event.slug")
+    full_name = fields.String()
+    email = fields.String()
+    position = fields.String(allow_none=True)
+    organisation_id = fields.Integer(allow_none=True, metadata={"description": "The member record, when linked."})
+    organisation_name = fields.String(
+        allow_none=True, metadata={"description": "The typed name of an organisation not in the member records."}
+    )
+    category = fields.String(metadata={"enum": list(CATEGORIES)})
+    answers = fields.Dict(keys=fields.String(), metadata={"description": "Question key -> answer."})
+    status = fields.String(metadata={"enum": list(REGISTRATION_STATUSES)})
+    waitlist_position = fields.Function(
+        _waitlist_position, metadata={"type": "integer", "nullable": True,
+                                      "description": "1 is next in line; null unless waitlisted."}
+    )
+    delegation_id = fields.Integer(allow_none=True)
+    created_at = EventZonedDateTime(metadata={"description": "In the event's timezone, with its offset."})
+
+
+class RegistrationInputSchema(Schema):
+    """A new registration, checked by registration.services.register like the form (organiser rules)."""
+
+    full_name = fields.String(required=True)
+    email = fields.String(required=True)
+    position = fields.String(allow_none=True, metadata={"description": "E.g. Mayor, Councillor, City officer."})
+    organisation_id = fields.Integer(strict=True, allow_none=True, validate=ID,
+                                     metadata={"description": "A member record; or give organisation_name."})
+    organisation_name = fields.String(allow_none=True,
+                                      metadata={"description": "An organisation not in the member records."})
+    category = fields.String(validate=validate.OneOf(CATEGORIES), metadata={"description": "Default delegate."})
+    answers = fields.Dict(keys=fields.String(), metadata={"description": "Question key -> answer."})
+    listed = fields.Boolean(metadata={"description": "Agreed to appear in the participant list."})
+
+
+class RegistrationPatchSchema(RegistrationInputSchema):
+    """Changes to a registration's details. Load with partial=True; `answers` replaces all answers."""
+
+    @pre_load
+    def _no_status(self, data, **kwargs):
+        """A status change has rules (waiting list, e-mails): it goes through an action endpoint."""
+        if isinstance(data, dict) and "status" in data:
+            raise ValidationError(
+                {"status": [str(_l("The status cannot be patched; use POST /api/v1/registrations/<id>/cancel."))]}
+            )
+        return data
+
+
+class RegistrationListArgsSchema(PageArgsSchema):
+    """Filters of an event's registrations."""
+
+    status = fields.String(validate=validate.OneOf(REGISTRATION_STATUSES))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    organisation_id = fields.Integer(validate=ID)
+    country = fields.String(validate=validate.Length(equal=2), metadata={"description": "Of the organisation."})
+    region = fields.String(metadata={"description": "Region name of the organisation."})
+    network_id = fields.Integer(validate=ID, metadata={"description": "Organisations in this network."})
+    q = fields.String(validate=validate.Length(max=200),
+                      metadata={"description": "Full name, email or organisation name (case ignored)."})
+
+
+class RegistrationPageSchema(PageSchema):
+    items = fields.List(fields.Nested(RegistrationSchema))
+
+
+class RefusalSchema(Schema):
+    """The error body of a registration the rules refuse: the usual fields plus the reason's code."""
+
+    code = fields.Integer()
+    status = fields.String()
+    message = fields.String(metadata={"description": "Why, in words for people."})
+    errors = fields.Dict(metadata={"description": 'E.g. {"json": {"email": ["..."]}}.'})
+    reason = fields.String(metadata={"enum": ["duplicate", "not_eligible", "over_quota", "wrong_status",
+                                              "full_for_promotion"]})

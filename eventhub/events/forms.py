@@ -11,16 +11,24 @@ from wtforms import (
     DateTimeLocalField,
     FloatField,
     IntegerField,
+    RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventhub.events import services
 from eventhub.members.services import list_networks
+from eventhub.registration.models import CATEGORIES
 
 KIND_CHOICES = [SelectChoice("congress", _l("Congress")), SelectChoice("network_meeting", _l("Network meeting"))]
+POLICY_CHOICES = [
+    SelectChoice("confirm", _l("Confirm them directly, like members")),
+    SelectChoice("approve", _l("Hold them as pending until an organiser approves")),
+]
 # What the browser's datetime-local input sends; the first one is also how values are shown.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 # Service error keys that are not form field names.
@@ -70,6 +78,13 @@ def event_initial(event) -> dict:
     return values
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes, easier on a phone than a multiple select box."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class EventForm(FlaskForm):
     """Create or edit an event. Only parsing happens here; the rules live in services.save_event."""
 
@@ -91,6 +106,13 @@ class EventForm(FlaskForm):
     registration_closes = _local_time(_l("Registration closes"))
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)])
     network_id = SelectField(_l("Restrict to network"), coerce=_optional_id, validate_choice=False)
+    delegate_quota = IntegerField(_l("Delegates per organisation"), validators=[Optional(), NumberRange(min=1)])
+    non_member_policy = RadioField(_l("Registrations from non-members and unlisted organisations"),
+                                   choices=POLICY_CHOICES, default="confirm")
+    public_categories = MultiCheckboxField(
+        _l("Categories the public may choose"), choices=[SelectChoice(k, _l(v)) for k, v in CATEGORIES.items()],
+        default=["delegate"],
+    )
 
     def __init__(self, *args, **kwargs):
         """Load the choices that come from the database."""

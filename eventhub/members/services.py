@@ -312,13 +312,24 @@ def organisation_choices() -> list[tuple[int, str]]:
 def participation(organisation: Organisation) -> dict[str, list]:
     """What an organisation took part in, for its detail page: one key per kind of participation.
 
-    The extension point for other domains: for now the events it hosted; the registration
-    domain adds its registrations here, and templates/members/_participation.html shows them.
+    The extension point for other domains: the events it hosted and its people's registrations
+    across all events; templates/members/_participation.html shows them.
     """
-    # Imported here because events depends on members, never the other way at import time.
+    # Imported here because events and registration depend on members, never the other way at import time.
+    from sqlalchemy.orm import contains_eager
+
     from eventhub.events.models import Event
+    from eventhub.registration.models import Registration
 
     hosted = db.session.scalars(
         select(Event).where(Event.host_organisation_id == organisation.id).order_by(Event.start_at.desc())
     )
-    return {"hosted_events": list(hosted)}
+    # One query: each registration with its event, newest event first.
+    registrations = db.session.scalars(
+        select(Registration)
+        .join(Registration.event)
+        .options(contains_eager(Registration.event))
+        .where(Registration.organisation_id == organisation.id)
+        .order_by(Event.start_at.desc(), Event.id, Registration.full_name, Registration.id)
+    )
+    return {"hosted_events": list(hosted), "registrations": list(registrations)}

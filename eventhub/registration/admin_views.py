@@ -1,4 +1,181 @@
-"""Organiser pages for an event's registrations."""
-from flask import Blueprint
+"""Organiser pages for an event's registrations: list, actions, detail, CSV and the participation overview.
+
+The custom questions editor shares this blueprint (see admin_questions.py, imported at the end).
+"""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventhub.audit.services import Actor, trail
+from eventhub.auth.access import organiser_required
+from eventhub.events.services import event_by_slug
+from eventhub.extensions import db
+from eventhub.members.models import Organisation
+from eventhub.members.services import search_organisations
+from eventhub.registration import queries, services
+from eventhub.registration.admin_forms import ACTIONS, ACTIONS_FOR_STATUS, ActionForm, BulkForm, FilterForm, LinkForm
+from eventhub.registration.answers import event_questions
+from eventhub.registration.models import STATUSES, Registration
+from eventhub.registration.rules import Refused
 
 bp = Blueprint("registration_admin", __name__, url_prefix="/manage/events/<slug>")
+
+PER_PAGE = 50
+# Each action is one service function; they all take (registration, actor) and raise Refused.
+SERVICE_FOR_ACTION = {
+    "approve": services.approve, "reject": services.reject, "cancel": services.cancel, "promote": services.promote,
+}
+# How many member records the link search offers at once.
+LINK_CANDIDATES = 10
+
+
+def event_or_404(slug: str):
+    """Any event, drafts included (organiser pages)."""
+    return event_by_slug(slug) or abort(404)
+
+
+def registration_or_404(event, registration_id: int) -> Registration:
+    """A registration of this event: an id from another event is 404, not a way around the URL."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+def _back(next_url: str | None, fallback: str) -> str:
+    """Where to return after a POST: a path on this site only, never another host."""
+    parts = urlsplit(next_url or "")
+    safe = next_url and next_url.startswith("/") and not parts.scheme and not parts.netloc and "\\" not in next_url
+    return next_url if safe else fallback
+
+
+def _filters(event) -> tuple[FilterForm, dict]:
+    """The list filters from the query string, shared by the list and the CSV export."""
+    form = FilterForm(request.args, queries.registered_organisations(event))
+    return form, form.filters()
+
+
+@bp.route("/registrations")
+@organiser_required
+def index(slug: str):
+    """Registrations of one event: filters, search, counts per status, a page at a time."""
+    event = event_or_404(slug)
+    form, filters = _filters(event)
+    page = db.paginate(queries.registrations_query(event, **filters), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "registration/admin/index.html", event=event, form=form, filters=filters, page=page,
+        counts=queries.status_counts(event, **filters), positions=services.waitlist_positions(event),
+        other_filters={k: v for k, v in filters.items() if k != "status"}, statuses=STATUSES, actions=ACTIONS, actions_for_status=ACTIONS_FOR_STATUS,
+        action_form=ActionForm(), bulk_form=BulkForm(),
+        back=url_for(".index", slug=slug, page=page.page if page.page > 1 else None, **filters),
+    )
+
+
+@bp.route("/registrations.csv")
+@organiser_required
+def export_csv(slug: str):
+    """The filtered registrations with every answer, as a CSV file Excel opens."""
+    event = event_or_404(slug)
+    _form, filters = _filters(event)
+    response = Response(queries.export_csv(event, **filters), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-registrations.csv"'
+    return response
+
+
+def _apply(action: str, registration: Registration) -> str | None:
+    """Run one action through its service; the refusal message, or None when it was done."""
+    try:
+        SERVICE_FOR_ACTION[action](registration, Actor.for_user(current_user))
+    except Refused as refused:
+        return refused.message
+    return None
+
+
+@bp.post("/registrations/<int:registration_id>/action")
+@organiser_required
+def change_status(slug: str, registration_id: int):
+    """Approve, reject, cancel or promote one registration."""
+    event = event_or_404(slug)
+    registration = registration_or_404(event, registration_id)
+    form = ActionForm()
+    fallback = url_for(".detail", slug=slug, registration_id=registration.id)
+    if not form.validate_on_submit():
+        flash(_("Nothing was changed: choose an action."), "error")
+    elif refusal := _apply(form.action.data, registration):
+        flash(_("%(name)s: %(reason)s", name=registration.full_name, reason=refusal), "error")
+    else:
+        flash(_("%(name)s is now: %(status)s.", name=registration.full_name, status=_(registration.status_label)),
+              "success")
+    return redirect(_back(form.next.data, fallback))
+
+
+@bp.post("/registrations/bulk")
+@organiser_required
+def bulk(slug: str):
+    """The same action on every ticked registration, each through its service; reports what was refused."""
+    event = event_or_404(slug)
+    form = BulkForm()
+    fallback = url_for(".index", slug=slug)
+    if not form.validate_on_submit():
+        flash(_("Nothing was changed: tick at least one registration and choose an action."), "error")
+        return redirect(_back(form.next.data, fallback))
+    registrations = queries.registrations_of_event(event, form.ids.data)
+    refused = [(r, message) for r in registrations if (message := _apply(form.action.data, r))]
+    done = len(registrations) - len(refused)
+    flash(_("%(action)s: %(done)d of %(total)d registrations changed.", action=ACTIONS[form.action.data],
+            done=done, total=len(registrations)), "success" if done else "info")
+    for registration, message in refused:
+        flash(_("Not changed — %(name)s: %(reason)s", name=registration.full_name, reason=message), "error")
+    return redirect(_back(form.next.data, fallback))
+
+
+@bp.route("/registrations/<int:registration_id>")
+@organiser_required
+def detail(slug: str, registration_id: int):
+    """Everything about one registration: details, answers, the audit trail, and linking its organisation."""
+    event = event_or_404(slug)
+    registration = registration_or_404(event, registration_id)
+    org_q = request.args.get("org_q", registration.organisation_name or "").strip()
+    candidates = []
+    if registration.organisation_id is None and org_q:
+        candidates = list(db.session.scalars(search_organisations(q=org_q).limit(LINK_CANDIDATES)))
+    return render_template(
+        "registration/admin/detail.html", event=event, registration=registration, org_q=org_q,
+        candidates=candidates, questions=event_questions(event), trail=trail("registration", registration.id),
+        position=services.waitlist_position(registration), actions=ACTIONS,
+        actions_for_status=ACTIONS_FOR_STATUS, action_form=ActionForm(), link_form=LinkForm(),
+    )
+
+
+@bp.post("/registrations/<int:registration_id>/link")
+@organiser_required
+def link(slug: str, registration_id: int):
+    """Link the organisation name a person typed to a member record."""
+    event = event_or_404(slug)
+    registration = registration_or_404(event, registration_id)
+    form = LinkForm()
+    organisation = db.session.get(Organisation, form.organisation_id.data) if form.validate_on_submit() else None
+    if organisation is None:
+        flash(_("Nothing was changed: choose a member record."), "error")
+    else:
+        services.link_organisation(registration, organisation, Actor.for_user(current_user))
+        flash(_("%(name)s is now linked to %(organisation)s.", name=registration.full_name,
+                organisation=organisation.name), "success")
+    return redirect(url_for(".detail", slug=slug, registration_id=registration.id))
+
+
+@bp.route("/participation")
+@organiser_required
+def participation(slug: str):
+    """Confirmed and waitlisted people by world region, country and kind of organisation."""
+    event = event_or_404(slug)
+    return render_template(
+        "registration/admin/participation.html", event=event, overview=queries.participation_overview(event),
+        counts=queries.status_counts(event), statuses=STATUSES,
+    )
+
+
+# The questions editor registers its routes on bp.
+from eventhub.registration import admin_questions  # noqa: E402,F401

@@ -106,6 +106,8 @@ class Registration(db.Model):
     # Secret of the manage link (/registrations/<token>).
     manage_token: Mapped[str] = mapped_column(String(64), unique=True)
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"), index=True)
+    # Folded name, email and typed organisation (eventhub.text.fold), for accent-insensitive search.
+    search_text: Mapped[str] = mapped_column(String(700), default="")
     # Order on the waiting list: when the registration joined it (None when not waitlisted).
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -118,6 +120,12 @@ class Registration(db.Model):
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+    def refresh_search_text(self) -> None:
+        """Keep search_text in step with the fields it folds."""
+        from eventhub.text import fold
+
+        self.search_text = fold(" ".join(filter(None, (self.full_name, self.email, self.organisation_name))))
 
     @property
     def category_label(self) -> str:

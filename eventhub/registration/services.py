@@ -115,6 +115,7 @@ def _create(event, person, organisation, organisation_name, actor, delegation=No
             **person,
         )
         _initial_status(event, registration, organisation)
+        registration.refresh_search_text()
     db.session.add(registration)
     record(actor, f"registration.{registration.status}", registration, event.id, {"email": person["email"]})
     notify(registration, registration.status)
@@ -319,6 +320,7 @@ def update_details(registration: Registration, data: dict, actor: Actor = REGIST
         changes = {f: [current[f], new[f]] for f in EDITABLE if current[f] != new[f]}
         for field, (_old, value) in changes.items():
             setattr(registration, field, value)
+        registration.refresh_search_text()
         if changes:
             record(actor, "registration.updated", registration, event.id, _printable(changes))
         db.session.commit()
@@ -337,6 +339,7 @@ def link_organisation(registration: Registration, organisation: Organisation, ac
     """Organisers link a free-text organisation name to a member record."""
     previous = registration.organisation_name
     registration.organisation, registration.organisation_name = organisation, None
+    registration.refresh_search_text()
     record(actor, "registration.linked", registration, registration.event_id, {"organisation": [previous, organisation.name]})
     db.session.commit()
     return registration

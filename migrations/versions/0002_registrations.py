@@ -109,6 +109,7 @@ def upgrade():
     sa.Column('listed', sa.Boolean(), nullable=False),
     sa.Column('manage_token', sa.String(length=64), nullable=False),
     sa.Column('delegation_id', sa.Integer(), nullable=True),
+    sa.Column('search_text', sa.String(length=700), nullable=False),
     sa.Column('waitlisted_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),

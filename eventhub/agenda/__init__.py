@@ -1,0 +1,1 @@
+"""Rooms, tracks, sessions, people, clashes, sign-up and the personal agenda."""

@@ -1,0 +1,154 @@
+"""The session agenda of an event."""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventhub.events.models import Event
+from eventhub.extensions import db
+from eventhub.members.models import Organisation
+from eventhub.registration.models import Registration
+from eventhub.types import UTCDateTime, utcnow
+
+SESSION_STATUSES = {"draft": "Draft", "scheduled": "Scheduled", "cancelled": "Cancelled"}
+PERSON_ROLES = {"speaker": "Speaker", "moderator": "Moderator", "panellist": "Panellist"}
+SIGNUP_STATUSES = {"confirmed": "Confirmed", "waitlisted": "On the waiting list", "cancelled": "Cancelled"}
+DEFAULT_KINDS = ("Plenary", "Parallel session", "Workshop", "Side event", "Site visit", "Networking", "Break")
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+    __table_args__ = (
+        UniqueConstraint("event_id", "name", name="uq_rooms_event_name"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    capacity: Mapped[int | None]
+    location: Mapped[str | None] = mapped_column(String(200))
+    accessibility: Mapped[str | None] = mapped_column(String(500))
+    # Column order in the timetable.
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Track(db.Model):
+    __tablename__ = "tracks"
+    __table_args__ = (UniqueConstraint("event_id", "name", name="uq_tracks_event_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # CSS hex colour such as "#2e7d32", used in the timetable, the PDF and the feeds.
+    colour: Mapped[str] = mapped_column(String(7), default="#0a66c2")
+
+
+class SessionKind(db.Model):
+    """Plenary, workshop, site visit …; the defaults are seeded by the migration, organisers add more."""
+
+    __tablename__ = "session_kinds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+
+
+class AgendaSession(db.Model):
+    """One session of the agenda (named so it is never confused with the database session)."""
+
+    __tablename__ = "agenda_sessions"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="ends_after_start"),
+        CheckConstraint("status IN ('draft', 'scheduled', 'cancelled')", name="status_known"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    # Created once and never changed: calendar UIDs and frab GUIDs are built from it.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    kind_id: Mapped[int | None] = mapped_column(ForeignKey("session_kinds.id", ondelete="SET NULL"), index=True)
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Language code of the session, e.g. "en"; interpretation says whether it is interpreted.
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    interpretation: Mapped[bool] = mapped_column(default=False)
+    # None: the room's capacity.
+    capacity: Mapped[int | None]
+    signup_required: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    # Raised whenever time, room or status change: calendar apps compare it (iCal SEQUENCE).
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+    kind: Mapped[SessionKind | None] = relationship(lazy="joined")
+    track: Mapped[Track | None] = relationship(lazy="joined")
+    room: Mapped[Room | None] = relationship(lazy="joined")
+    people: Mapped[list["SessionPerson"]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionPerson.position"
+    )
+
+    @property
+    def effective_capacity(self) -> int | None:
+        return self.capacity if self.capacity is not None else (self.room.capacity if self.room else None)
+
+
+class SessionPerson(db.Model):
+    """A speaker, moderator or panellist: a registration of the event, or an external person."""
+
+    __tablename__ = "session_people"
+    __table_args__ = (CheckConstraint("role IN ('speaker', 'moderator', 'panellist')", name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="speaker")
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
+    # For external speakers; copied from the registration otherwise, so the agenda reads without joins.
+    name: Mapped[str] = mapped_column(String(200))
+    position_title: Mapped[str | None] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
+    # Order of appearance on the session page.
+    position: Mapped[int] = mapped_column(default=0)
+
+    session: Mapped[AgendaSession] = relationship(back_populates="people")
+    registration: Mapped[Registration | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class SignUp(db.Model):
+    """A confirmed registrant's place (or waiting-list spot) in a session that requires sign-up."""
+
+    __tablename__ = "signups"
+    __table_args__ = (
+        UniqueConstraint("session_id", "registration_id", name="uq_signups_session_registration"),
+        CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[AgendaSession] = relationship()
+    registration: Mapped[Registration] = relationship()
+
+
+class Star(db.Model):
+    """A session on someone's personal agenda."""
+
+    __tablename__ = "agenda_stars"
+    __table_args__ = (UniqueConstraint("registration_id", "session_id", name="uq_agenda_stars_registration_session"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("agenda_sessions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,248 @@
+"""Agenda rules: saving sessions without double-booking rooms, publishing, and the people in sessions."""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eventhub.agenda.models import PERSON_ROLES, SESSION_STATUSES, AgendaSession, Room, SessionKind, SessionPerson, Track
+from eventhub.audit.services import Actor, record
+from eventhub.events.models import Event
+from eventhub.events.services import to_utc
+from eventhub.extensions import db
+from eventhub.members.models import Organisation
+from eventhub.registration.models import Registration
+from eventhub.types import utcnow
+from eventhub.validation import Collector, ValidationError, text_value
+
+# Changes that make calendar apps re-read a session (iCal SEQUENCE).
+SEQUENCED = ("start_at", "end_at", "room_id", "status")
+
+
+class RoomTaken(ValueError):
+    """Saving would put two sessions in one room at once; `other` is the session already there."""
+
+    def __init__(self, other: AgendaSession):
+        self.other = other
+        super().__init__(
+            _("%(room)s is already booked for “%(title)s” at that time.", room=other.room.name, title=other.title)
+        )
+
+
+@dataclass
+class Schedule:
+    """An event's rooms, tracks and kinds, for forms and the editor."""
+
+    rooms: list[Room]
+    tracks: list[Track]
+    kinds: list[SessionKind]
+
+
+def schedule_parts(event: Event) -> Schedule:
+    """Rooms in timetable order, tracks by name, and every session kind."""
+    rooms = db.session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.name))
+    tracks = db.session.scalars(select(Track).where(Track.event_id == event.id).order_by(Track.name))
+    kinds = db.session.scalars(select(SessionKind).order_by(SessionKind.name))
+    return Schedule(list(rooms), list(tracks), list(kinds))
+
+
+def _own(model, event: Event, value, field: str, errors: Collector):
+    """A room or track of this event by id (None for blank)."""
+    if value in (None, ""):
+        return None
+    item = db.session.get(model, int(value))
+    if item is None or getattr(item, "event_id", event.id) != event.id:
+        errors.add(field, _("No such choice for this event."))
+        return None
+    return item
+
+
+def _number(data: dict, field: str, errors: Collector) -> int | None:
+    value = data.get(field)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors.add(field, _("'%(value)s' is not a whole number.", value=value))
+        return None
+    if number < 0:
+        errors.add(field, _("Cannot be negative."))
+    return number
+
+
+def _time(data: dict, field: str, tz: str, errors: Collector):
+    try:
+        value = to_utc(data.get(field), tz)
+    except (TypeError, ValueError):
+        errors.add(field, _("'%(value)s' is not a date and time.", value=data.get(field)))
+        return None
+    if value is None:
+        errors.add(field, _("This field is required."))
+    return value
+
+
+def _flag(value) -> bool:
+    return value in (True, "true", "on", "yes", "y", "1", 1)
+
+
+def clean_session(event: Event, data: dict) -> dict:
+    """Check and convert raw session input (times as wall clock in the event's timezone, or aware)."""
+    errors = Collector()
+    cleaned = {
+        "title": text_value(data, "title", 300, errors, required=True),
+        "description": text_value(data, "description", 50_000, errors),
+        "language": text_value(data, "language", 10, errors) or "en",
+        "interpretation": _flag(data.get("interpretation")),
+        "signup_required": _flag(data.get("signup_required")),
+        "capacity": _number(data, "capacity", errors),
+        "start_at": _time(data, "start", event.timezone, errors),
+        "end_at": _time(data, "end", event.timezone, errors),
+        "room": _own(Room, event, data.get("room_id"), "room_id", errors),
+        "track": _own(Track, event, data.get("track_id"), "track_id", errors),
+        "kind": _own(SessionKind, event, data.get("kind_id"), "kind_id", errors),
+    }
+    status = data.get("status") or "draft"
+    if status not in SESSION_STATUSES:
+        errors.add("status", _("Choose one of: %(choices)s.", choices=", ".join(SESSION_STATUSES)))
+    cleaned["status"] = status
+    if cleaned["start_at"] and cleaned["end_at"] and cleaned["end_at"] <= cleaned["start_at"]:
+        errors.add("end", _("The session must end after it starts."))
+    errors.raise_if_any()
+    return cleaned
+
+
+def session_values(session: AgendaSession) -> dict:
+    """A session as input values (aware UTC times), for partial updates and forms."""
+    return {
+        "title": session.title, "description": session.description, "language": session.language,
+        "interpretation": session.interpretation, "signup_required": session.signup_required,
+        "capacity": session.capacity, "start": session.start_at, "end": session.end_at,
+        "room_id": session.room_id, "track_id": session.track_id, "kind_id": session.kind_id,
+        "status": session.status,
+    }
+
+
+def room_clash(event_id: int, room_id: int | None, start, end, exclude_id: int | None = None) -> AgendaSession | None:
+    """A live session in the room overlapping [start, end), if any."""
+    if room_id is None:
+        return None
+    query = select(AgendaSession).where(
+        AgendaSession.event_id == event_id,
+        AgendaSession.room_id == room_id,
+        AgendaSession.status != "cancelled",
+        AgendaSession.start_at < end,
+        AgendaSession.end_at > start,
+    )
+    if exclude_id is not None:
+        query = query.where(AgendaSession.id != exclude_id)
+    return db.session.scalars(query.order_by(AgendaSession.start_at)).first()
+
+
+def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession | None = None) -> AgendaSession:
+    """Create or update (partially) a session; refuses a room double-booking with RoomTaken.
+
+    The form, the timetable's drag and drop and the API all come through here.
+    """
+    if session is not None:
+        data = {**session_values(session), **data}
+    cleaned = clean_session(event, data)
+    if cleaned["status"] != "cancelled":
+        room_id = cleaned["room"].id if cleaned["room"] else None
+        other = room_clash(event.id, room_id, cleaned["start_at"], cleaned["end_at"], session.id if session else None)
+        if other is not None:
+            raise RoomTaken(other)
+    created = session is None
+    if created:
+        session = AgendaSession(event_id=event.id)
+        db.session.add(session)
+    before = {f: getattr(session, f) for f in SEQUENCED}
+    for field, value in cleaned.items():
+        setattr(session, field, value)
+    session.room_id = cleaned["room"].id if cleaned["room"] else None
+    changed = [f for f in SEQUENCED if before[f] != getattr(session, f)]
+    if changed and not created:
+        session.sequence += 1
+    record(actor, "session.created" if created else "session.updated", session, event.id, {"changed": changed})
+    db.session.commit()
+    return session
+
+
+def delete_session(session: AgendaSession, actor: Actor) -> None:
+    """Delete a draft session; a published one is cancelled instead, so calendars learn of it."""
+    if session.status != "draft" and session.event.agenda_published_at is not None:
+        raise ValidationError({"status": [_("A published session is cancelled, not deleted.")]})
+    record(actor, "session.deleted", session, session.event_id, {"title": session.title})
+    db.session.delete(session)
+    db.session.commit()
+
+
+def set_people(session: AgendaSession, people: list[dict], actor: Actor) -> AgendaSession:
+    """Replace a session's speakers, moderators and panellists.
+
+    Each person: role, and registration_id (a registration of the event) or name
+    (+ position_title, organisation_id) for an external speaker.
+    """
+    errors = Collector()
+    rows = []
+    for n, data in enumerate(people):
+        role = data.get("role") or "speaker"
+        if role not in PERSON_ROLES:
+            errors.add(f"people-{n}-role", _("Choose one of: %(choices)s.", choices=", ".join(PERSON_ROLES)))
+        person = SessionPerson(role=role, position=n)
+        if data.get("registration_id") not in (None, ""):
+            registration = db.session.get(Registration, int(data["registration_id"]))
+            if registration is None or registration.event_id != session.event_id:
+                errors.add(f"people-{n}-registration_id", _("No such registration for this event."))
+                continue
+            person.registration = registration
+            person.name, person.position_title = registration.full_name, registration.position
+            person.organisation_id = registration.organisation_id
+        else:
+            person.name = text_value(data, "name", 200, errors, required=True)
+            person.position_title = text_value(data, "position_title", 200, errors)
+            if data.get("organisation_id") not in (None, ""):
+                organisation = db.session.get(Organisation, int(data["organisation_id"]))
+                if organisation is None:
+                    errors.add(f"people-{n}-organisation_id", _("No such organisation."))
+                person.organisation = organisation
+        rows.append(person)
+    errors.raise_if_any()
+    session.people = rows
+    record(actor, "session.people", session, session.event_id, {"people": [p.name for p in rows]})
+    db.session.commit()
+    return session
+
+
+def event_sessions(event: Event, include_drafts: bool = True) -> list[AgendaSession]:
+    """All sessions of an event by time and room, people and their cities loaded in fixed queries."""
+    query = (
+        select(AgendaSession)
+        .where(AgendaSession.event_id == event.id)
+        .options(selectinload(AgendaSession.people).joinedload(SessionPerson.organisation))
+        .order_by(AgendaSession.start_at, AgendaSession.room_id, AgendaSession.id)
+    )
+    if not include_drafts:
+        query = query.where(AgendaSession.status != "draft")
+    return list(db.session.scalars(query))
+
+
+def publish_agenda(event: Event, actor: Actor) -> Event:
+    """Make the agenda public; refused while any room is double-booked."""
+    from eventhub.agenda.clashes import find_clashes
+
+    errors = [c for c in find_clashes(event) if c.severity == "error"]
+    if errors:
+        raise ValidationError({"_form": [c.message for c in errors]})
+    event.agenda_published_at = event.agenda_published_at or utcnow()
+    record(actor, "agenda.published", event, event.id)
+    db.session.commit()
+    return event
+
+
+def unpublish_agenda(event: Event, actor: Actor) -> Event:
+    """Hide the agenda from the public again."""
+    event.agenda_published_at = None
+    record(actor, "agenda.unpublished", event, event.id)
+    db.session.commit()
+    return event

@@ -1,0 +1,158 @@
+"""/api/v1: an event's registrations and single registrations, for organisers.
+
+The same rules as the registration form (registration.services): eligibility, duplicates,
+quotas, capacity and the waiting list; the `status` of the answer says what happened.
+"""
+from contextlib import contextmanager
+from http import HTTPStatus
+
+from flask import g, jsonify, url_for
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import abort
+from werkzeug.exceptions import HTTPException
+
+from eventhub.api.auth import organiser_token_required
+from eventhub.api.common import ApiBlueprint, paginate, service_errors
+from eventhub.api.events import get_event
+from eventhub.api.members import _region_id
+from eventhub.api.schemas import (
+    MAX_ID,
+    RefusalSchema,
+    RegistrationInputSchema,
+    RegistrationListArgsSchema,
+    RegistrationPageSchema,
+    RegistrationPatchSchema,
+    RegistrationSchema,
+)
+from eventhub.audit.services import Actor
+from eventhub.extensions import db
+from eventhub.registration import queries, services
+from eventhub.registration.models import Registration
+from eventhub.registration.rules import Refused
+
+# A refusal about the current state of things (already registered, already cancelled, no place
+# to promote into) is a conflict; one about who is asking (not eligible, over quota) is a 422.
+CONFLICTS = ("duplicate", "wrong_status", "full_for_promotion")
+REFUSALS = (
+    "A refusal by the registration rules answers 409 (duplicate email, wrong status) or 422 (not eligible, "
+    "over the per-organisation quota) with the usual error body plus `reason` (a code: duplicate, "
+    "not_eligible, over_quota, wrong_status, full_for_promotion), a `message` saying why, and the message "
+    "under `errors.json.<field>`."
+)
+
+blp = ApiBlueprint(
+    "api_registrations",
+    __name__,
+    url_prefix="/api/v1",
+    description="Registrations of people for events. Organisers only. " + REFUSALS,
+)
+# Ids beyond the integer column (int(max=MAX_ID) in the routes) are a 404, not a database error.
+
+
+@contextmanager
+def refusals():
+    """Field errors as 422 (service_errors); a Refused as 409/422 JSON that names the reason."""
+    try:
+        with service_errors():
+            yield
+    except Refused as refused:
+        db.session.rollback()
+        code = 409 if refused.reason in CONFLICTS else 422
+        body = {
+            "code": code,
+            "status": HTTPStatus(code).phrase,
+            "message": refused.message,
+            "errors": {"json": {refused.field: [refused.message]}},
+            "reason": refused.reason,
+        }
+        # An HTTPException carrying its own response: eventhub.errors leaves it as it is.
+        raise HTTPException(response=_json(body, code)) from None
+
+
+def _json(body: dict, code: int):
+    """A JSON response with this status code."""
+    response = jsonify(body)
+    response.status_code = code
+    return response
+
+
+def get_registration(registration_id: int) -> Registration:
+    """The registration with this id, or a JSON 404."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        abort(404, message=_("There is no registration with id %(id)s.", id=registration_id))
+    return registration
+
+
+def positioned(registration: Registration) -> Registration:
+    """Put the waiting-list position on the object for RegistrationSchema."""
+    registration._waitlist_position = services.waitlist_position(registration)
+    return registration
+
+
+@blp.route("/events/<slug>/registrations", endpoint="registrations")
+class Registrations(MethodView):
+    @organiser_token_required
+    @blp.arguments(RegistrationListArgsSchema, location="query")
+    @blp.response(200, RegistrationPageSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, slug):
+        """List an event's registrations in the order they came; filters and search as on the organiser page."""
+        event = get_event(slug, include_drafts=True)
+        filters = {key: args.get(key) for key in ("status", "category", "organisation_id", "country", "network_id", "q")}
+        query = queries.registrations_query(event, region_id=_region_id(args.get("region")), **filters)
+        page = paginate(query, args)
+        positions = services.waitlist_positions(event) if any(r.status == "waitlisted" for r in page.items) else {}
+        for registration in page.items:
+            registration._waitlist_position = positions.get(registration.id)
+        return page
+
+    @organiser_token_required
+    @blp.arguments(RegistrationInputSchema)
+    @blp.response(201, RegistrationSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, schema=RefusalSchema, description="Already registered (reason duplicate).")
+    def post(self, data, slug):
+        """Register a person: confirmed, waitlisted or pending, as `status` says; 422 if not eligible or over quota."""
+        event = get_event(slug, include_drafts=True)
+        with refusals():
+            registration = services.register(event, data, actor=Actor.for_user(g.api_user), organiser=True)
+        location = url_for(".registration", registration_id=registration.id)
+        return positioned(registration), 201, {"Location": location}
+
+
+@blp.route(f"/registrations/<int(max={MAX_ID}):registration_id>", endpoint="registration")
+class RegistrationDetail(MethodView):
+    @organiser_token_required
+    @blp.response(200, RegistrationSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, registration_id):
+        """One registration."""
+        return positioned(get_registration(registration_id))
+
+    @organiser_token_required
+    @blp.arguments(RegistrationPatchSchema(partial=True))
+    @blp.response(200, RegistrationSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, schema=RefusalSchema, description="The new email is already registered.")
+    def patch(self, data, registration_id):
+        """Change some details; `answers` replaces all answers. The status changes only through actions."""
+        registration = get_registration(registration_id)
+        with refusals():
+            registration = services.update_details(registration, data, Actor.for_user(g.api_user), organiser=True)
+        return positioned(registration)
+
+
+@blp.route(f"/registrations/<int(max={MAX_ID}):registration_id>/cancel", endpoint="cancel")
+class RegistrationCancel(MethodView):
+    @organiser_token_required
+    @blp.response(200, RegistrationSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, schema=RefusalSchema, description="Already cancelled or rejected.")
+    def post(self, registration_id):
+        """Cancel a registration; a freed place goes to the first person on the waiting list."""
+        registration = get_registration(registration_id)
+        with refusals():
+            registration = services.cancel(registration, Actor.for_user(g.api_user))
+        return positioned(registration)

@@ -1,0 +1,95 @@
+"""Organiser pages for an event's custom questions: list, add, edit, delete, reorder.
+
+Routes on the registration_admin blueprint (/manage/events/<slug>/questions…); every change goes
+through registration/answers.py.
+"""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from eventhub.auth.access import organiser_required
+from eventhub.extensions import db
+from eventhub.registration import answers
+from eventhub.registration.admin_forms import DeleteQuestionForm, MoveQuestionForm, QuestionForm, add_errors
+from eventhub.registration.admin_forms import question_initial
+from eventhub.registration.admin_views import bp, event_or_404
+from eventhub.registration.models import QUESTION_KINDS, Question
+from eventhub.validation import ValidationError
+
+
+def question_or_404(event, question_id: int) -> Question:
+    """A question of this event; another event's question id is 404."""
+    question = db.session.get(Question, question_id)
+    if question is None or question.event_id != event.id:
+        abort(404)
+    return question
+
+
+def _save(form: QuestionForm, event, question=None) -> Question | None:
+    """Save through answers.save_question; on refusal, its messages go next to the fields and None is returned."""
+    try:
+        return answers.save_question(event, form.question_data(), question)
+    except ValidationError as error:
+        db.session.rollback()
+        add_errors(form, error.errors)
+        return None
+
+
+@bp.route("/questions", methods=["GET", "POST"])
+@organiser_required
+def questions(slug: str):
+    """The event's questions in form order, and a form to add one."""
+    event = event_or_404(slug)
+    form = QuestionForm()
+    if form.validate_on_submit() and (question := _save(form, event)):
+        flash(_("The question “%(label)s” is added.", label=question.label), "success")
+        return redirect(url_for(".questions", slug=slug))
+    return render_template(
+        "registration/admin/questions.html", event=event, form=form, questions=answers.event_questions(event),
+        kinds=QUESTION_KINDS, move_form=MoveQuestionForm(),
+    )
+
+
+@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
+@organiser_required
+def edit_question(slug: str, question_id: int):
+    """Edit one question; the delete form is on the same page."""
+    event = event_or_404(slug)
+    question = question_or_404(event, question_id)
+    form = QuestionForm(data=question_initial(question))
+    if form.validate_on_submit() and _save(form, event, question):
+        flash(_("The question “%(label)s” is saved.", label=question.label), "success")
+        return redirect(url_for(".questions", slug=slug))
+    return render_template(
+        "registration/admin/question_form.html", event=event, question=question, form=form,
+        delete_form=DeleteQuestionForm(),
+    )
+
+
+@bp.post("/questions/<int:question_id>/delete")
+@organiser_required
+def delete_question(slug: str, question_id: int):
+    """Delete a question, only with the confirmation box ticked."""
+    event = event_or_404(slug)
+    question = question_or_404(event, question_id)
+    if not DeleteQuestionForm().validate_on_submit():
+        flash(_("Nothing was deleted: tick “Yes, delete this question” to confirm."), "error")
+        return redirect(url_for(".edit_question", slug=slug, question_id=question.id, _anchor="delete"))
+    label = question.label
+    answers.delete_question(question)
+    flash(_("The question “%(label)s” is deleted. Answers already given stay in the CSV export.", label=label),
+          "success")
+    return redirect(url_for(".questions", slug=slug))
+
+
+@bp.post("/questions/<int:question_id>/move")
+@organiser_required
+def move_question(slug: str, question_id: int):
+    """Move a question one place up or down in the form."""
+    event = event_or_404(slug)
+    question = question_or_404(event, question_id)
+    form = MoveQuestionForm()
+    if form.validate_on_submit():
+        answers.move_question(question, -1 if form.direction.data == "up" else 1)
+    else:
+        flash(_("Nothing was moved: choose up or down."), "error")
+    return redirect(url_for(".questions", slug=slug, _anchor=f"question-{question.id}"))

@@ -1,0 +1,198 @@
+"""Read-side queries for the organiser pages: the filtered list, counts, the overview, the CSV.
+
+No request here: the pages, the CSV export (and the API, if it likes) pass plain filter values.
+
+The text search matches the folded search_text of the registration (name, email, typed
+organisation name) and of a linked member record, so it ignores accents and case in any script.
+"""
+import csv
+import io
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from eventhub.extensions import db
+from eventhub.members.models import KINDS, Network, Organisation, Region
+from eventhub.members.services import country_name
+from eventhub.registration.answers import event_questions
+from eventhub.registration.models import STATUSES, Registration
+from eventhub.registration.services import waitlist_positions
+from eventhub.text import like_pattern
+
+FILTERS = ("status", "category", "organisation_id", "country", "region_id", "network_id", "q")
+# The overview counts the registrations that hold or wait for a place.
+OVERVIEW_STATUSES = ("confirmed", "waitlisted")
+
+
+def _search(q: str):
+    """Where-clause for the text search: the person's or the linked organisation's folded text."""
+    pattern = like_pattern(q.strip())
+    return or_(Registration.search_text.like(pattern, escape="\\"), Organisation.search_text.like(pattern, escape="\\"))
+
+
+def _filtered(query: Select, status=None, category=None, organisation_id=None, country=None, region_id=None,
+              network_id=None, q=None) -> Select:
+    """Apply the list filters; country, region and network come from the linked member record."""
+    if status:
+        query = query.where(Registration.status == status)
+    if category:
+        query = query.where(Registration.category == category)
+    if organisation_id:
+        query = query.where(Registration.organisation_id == organisation_id)
+    if country:
+        query = query.where(Organisation.country == country.upper())
+    if region_id:
+        query = query.where(Organisation.region_id == region_id)
+    if network_id:
+        query = query.where(Organisation.networks.any(Network.id == network_id))
+    if q and q.strip():
+        query = query.where(_search(q))
+    return query
+
+
+def _base(event, *columns) -> Select:
+    """Registrations of one event, joined to their member record (if any) for the filters."""
+    query = select(*columns) if columns else select(Registration)
+    return (
+        query.select_from(Registration)
+        .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
+        .where(Registration.event_id == event.id)
+    )
+
+
+def registrations_query(event, **filters) -> Select:
+    """The event's registrations matching the filters, oldest first, organisations eager-loaded."""
+    query = _filtered(_base(event), **filters)
+    return query.options(selectinload(Registration.organisation)).order_by(Registration.created_at, Registration.id)
+
+
+def status_counts(event, **filters) -> dict[str, int]:
+    """{status: count} for every status, over the other filters (the status filter is ignored), in one query."""
+    filters = {k: v for k, v in filters.items() if k != "status"}
+    query = _filtered(_base(event, Registration.status, func.count(Registration.id)), **filters)
+    found = dict(db.session.execute(query.group_by(Registration.status)).all())
+    return {status: found.get(status, 0) for status in STATUSES}
+
+
+def registered_organisations(event) -> list[tuple[int, str]]:
+    """(id, "Name (CC)") of the member records people registered from, for the filter box."""
+    query = (
+        select(Organisation.id, Organisation.name, Organisation.country)
+        .where(Organisation.id.in_(select(Registration.organisation_id).where(Registration.event_id == event.id)))
+        .order_by(Organisation.name, Organisation.id)
+    )
+    return [(id_, f"{name} ({country})") for id_, name, country in db.session.execute(query)]
+
+
+def registrations_of_event(event, ids) -> list[Registration]:
+    """The given registrations, only those that belong to the event (for bulk actions)."""
+    ids = [int(i) for i in ids]
+    if not ids:
+        return []
+    query = select(Registration).where(Registration.event_id == event.id, Registration.id.in_(ids))
+    return list(db.session.scalars(query.order_by(Registration.id)))
+
+
+# --- participation overview ------------------------------------------------------------------
+
+def _breakdown(event, label_column) -> list[dict]:
+    """Confirmed and waitlisted per value of `label_column`, biggest first; None is "not linked"."""
+    query = (
+        _base(event, label_column, Registration.status, func.count(Registration.id))
+        .outerjoin(Region, Organisation.region_id == Region.id)
+        .where(Registration.status.in_(OVERVIEW_STATUSES))
+        .group_by(label_column, Registration.status)
+    )
+    rows: dict = {}
+    for label, status, count in db.session.execute(query):
+        row = rows.setdefault(label, {"label": label, "confirmed": 0, "waitlisted": 0})
+        row[status] = count
+    for row in rows.values():
+        row["total"] = row["confirmed"] + row["waitlisted"]
+    return sorted(rows.values(), key=lambda r: (-r["total"], r["label"] is None, str(r["label"] or "")))
+
+
+def participation_overview(event) -> dict[str, list[dict]]:
+    """Rows {label, confirmed, waitlisted, total} by region, country and organisation kind (three GROUP BYs).
+
+    A label of None means the registration is not linked to a member record (or the record has no region).
+    """
+    by_country = _breakdown(event, Organisation.country)
+    for row in by_country:
+        row["code"], row["label"] = row["label"], country_name(row["label"]) if row["label"] else None
+    by_kind = _breakdown(event, Organisation.kind)
+    for row in by_kind:
+        row["code"], row["label"] = row["label"], KINDS.get(row["label"], row["label"]) if row["label"] else None
+    return {"region": _breakdown(event, Region.name), "country": by_country, "kind": by_kind}
+
+
+# --- CSV export ------------------------------------------------------------------------------
+
+COLUMNS = (
+    "id", "status", "waitlist_position", "full_name", "email", "position", "organisation", "country",
+    "region", "category", "delegation_id", "listed", "created_at",
+)
+
+
+# A cell starting with one of these is run as a formula by spreadsheets; people type the text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value) -> str:
+    """Text someone typed, made inert for spreadsheets by a leading apostrophe when it looks like a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _answer_text(value) -> str:
+    """An answer as a spreadsheet cell: lists joined with "; ", checkboxes yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return _text("; ".join(str(v) for v in value))
+    return _text(value)
+
+
+def _answer_columns(event, registrations) -> list[tuple[str, str]]:
+    """(key, header) per current question in form order, then keys only old answers still carry."""
+    columns = [(q.key, f"{q.label} ({q.key})") for q in event_questions(event)]
+    known = {key for key, _header in columns}
+    extra = sorted({key for r in registrations for key in (r.answers or {}) if key not in known})
+    return columns + [(key, key) for key in extra]
+
+
+def _row(registration, positions, zone) -> list:
+    """The fixed columns of one registration."""
+    organisation = registration.organisation
+    return [
+        registration.id,
+        registration.status,
+        positions.get(registration.id, ""),
+        _text(registration.full_name),
+        _text(registration.email),
+        _text(registration.position),
+        _text(registration.organisation_display),
+        organisation.country if organisation else "",
+        organisation.region.name if organisation and organisation.region else "",
+        registration.category,
+        registration.delegation_id or "",
+        "yes" if registration.listed else "no",
+        registration.created_at.astimezone(zone).replace(microsecond=0).isoformat(),
+    ]
+
+
+def export_csv(event, **filters) -> bytes:
+    """The filtered registrations as CSV bytes: UTF-8 with a BOM (so Excel reads it), one column per question."""
+    registrations = list(db.session.scalars(registrations_query(event, **filters)))
+    positions = waitlist_positions(event)
+    answer_columns = _answer_columns(event, registrations)
+    zone = ZoneInfo(event.timezone)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow([*COLUMNS, *(header for _key, header in answer_columns)])
+    for registration in registrations:
+        answers = registration.answers or {}
+        writer.writerow([*_row(registration, positions, zone), *(_answer_text(answers.get(key)) for key, _h in answer_columns)])
+    return out.getvalue().encode("utf-8-sig")
+
