@@ -12,7 +12,6 @@ from sqlalchemy import text
 from config import TestingConfig
 from eventhub import create_app
 from eventhub.extensions import db, limiter
-from eventhub.members.models import DEFAULT_REGIONS, Region
 from tests import factories
 
 PASSWORD = factories.PASSWORD
@@ -33,6 +32,13 @@ def _drop_everything() -> None:
             connection.execute(text("CREATE SCHEMA public"))
 
 
+def _reference_rows() -> dict:
+    """The rows the migrations seed (world regions, session kinds), to restore after each test."""
+    with db.engine.connect() as connection:
+        rows = {table: [dict(row._mapping) for row in connection.execute(table.select())] for table in db.metadata.sorted_tables}
+    return {table: found for table, found in rows.items() if found}
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     # Flask-SQLAlchemy builds its engine inside create_app, so the URL must be set before it:
@@ -43,6 +49,7 @@ def app(tmp_path_factory):
         assert db.engine.url.render_as_string(hide_password=False) == app.config["SQLALCHEMY_DATABASE_URI"], "tests must never touch the dev database"
         _drop_everything()
         upgrade()
+        app.config["REFERENCE_ROWS"] = _reference_rows()
         db.session.remove()
     yield app
 
@@ -58,7 +65,8 @@ def _clean_database(app):
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
-            connection.execute(Region.__table__.insert(), [{"name": name} for name in DEFAULT_REGIONS])
+            for table, rows in app.config["REFERENCE_ROWS"].items():
+                connection.execute(table.insert(), rows)
 
 
 @pytest.fixture

@@ -55,6 +55,8 @@ class Event(db.Model):
     delegate_quota: Mapped[int | None]
     # Registrations from non-members or unlisted organisations: "confirm" directly or "approve" first.
     non_member_policy: Mapped[str] = mapped_column(String(10), default="confirm", server_default="confirm")
+    # When the session agenda was made public; None while organisers are still building it.
+    agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Categories the public may choose on the form, comma-separated; organisers may set any.
     public_categories: Mapped[str] = mapped_column(String(100), default="delegate", server_default="delegate")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
