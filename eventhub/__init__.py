@@ -24,6 +24,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     formatting.init_app(app)
     errors.init_app(app)
 
+    from eventhub.agenda.admin_views import bp as agenda_admin_bp
+    from eventhub.agenda.views import bp as agenda_bp
     from eventhub.auth.views import bp as auth_bp
     from eventhub.events.views import bp as events_bp
     from eventhub.members.views import bp as members_bp
@@ -35,6 +37,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(members_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_admin_bp)
+    app.register_blueprint(agenda_bp)
+    app.register_blueprint(agenda_admin_bp)
 
     from eventhub import api
 
