@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from eventhub.auth.models import User
 from eventhub.auth.services import AccountError, create_user, find_user
+from eventhub.demo_agenda import DEFAULT_SESSIONS, seed_agenda
 from eventhub.demo_attendees import DEFAULT_ATTENDEES, seed_attendees
 from eventhub.demo_plan import DEFAULT_MEMBERS, DEFAULT_SEED, plan_events, plan_network_members, plan_organisations
 from eventhub.demo_scenario import ACCOUNTS, NETWORKS, URL
@@ -96,12 +97,6 @@ def seed_accounts() -> list[User]:
     ]
 
 
-def note_not_built(sessions: int) -> None:
-    """Sessions come with a later feature; say so rather than fake them."""
-    if sessions:
-        click.echo(f"--sessions {sessions}: the agenda is not built yet, so no sessions were created.")
-
-
 def seed_demo(members: int, seed: int, attendees: int = 0, sessions: int = 0) -> None:
     """Seed an empty database, reporting each part as it is done."""
     plans = plan_organisations(members, seed)
@@ -115,10 +110,12 @@ def seed_demo(members: int, seed: int, attendees: int = 0, sessions: int = 0) ->
     for event in events:
         click.echo(f"Created {event.kind_label.lower()} {event.title} ({event.status}): /events/{event.slug}")
     accounts = seed_accounts()
+    organiser = next(user for user in accounts if user.roles == {"organiser"})
     if attendees:
-        organiser = next(user for user in accounts if user.roles == {"organiser"})
         click.echo(seed_attendees(events, attendees, seed, organiser))
-    note_not_built(sessions)
+    if sessions:
+        congress = next(event for event in events if event.kind == "congress")
+        click.echo(seed_agenda(congress, sessions, seed, organiser))
 
 
 def print_logins() -> None:
@@ -134,12 +131,13 @@ def print_logins() -> None:
               help="Organisations to create: real ones first, then invented ones.")
 @click.option("--attendees", default=DEFAULT_ATTENDEES, show_default=True, type=click.IntRange(min=0),
               help="Registrations for the congress and the network meeting.")
-@click.option("--sessions", default=0, type=click.IntRange(min=0), help="Agenda sessions (not built yet).")
+@click.option("--sessions", default=DEFAULT_SESSIONS, show_default=True, type=click.IntRange(min=0),
+              help="Agenda sessions of the congress (at most what its timetable holds).")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Same seed, same data.")
 @click.option("--if-empty", is_flag=True, help="Seed only an empty database; otherwise skip without an error.")
 @with_appcontext
 def demo_command(members, attendees, sessions, seed, if_empty):
-    """Seed an empty database with demo members, networks, events, accounts and registrations."""
+    """Seed an empty database with demo members, networks, events, accounts, registrations and an agenda."""
     existing = existing_data()
     if existing and not if_empty:
         raise click.ClickException(

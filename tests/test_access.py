@@ -12,6 +12,9 @@ PUBLIC = {"events.index", "events.detail", "auth.login", "static", "api-docs.ope
 # Public registration pages; the manage pages are guarded by their secret token instead of a role.
 PUBLIC |= {f"registration.{name}" for name in (
     "register", "organisations", "resend", "manage", "cancel", "register_delegation", "delegation", "withdraw")}
+# Public agenda pages; the personal agenda is guarded by its token, the buttons by the remembered token.
+PUBLIC |= {f"agenda.{name}" for name in (
+    "agenda", "session", "signup", "cancel_signup", "star", "unstar", "forget", "personal")}
 SIGNED_IN = {"auth.logout", "auth.change_password"}
 # The API guards itself with bearer tokens (tests/test_api_*.py).
 API_PREFIXES = ("api_",)
@@ -47,6 +50,7 @@ def sample_url(app):
         "question_id": save_question(event, {"label": "Dietary needs", "kind": "short_text"}).id,
     }
     network = make_network(members=[organisation])
+    values.update(_agenda_ids(event))
 
     def build(rule):
         args = {name: values[name] for name in rule.arguments}
@@ -58,6 +62,21 @@ def sample_url(app):
             return url_for(rule.endpoint, **args)
 
     return build
+
+
+def _agenda_ids(event) -> dict:
+    """A room, track, session and kind of the event, for the agenda organiser pages."""
+    from eventhub.agenda.models import Room, SessionKind, Track
+    from eventhub.agenda.services import save_session
+    from eventhub.audit.services import SYSTEM
+    from eventhub.extensions import db
+
+    room, track = Room(event_id=event.id, name="Sala São Paulo"), Track(event_id=event.id, name="Climate")
+    db.session.add_all([room, track])
+    db.session.commit()
+    session = save_session(event, {"title": "Opening", "start": event.start_at, "end": event.end_at, "room_id": room.id}, SYSTEM)
+    kind = db.session.scalars(db.select(SessionKind)).first()
+    return {"room_id": room.id, "track_id": track.id, "session_id": session.id, "kind_id": kind.id}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "checkin", "organiser", "admin"])

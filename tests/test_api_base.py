@@ -157,6 +157,11 @@ def test_openapi_document_lists_every_path_and_the_bearer_scheme(client):
         "/api/v1/events/{slug}/registrations": ["get", "post"],
         "/api/v1/registrations/{registration_id}": ["get", "patch"],
         "/api/v1/registrations/{registration_id}/cancel": ["post"],
+        "/api/v1/events/{slug}/sessions": ["get", "post"],
+        "/api/v1/sessions/{session_id}": ["delete", "get", "patch"],
+        "/api/v1/sessions/{session_id}/signups": ["post"],
+        "/api/v1/events/{slug}/rooms": ["get"],
+        "/api/v1/events/{slug}/tracks": ["get"],
     }
     assert paths["/api/v1/members"]["post"]["security"] == [{"bearerAuth": []}]
     assert {} in paths["/api/v1/events"]["get"]["security"]  # the public list needs no token

@@ -18,9 +18,12 @@ LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(\S+@eventhub\.test)\s+password: (\S+)$", 
 
 
 def _demo(runner, *args):
-    # Registrations have their own tests (test_demo_attendees.py); without them these stay fast.
+    # Registrations and the agenda have their own tests (test_demo_attendees.py, test_demo_agenda.py);
+    # without them these stay fast.
     if "--attendees" not in args:
         args = (*args, "--attendees", "0")
+    if "--sessions" not in args:
+        args = (*args, "--sessions", "0")
     result = runner.invoke(args=["demo", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
@@ -183,10 +186,3 @@ def test_members_beyond_the_real_list_are_invented_plausibly(runner):
     assert len({o.name for o in organisations}) == 175
     assert all(o.kind in ("city", "town") and o.population and o.region for o in invented)
     assert any(o.local_name and o.local_name.endswith("市") for o in invented)
-
-
-def test_sessions_say_they_are_not_built_yet(runner):
-    result = _demo(runner, "--members", "5", "--attendees", "3", "--sessions", "40")
-    assert result.exit_code == 0
-    assert "Created 3 registrations" in result.output
-    assert "--sessions 40: the agenda is not built yet" in result.output

@@ -1,4 +1,157 @@
-"""Organiser pages to build the agenda: rooms, tracks, sessions, the timetable, clashes."""
-from flask import Blueprint
+"""Organiser pages to build the agenda: rooms, tracks, sessions, the timetable, clashes.
+
+This file holds the blueprint, the loading helpers and the session form; rooms, tracks and kinds are in
+admin_rooms.py, the timetable, moves, clashes and publishing in admin_timetable.py (imported at the end).
+"""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from eventhub.agenda import services
+from eventhub.agenda.admin_forms import LOCAL_FORMATS, ConfirmForm, SessionForm, add_errors
+from eventhub.agenda.models import AgendaSession
+from eventhub.audit.services import Actor
+from eventhub.auth.access import organiser_required
+from eventhub.events.services import event_by_slug
+from eventhub.extensions import db
+from eventhub.members.services import organisation_choices
+from eventhub.registration.models import Registration
+from eventhub.validation import ValidationError
 
 bp = Blueprint("agenda_admin", __name__, url_prefix="/manage/events/<slug>/agenda")
+
+
+def event_or_404(slug: str):
+    """Any event, drafts included (organiser pages)."""
+    return event_by_slug(slug) or abort(404)
+
+
+def owned_or_404(model, event, item_id: int):
+    """A room, track or session of this event: an id from another event is 404."""
+    item = db.session.get(model, item_id)
+    if item is None or item.event_id != event.id:
+        abort(404)
+    return item
+
+
+def actor() -> Actor:
+    """The signed-in organiser, for the audit trail."""
+    return Actor.for_user(current_user)
+
+
+def local(value, event):
+    """An aware UTC time as the naive wall clock of the event's timezone (what datetime-local shows)."""
+    return value.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None) if value else None
+
+
+def registration_choices(event) -> list[tuple[int, str]]:
+    """(id, name) of the event's registrations by name; the status is shown unless confirmed."""
+    query = select(Registration.id, Registration.full_name, Registration.status).where(
+        Registration.event_id == event.id).order_by(Registration.full_name, Registration.id)
+    return [(i, name if status == "confirmed" else f"{name} ({_(status)})") for i, name, status in db.session.execute(query)]
+
+
+def _session_form(event, session=None) -> SessionForm:
+    """The session form, prefilled from the session or from the timetable's ?room_id=&start= link."""
+    if session is not None:
+        data = services.session_values(session)
+        data.update(start=local(session.start_at, event), end=local(session.end_at, event),
+                    people=[_person_initial(p) for p in session.people] + [{}] * 2)
+        data = {k: ("" if v is None else str(v)) if k.endswith("_id") else v for k, v in data.items()}
+        form = SessionForm(data=data)
+    else:
+        form = SessionForm(data=_new_session_initial())
+    form.set_choices(services.schedule_parts(event), registration_choices(event), organisation_choices())
+    return form
+
+
+def _new_session_initial() -> dict:
+    """Defaults for a new session: room and start from the timetable slot that was clicked, one hour long."""
+    initial = {"room_id": request.args.get("room_id", ""), "status": "draft", "language": "en"}
+    for fmt in LOCAL_FORMATS:
+        try:
+            start = datetime.strptime(request.args.get("start", ""), fmt)
+        except ValueError:
+            continue
+        initial.update(start=start, end=start + timedelta(hours=1))
+        break
+    return initial
+
+
+def _person_initial(person) -> dict:
+    """A person row's values for the form."""
+    return {"role": person.role, "registration_id": str(person.registration_id or ""), "name": person.name,
+            "position_title": person.position_title, "organisation_id": str(person.organisation_id or "")}
+
+
+def _save(form: SessionForm, event, session=None) -> AgendaSession | None:
+    """Save the session and its people; refusals go next to the fields and None is returned."""
+    try:
+        session = services.save_session(event, form.session_data(), actor(), session)
+        services.set_people(session, form.people_data(), actor())
+        return session
+    except services.RoomTaken as taken:
+        db.session.rollback()
+        for field in (form.room_id, form.start):
+            field.errors = [*field.errors, str(taken)]
+    except ValidationError as error:
+        db.session.rollback()
+        add_errors(form, error.errors)
+    return None
+
+
+def _handle(event, session=None):
+    """Shared by new and edit: "add more rows" re-renders with blank rows, otherwise save and go to the day."""
+    form = _session_form(event, session)
+    if form.is_submitted() and form.add_rows.data:
+        for _row in range(2):
+            form.people.append_entry()
+        form.set_choices(services.schedule_parts(event), registration_choices(event), organisation_choices())
+    elif form.validate_on_submit() and (saved := _save(form, event, session)):
+        flash(_("The session “%(title)s” is saved.", title=saved.title), "success")
+        return redirect(url_for(".timetable", slug=event.slug, day=local(saved.start_at, event).date().isoformat(),
+                                _anchor=f"session-{saved.id}"))
+    return render_template("agenda/admin/session_form.html", event=event, session=session, form=form,
+                           delete_form=ConfirmForm())
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@organiser_required
+def new_session(slug: str):
+    """A new session; the timetable links here with the clicked room and time."""
+    return _handle(event_or_404(slug))
+
+
+@bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+@organiser_required
+def edit_session(slug: str, session_id: int):
+    """Edit a session (this form also moves it); the delete form is on the same page."""
+    event = event_or_404(slug)
+    return _handle(event, owned_or_404(AgendaSession, event, session_id))
+
+
+@bp.post("/sessions/<int:session_id>/delete")
+@organiser_required
+def delete_session(slug: str, session_id: int):
+    """Delete a draft session, only with the box ticked; a published one must be cancelled instead."""
+    event = event_or_404(slug)
+    session = owned_or_404(AgendaSession, event, session_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Nothing was deleted: tick the box to confirm."), "error")
+        return redirect(url_for(".edit_session", slug=slug, session_id=session.id, _anchor="delete"))
+    title, day = session.title, local(session.start_at, event).date().isoformat()
+    try:
+        services.delete_session(session, actor())
+    except ValidationError as error:
+        db.session.rollback()
+        flash(" ".join(m for msgs in error.errors.values() for m in msgs), "error")
+        return redirect(url_for(".edit_session", slug=slug, session_id=session_id))
+    flash(_("The session “%(title)s” is deleted.", title=title), "success")
+    return redirect(url_for(".timetable", slug=slug, day=day))
+
+
+from eventhub.agenda import admin_rooms, admin_timetable  # noqa: E402,F401  (routes on this blueprint)

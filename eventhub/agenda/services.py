@@ -139,10 +139,13 @@ def room_clash(event_id: int, room_id: int | None, start, end, exclude_id: int |
     return db.session.scalars(query.order_by(AgendaSession.start_at)).first()
 
 
-def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession | None = None) -> AgendaSession:
+def save_session(
+    event: Event, data: dict, actor: Actor, session: AgendaSession | None = None, commit: bool = True
+) -> AgendaSession:
     """Create or update (partially) a session; refuses a room double-booking with RoomTaken.
 
-    The form, the timetable's drag and drop and the API all come through here.
+    The form, the timetable's drag and drop and the API all come through here. commit=False
+    leaves the transaction open, so the API can set the people in the same one.
     """
     if session is not None:
         data = {**session_values(session), **data}
@@ -164,7 +167,8 @@ def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession 
     if changed and not created:
         session.sequence += 1
     record(actor, "session.created" if created else "session.updated", session, event.id, {"changed": changed})
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return session
 
 
@@ -177,7 +181,7 @@ def delete_session(session: AgendaSession, actor: Actor) -> None:
     db.session.commit()
 
 
-def set_people(session: AgendaSession, people: list[dict], actor: Actor) -> AgendaSession:
+def set_people(session: AgendaSession, people: list[dict], actor: Actor, commit: bool = True) -> AgendaSession:
     """Replace a session's speakers, moderators and panellists.
 
     Each person: role, and registration_id (a registration of the event) or name
@@ -210,7 +214,8 @@ def set_people(session: AgendaSession, people: list[dict], actor: Actor) -> Agen
     errors.raise_if_any()
     session.people = rows
     record(actor, "session.people", session, session.event_id, {"people": [p.name for p in rows]})
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return session
 
 

@@ -1,4 +1,188 @@
-"""Public agenda pages, sign-up and the personal agenda."""
-from flask import Blueprint
+"""Public agenda pages, sign-up and the personal agenda.
+
+Who is the delegate? There are no accounts for delegates: a registration is reached through its
+secret manage link. When a person opens their manage page (/registrations/<token>) or their
+personal agenda (/registrations/<token>/agenda), the token is remembered in the signed session
+cookie under "registration_token"; the agenda and session pages then offer that person the
+"Add to my agenda" and "Sign up" buttons. "Forget me on this device" drops it again. The token
+never appears in the URL of an agenda page, so it cannot leak through a Referer header.
+"""
+from itertools import groupby
+
+from babel import dates
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from eventhub.agenda import forms, queries, signups
+from eventhub.agenda.services import schedule_parts
+from eventhub.audit.services import REGISTRANT
+from eventhub.registration.rules import Refused
+from eventhub.registration.services import by_token
 
 bp = Blueprint("agenda", __name__)
+
+TOKEN_KEY = "registration_token"
+# Pages whose token identifies the person on the agenda pages afterwards.
+REMEMBERING = {"registration.manage", "agenda.personal"}
+
+
+@bp.after_app_request
+def _remember_registration(response):
+    """After a manage link or personal agenda opened fine, remember whose device this is."""
+    token = (request.view_args or {}).get("token")
+    if request.endpoint in REMEMBERING and token and response.status_code == 200:
+        session[TOKEN_KEY] = token
+    return response
+
+
+@bp.after_request
+def _keep_tokens_private(response):
+    """Token pages must not leak the token in a Referer header; personal pages stay out of shared caches."""
+    if "token" in (request.view_args or {}):
+        response.headers["Referrer-Policy"] = "no-referrer"
+    if "token" in (request.view_args or {}) or session.get(TOKEN_KEY):
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def current_registration(event):
+    """The remembered registration, when it belongs to this event."""
+    registration = by_token(session.get(TOKEN_KEY))
+    return registration if registration is not None and registration.event_id == event.id else None
+
+
+def agenda_event_or_404(slug: str):
+    """A public event with a published agenda."""
+    return queries.published_agenda_event(slug) or abort(404)
+
+
+def session_or_404(slug: str, session_id: int):
+    """The event and one of its visible (non-draft) sessions."""
+    event = agenda_event_or_404(slug)
+    return event, queries.visible_session(event, session_id) or abort(404)
+
+
+def back_to(target: str | None, fallback: str) -> str:
+    """Where to go after a button: a path on this site (never another host), else the fallback."""
+    safe = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if safe else fallback
+
+
+@bp.route("/events/<slug>/agenda")
+def agenda(slug: str):
+    """The published agenda by day, with filters and text search."""
+    event = agenda_event_or_404(slug)
+    sessions, tz = queries.visible_sessions(event), event.timezone
+    form = forms.FilterForm(request.args)
+    languages = queries.languages_of(sessions)
+    form.set_choices(queries.days_of(sessions, tz), schedule_parts(event), languages, day_label)
+    shown = queries.filter_sessions(sessions, form.filters(), tz)
+    return render_template("agenda/agenda.html", event=event, form=form, filtered=form.filters().active,
+                           total=len(sessions), shown=shown, days=queries.by_day(shown, tz),
+                           all_days=queries.days_of(sessions, tz), languages=languages,
+                           places=queries.places_left(shown), mine=queries.marks_of(current_registration(event)),
+                           action=forms.ActionForm())
+
+
+def day_label(day) -> str:
+    """A local calendar day, e.g. 'Tuesday, 15 June 2027', for the day filter and headings."""
+    return dates.format_date(day, "full", locale=get_locale())
+
+
+@bp.context_processor
+def _helpers():
+    """Day headings on every agenda page."""
+    return {"day_label": day_label}
+
+
+@bp.route("/events/<slug>/sessions/<int:session_id>", endpoint="session")
+def session_page(slug: str, session_id: int):
+    """One session: time, room, people, description, places, and the person's own sign-up."""
+    event, item = session_or_404(slug, session_id)
+    mine = queries.marks_of(current_registration(event))
+    signup = mine.signups.get(item.id)
+    return render_template("agenda/session.html", event=event, item=item, mine=mine, signup=signup,
+                           position=signups.signup_position(signup) if signup else None,
+                           places=queries.places_left([item]), action=forms.ActionForm(),
+                           language=queries.language_name(item.language))
+
+
+def act(slug: str, session_id: int, action):
+    """Run one of the person's actions on a session, flash its outcome and go back where they were."""
+    event, item = session_or_404(slug, session_id)
+    form = forms.ActionForm()
+    registration = current_registration(event)
+    if registration is None:
+        flash(_("Open the personal link from your registration e-mail on this device first, so we know who you are."),
+              "error")
+    else:
+        try:
+            flash(action(item, registration), "success")
+        except Refused as refused:
+            flash(refused.message, "error")
+    return redirect(back_to(form.next.data, url_for(".session", slug=slug, session_id=session_id)))
+
+
+@bp.post("/events/<slug>/sessions/<int:session_id>/signup")
+def signup(slug: str, session_id: int):
+    """Take a place in a session that requires sign-up, or a place on its waiting list."""
+    def sign_up(item, registration):
+        taken = signups.sign_up(item, registration, REGISTRANT)
+        if taken.status == "confirmed":
+            return _("You have a place in “%(title)s”.", title=item.title)
+        return _("“%(title)s” is full: you are number %(position)d on its waiting list. If a place is freed, it is "
+                 "yours.", title=item.title, position=signups.signup_position(taken))
+    return act(slug, session_id, sign_up)
+
+
+@bp.post("/events/<slug>/sessions/<int:session_id>/cancel-signup")
+def cancel_signup(slug: str, session_id: int):
+    """Give one's place (or waiting-list place) back; the next on the waiting list takes it."""
+    def cancel(item, registration):
+        taken = queries.marks_of(registration).signups.get(item.id)
+        if taken is None:
+            raise Refused("wrong_status", _("You are not signed up for “%(title)s”.", title=item.title))
+        signups.cancel_signup(taken, REGISTRANT)
+        return _("Your sign-up for “%(title)s” is cancelled.", title=item.title)
+    return act(slug, session_id, cancel)
+
+
+@bp.post("/events/<slug>/sessions/<int:session_id>/star")
+def star(slug: str, session_id: int):
+    """Put a session on the person's own agenda."""
+    def add(item, registration):
+        signups.star(registration, item)
+        return _("“%(title)s” is on your agenda.", title=item.title)
+    return act(slug, session_id, add)
+
+
+@bp.post("/events/<slug>/sessions/<int:session_id>/unstar")
+def unstar(slug: str, session_id: int):
+    """Take a session off the person's own agenda."""
+    def remove(item, registration):
+        signups.unstar(registration, item)
+        return _("“%(title)s” is off your agenda.", title=item.title)
+    return act(slug, session_id, remove)
+
+
+@bp.post("/agenda/forget-me")
+def forget():
+    """Stop recognising this device's person (a shared or borrowed computer)."""
+    session.pop(TOKEN_KEY, None)
+    flash(_("This device no longer knows who you are. Your registration and your agenda are unchanged."), "info")
+    return redirect(back_to(forms.ActionForm().next.data, url_for("events.index")))
+
+
+@bp.route("/registrations/<token>/agenda")
+def personal(token: str):
+    """The person's starred and signed-up sessions by day, with overlaps flagged."""
+    registration = by_token(token) or abort(404)
+    event = registration.event
+    published = event.status != "draft" and event.agenda_published_at is not None
+    items = signups.personal_agenda(registration) if published else []
+    tz = event.timezone
+    days = [(day, list(group)) for day, group in groupby(items, key=lambda pair: queries.local_day(pair[0], tz))]
+    return render_template("agenda/personal.html", registration=registration, event=event, published=published,
+                           days=days, mine=queries.marks_of(registration), action=forms.ActionForm(),
+                           overlaps=sum(1 for _s, overlapping in items if overlapping))

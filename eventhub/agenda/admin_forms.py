@@ -1,0 +1,167 @@
+"""Forms of the organiser agenda pages; field names are the service data keys, limits match the columns."""
+from babel import Locale, UnknownLocaleError
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import SubmitField, TextAreaField
+from wtforms.fields import ColorField, DateTimeLocalField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from eventhub.agenda.models import PERSON_ROLES, SESSION_STATUSES
+
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+# Languages offered for a session, most common at congresses of the network first.
+LANGUAGES = ("en", "fr", "es", "pt", "de", "it", "nl", "pl", "sv", "tr", "ru", "ar", "zh", "ja", "ko", "hi", "id", "sw")
+# Blank people rows shown on the session form, and how many "add more rows" appends.
+BLANK_PEOPLE_ROWS = 2
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def language_choices(current: str | None = None) -> list[SelectChoice]:
+    """(code, name in the reader's language) pairs; a stored code outside the list stays choosable."""
+    codes = list(LANGUAGES) + ([current] if current and current not in LANGUAGES else [])
+    locale = get_locale()
+    pairs = []
+    for code in codes:
+        try:
+            name = Locale.parse(code).get_display_name(locale) or code
+        except (ValueError, TypeError, UnknownLocaleError):
+            name = code
+        pairs.append((code, f"{name} ({code})"))
+    return choices(pairs)
+
+
+def add_errors(form, errors: dict[str, list[str]]) -> None:
+    """Put a service's ValidationError messages next to the matching fields (people rows included)."""
+    for name, messages in errors.items():
+        field = _field(form, name)
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+        else:
+            form.form_errors.extend(messages)
+
+
+def _field(form, name: str):
+    """The field a service error key names: "title", or "people-2-name" for a row of the people editor."""
+    if name.startswith("people-") and "people" in form._fields:
+        _, index, sub = name.split("-", 2)
+        entries = form.people.entries
+        return entries[int(index)][sub] if index.isdigit() and int(index) < len(entries) else None
+    return form._fields.get(name) if name != "csrf_token" else None
+
+
+class RoomForm(FlaskForm):
+    """Add or edit a room."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)])
+    location = StringField(_l("Location or floor"), validators=[Optional(), Length(max=200)])
+    accessibility = TextAreaField(_l("Accessibility notes"), validators=[Optional(), Length(max=500)],
+                                  render_kw={"rows": 2})
+
+
+class TrackForm(FlaskForm):
+    """Add or edit a track."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
+    colour = ColorField(_l("Colour"), default="#0a66c2", validators=[InputRequired(), Length(max=7)])
+
+
+class KindForm(FlaskForm):
+    """Add or rename a session kind."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=60)])
+
+
+class ConfirmForm(FlaskForm):
+    """Deleting needs a ticked box, not one stray click."""
+
+    confirm = BooleanField(_l("Yes, delete it"), validators=[DataRequired()])
+
+
+class DirectionForm(FlaskForm):
+    """Move a room one place left or right."""
+
+    direction = HiddenField(validators=[AnyOf(["up", "down"])])
+
+
+class PersonForm(Form):
+    """One row of the people editor: a role and a registration of the event, or an external speaker."""
+
+    role = SelectField(_l("Role"), default="speaker", choices=choices((k, _l(v)) for k, v in PERSON_ROLES.items()))
+    registration_id = SelectField(_l("Registered participant"), validate_choice=False)
+    name = StringField(_l("or external speaker: name"), validators=[Optional(), Length(max=200)])
+    position_title = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    organisation_id = SelectField(_l("Organisation"), validate_choice=False)
+
+    def is_blank(self) -> bool:
+        """A row with neither a registration nor a name is left out."""
+        return not self.registration_id.data and not (self.name.data or "").strip()
+
+    def person_data(self) -> dict:
+        """The dict set_people expects."""
+        if self.registration_id.data:
+            return {"role": self.role.data, "registration_id": self.registration_id.data}
+        return {"role": self.role.data, "name": self.name.data, "position_title": self.position_title.data,
+                "organisation_id": self.organisation_id.data or None}
+
+
+class SessionForm(FlaskForm):
+    """A session: the details, the time in the event's timezone, and the people."""
+
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50_000)], render_kw={"rows": 5})
+    kind_id = SelectField(_l("Kind"), validate_choice=False)
+    track_id = SelectField(_l("Track"), validate_choice=False)
+    room_id = SelectField(_l("Room"), validate_choice=False)
+    start = DateTimeLocalField(_l("Start"), format=LOCAL_FORMATS, validators=[InputRequired()])
+    end = DateTimeLocalField(_l("End"), format=LOCAL_FORMATS, validators=[InputRequired()])
+    language = SelectField(_l("Language"))
+    interpretation = BooleanField(_l("Interpretation is offered"))
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)])
+    signup_required = BooleanField(_l("Participants sign up for this session"))
+    status = SelectField(_l("Status"), choices=choices((k, _l(v)) for k, v in SESSION_STATUSES.items()))
+    people = FieldList(FormField(PersonForm), min_entries=BLANK_PEOPLE_ROWS)
+    add_rows = SubmitField(_l("Add more rows"))
+
+    def set_choices(self, schedule, registrations, organisations, language=None) -> None:
+        """Fill the selects from the event's rooms, tracks, kinds, registrations and member records."""
+        none = [("", "—")]
+        self.kind_id.choices = choices(none + [(k.id, k.name) for k in schedule.kinds])
+        self.track_id.choices = choices(none + [(t.id, t.name) for t in schedule.tracks])
+        self.room_id.choices = choices(none + [(r.id, r.name) for r in schedule.rooms])
+        self.language.choices = language_choices(language or self.language.data)
+        for entry in self.people.entries:
+            entry.registration_id.choices = choices(none + list(registrations))
+            entry.organisation_id.choices = choices(none + list(organisations))
+
+    def session_data(self) -> dict:
+        """The raw values save_session expects (times naive: wall clock in the event's timezone)."""
+        names = ("title", "description", "kind_id", "track_id", "room_id", "start", "end", "language",
+                 "interpretation", "capacity", "signup_required", "status")
+        return {name: self[name].data for name in names}
+
+    def people_data(self) -> list[dict]:
+        """The filled rows of the people editor, in order."""
+        return [entry.form.person_data() for entry in self.people.entries if not entry.form.is_blank()]
+
+
+class MoveForm(FlaskForm):
+    """Move or resize a session: a room and a start, with an end (drag and drop) or a duration (the form)."""
+
+    room_id = SelectField(_l("Room"), validate_choice=False)
+    start = DateTimeLocalField(_l("Start"), format=LOCAL_FORMATS, validators=[InputRequired()])
+    end = DateTimeLocalField(_l("End"), format=LOCAL_FORMATS, validators=[Optional()])
+    duration = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=5, max=24 * 60)])
+
+
+class PublishForm(FlaskForm):
+    """Publish or unpublish the agenda; `next` says where to return."""
+
+    next = HiddenField()

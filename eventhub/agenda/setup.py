@@ -1,0 +1,134 @@
+"""Setting up an event's agenda: rooms (in timetable order), tracks and the shared session kinds."""
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from eventhub.agenda.models import AgendaSession, Room, SessionKind, Track
+from eventhub.audit.services import Actor, record
+from eventhub.extensions import db
+from eventhub.text import fold
+from eventhub.validation import Collector, ValidationError, text_value
+
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _capacity(data: dict, errors: Collector) -> int | None:
+    """A room capacity: blank for unknown, otherwise a whole number of at least zero."""
+    value = data.get("capacity")
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors.add("capacity", _("'%(value)s' is not a whole number.", value=value))
+        return None
+    if number < 0:
+        errors.add("capacity", _("Cannot be negative."))
+    return number
+
+
+def _unique_name(model, event_id: int | None, name: str | None, item, errors: Collector) -> None:
+    """Names are unique per event (kinds: overall), ignoring case and accents; the message lands next to the field."""
+    if not name:
+        return
+    # Compared folded in Python: SQLite's lower() leaves Ł or Ж alone, and the lists are short.
+    query = select(model) if event_id is None else select(model).where(model.event_id == event_id)
+    other = next((o for o in db.session.scalars(query) if fold(o.name) == fold(name)), None)
+    if other is not None and other is not item:
+        errors.add("name", _("“%(name)s” already exists.", name=other.name))
+
+
+def rooms_of(event) -> list[Room]:
+    """The event's rooms in timetable order."""
+    return list(db.session.scalars(select(Room).where(Room.event_id == event.id).order_by(Room.position, Room.id)))
+
+
+def save_room(event, data: dict, actor: Actor, room: Room | None = None) -> Room:
+    """Create or update a room: name, capacity, location, accessibility. New rooms go last."""
+    errors = Collector()
+    name = text_value(data, "name", 100, errors, required=True)
+    _unique_name(Room, event.id, name, room, errors)
+    capacity = _capacity(data, errors)
+    location = text_value(data, "location", 200, errors)
+    accessibility = text_value(data, "accessibility", 500, errors)
+    errors.raise_if_any()
+    if room is None:
+        last = db.session.scalar(select(func.max(Room.position)).where(Room.event_id == event.id))
+        room = Room(event_id=event.id, position=(last if last is not None else -1) + 1)
+        db.session.add(room)
+    room.name, room.capacity, room.location, room.accessibility = name, capacity, location, accessibility
+    record(actor, "room.saved", room, event.id, {"name": name})
+    db.session.commit()
+    return room
+
+
+def delete_room(room: Room, actor: Actor) -> None:
+    """Delete a room that no session uses; sessions must be moved first so none silently loses its room."""
+    used = db.session.scalar(select(func.count()).select_from(AgendaSession).where(AgendaSession.room_id == room.id))
+    if used:
+        raise ValidationError({"_form": [_("%(room)s still has %(n)d sessions: move them to another room first.",
+                                           room=room.name, n=used)]})
+    record(actor, "room.deleted", room, room.event_id, {"name": room.name})
+    db.session.delete(room)
+    db.session.commit()
+
+
+def move_room(room: Room, offset: int, actor: Actor) -> None:
+    """Move a room one column left (-1) or right (+1) in the timetable."""
+    rooms = db.session.scalars(select(Room).where(Room.event_id == room.event_id).order_by(Room.position, Room.id))
+    rooms = list(rooms)
+    index = rooms.index(room)
+    target = index + offset
+    if 0 <= target < len(rooms):
+        rooms[index], rooms[target] = rooms[target], rooms[index]
+        for position, item in enumerate(rooms):
+            item.position = position
+        record(actor, "room.moved", room, room.event_id, {"position": target})
+        db.session.commit()
+
+
+def save_track(event, data: dict, actor: Actor, track: Track | None = None) -> Track:
+    """Create or update a track: name and colour ("#rrggbb")."""
+    errors = Collector()
+    name = text_value(data, "name", 100, errors, required=True)
+    _unique_name(Track, event.id, name, track, errors)
+    colour = str(data.get("colour") or "#0a66c2").strip()
+    if not COLOUR.match(colour):
+        errors.add("colour", _("Use a colour such as #2e7d32."))
+    errors.raise_if_any()
+    if track is None:
+        track = Track(event_id=event.id)
+        db.session.add(track)
+    track.name, track.colour = name, colour.lower()
+    record(actor, "track.saved", track, event.id, {"name": name, "colour": track.colour})
+    db.session.commit()
+    return track
+
+
+def delete_track(track: Track, actor: Actor) -> None:
+    """Delete a track; its sessions stay, without a track."""
+    db.session.execute(update(AgendaSession).where(AgendaSession.track_id == track.id).values(track_id=None))
+    record(actor, "track.deleted", track, track.event_id, {"name": track.name})
+    db.session.delete(track)
+    db.session.commit()
+
+
+def list_kinds() -> list[SessionKind]:
+    """Every session kind, by name."""
+    return list(db.session.scalars(select(SessionKind).order_by(SessionKind.name)))
+
+
+def add_kind(data: dict, actor: Actor, kind: SessionKind | None = None) -> SessionKind:
+    """Add a session kind, or rename one (kinds are shared by every event)."""
+    errors = Collector()
+    name = text_value(data, "name", 60, errors, required=True)
+    _unique_name(SessionKind, None, name, kind, errors)
+    errors.raise_if_any()
+    if kind is None:
+        kind = SessionKind()
+        db.session.add(kind)
+    kind.name = name
+    record(actor, "session_kind.saved", kind, None, {"name": name})
+    db.session.commit()
+    return kind
