@@ -105,6 +105,8 @@ class Registration(db.Model):
     listed: Mapped[bool] = mapped_column(default=False)
     # Secret of the manage link (/registrations/<token>).
     manage_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Secret of the personal calendar feed (/calendar/<token>.ics); rotating it kills the old URL.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"), index=True)
     # Folded name, email and typed organisation (eventhub.text.fold), for accent-insensitive search.
     search_text: Mapped[str] = mapped_column(String(700), default="")
