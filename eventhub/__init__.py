@@ -27,6 +27,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.agenda.admin_views import bp as agenda_admin_bp
     from eventhub.agenda.views import bp as agenda_bp
     from eventhub.auth.views import bp as auth_bp
+    from eventhub.calendars.views import bp as calendars_bp
+    from eventhub.calendars.export_views import bp as schedule_exports_bp
     from eventhub.events.views import bp as events_bp
     from eventhub.members.views import bp as members_bp
     from eventhub.registration.admin_views import bp as registration_admin_bp
@@ -39,6 +41,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(agenda_bp)
     app.register_blueprint(agenda_admin_bp)
+    app.register_blueprint(calendars_bp)
+    app.register_blueprint(schedule_exports_bp)
 
     from eventhub import api
 

@@ -213,6 +213,8 @@ def set_people(session: AgendaSession, people: list[dict], actor: Actor, commit:
         rows.append(person)
     errors.raise_if_any()
     session.people = rows
+    # The speakers are part of what feeds publish (DESCRIPTION), so the session counts as modified.
+    session.updated_at = utcnow()
     record(actor, "session.people", session, session.event_id, {"people": [p.name for p in rows]})
     if commit:
         db.session.commit()

@@ -1,0 +1,82 @@
+"""Public exports of a published agenda: frab schedule XML/JSON for apps and screens, CSV for spreadsheets.
+
+Each is public only for a public event whose agenda is published (404 otherwise), is built from the
+same session list as the agenda page (fixed number of queries), and answers conditional requests
+with 304 through its ETag.
+"""
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, abort, request
+
+from eventhub.agenda import forms, queries
+from eventhub.calendars.schedule import schedule_dict, schedule_xml
+from eventhub.formatting import in_zone
+
+bp = Blueprint("schedule_exports", __name__)
+
+CSV_COLUMNS = ("day", "start", "end", "room", "track", "kind", "title", "speakers", "status")
+# Spreadsheets run a cell starting with these as a formula; a leading apostrophe keeps it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _event_and_sessions(slug: str):
+    """The public event with a published agenda and its visible sessions, else 404."""
+    event = queries.published_agenda_event(slug) or abort(404)
+    return event, queries.visible_sessions(event)
+
+
+def _send(body: bytes, mimetype: str, filename: str | None = None) -> Response:
+    """The body with an ETag, answering an unchanged conditional request with 304."""
+    response = Response(body, mimetype=mimetype)
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.route("/events/<slug>/schedule.json")
+def schedule_json(slug: str):
+    """The agenda in the c3voc schedule JSON format."""
+    event, sessions = _event_and_sessions(slug)
+    body = json.dumps(schedule_dict(event, sessions), ensure_ascii=False, indent=1).encode("utf-8")
+    return _send(body, "application/json")
+
+
+@bp.route("/events/<slug>/schedule.xml")
+def schedule_xml_view(slug: str):
+    """The agenda in the frab schedule XML format."""
+    event, sessions = _event_and_sessions(slug)
+    return _send(schedule_xml(event, sessions), "application/xml")
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def agenda_rows(event, sessions) -> list[list[str]]:
+    """One row per session, times on the venue's clock."""
+    rows = []
+    for item in sessions:
+        start, end = in_zone(item.start_at, event.timezone), in_zone(item.end_at, event.timezone)
+        rows.append([_cell(v) for v in (
+            start.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M"),
+            item.room.name if item.room else "", item.track.name if item.track else "",
+            item.kind.name if item.kind else "", item.title, "; ".join(p.name for p in item.people), item.status,
+        )])
+    return rows
+
+
+@bp.route("/events/<slug>/agenda.csv")
+def agenda_csv(slug: str):
+    """The public agenda as CSV (UTF-8 with BOM, so Excel reads every script), with the agenda page's filters."""
+    event, sessions = _event_and_sessions(slug)
+    shown = queries.filter_sessions(sessions, forms.FilterForm(request.args).filters(), event.timezone)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(agenda_rows(event, shown))
+    return _send(out.getvalue().encode("utf-8-sig"), "text/csv", f"{event.slug}-agenda.csv")

@@ -1,0 +1,150 @@
+"""Subscribable calendars of the agenda: the published agenda, one session, the event itself, a personal agenda.
+
+Every calendar says what it is (NAME, X-WR-CALNAME), how often to refresh, and carries a VTIMEZONE
+for the event's zone; every session keeps the UID made from its stored uuid, so a moved or
+cancelled session updates the entry calendar apps already have instead of adding a second one.
+icalendar is imported inside the functions, as in invitation.py.
+"""
+from datetime import timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from eventhub.calendars.invitation import base_url, event_url, location, vtimezone
+from eventhub.types import utcnow
+
+PRODID = "-//EventHub//Agenda feed//EN"
+# Clients should re-read a feed about hourly: soon enough to see a moved session the same day.
+REFRESH = timedelta(hours=1)
+
+
+def _host() -> str:
+    """The host of BASE_URL, the domain part of every UID."""
+    return urlsplit(base_url()).hostname or "eventhub"
+
+
+def session_uid(session) -> str:
+    """Built from the uuid stored once per session: stable across edits, moves and cancellation."""
+    return f"{session.uuid}@{_host()}"
+
+
+def session_url(event, session) -> str:
+    """The session's public page as an absolute link."""
+    return f"{event_url(event)}/sessions/{session.id}"
+
+
+def new_calendar(event, name: str, method: str | None = "PUBLISH"):
+    """An empty calendar with the properties every client looks for, named and zoned for the event."""
+    from icalendar import Calendar, vDuration
+
+    # Built by hand rather than with Calendar.new(), which would add a random (so unstable) calendar UID.
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    calendar.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME (Google, Apple, Outlook)
+    calendar.add("x-wr-timezone", event.timezone)
+    # Both spelled as RFC 7986 wants (VALUE=DURATION) and as Outlook reads it (X-PUBLISHED-TTL).
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    return calendar
+
+
+def add_timezone(calendar, event, sessions) -> None:
+    """The VTIMEZONE for the event's zone, covering every year the sessions (or the event) touch."""
+    years = [s.start_at.year for s in sessions] + [s.end_at.year for s in sessions]
+    years = years or [event.start_at.year, event.end_at.year]
+    # Subcomponent order matters to some clients: the zone before the events that use it.
+    calendar.subcomponents.insert(0, vtimezone(event.timezone, min(years), max(years) + 1))
+
+
+def session_location(event, session) -> str | None:
+    """Room (and where in the building it is), then the venue."""
+    room = session.room
+    parts = [room.name, room.location] if room is not None else []
+    parts.append(location(event))
+    return ", ".join(p for p in parts if p) or None
+
+
+def person_line(person) -> str:
+    """A speaker as a line: name, position, and their city in brackets."""
+    line = ", ".join(p for p in (person.name, person.position_title) if p)
+    return f"{line} ({person.organisation.name})" if person.organisation is not None else line
+
+
+def session_description(session) -> str | None:
+    """Speakers with their cities, then the session's text."""
+    parts = ["\n".join(person_line(p) for p in session.people), session.description or ""]
+    return "\n\n".join(p for p in parts if p) or None
+
+
+def _geo(entry, event) -> None:
+    """GEO when the venue has coordinates, so phones can offer directions."""
+    if event.latitude is not None and event.longitude is not None:
+        entry.add("geo", (event.latitude, event.longitude))
+
+
+def session_event(event, session, stamp):
+    """One session as a VEVENT in the event's timezone; a cancelled one says so rather than vanishing."""
+    from icalendar import Event
+
+    zone = ZoneInfo(event.timezone)
+    categories = [c.name for c in (session.track, session.kind) if c is not None]
+    entry = Event.new(
+        uid=session_uid(session),
+        stamp=stamp,
+        last_modified=session.updated_at,
+        sequence=session.sequence,
+        start=session.start_at.astimezone(zone),
+        end=session.end_at.astimezone(zone),
+        summary=session.title,
+        location=session_location(event, session),
+        description=session_description(session),
+        url=session_url(event, session),
+        categories=categories,
+        status="CANCELLED" if session.status == "cancelled" else "CONFIRMED",
+    )
+    _geo(entry, event)
+    return entry
+
+
+def sessions_calendar(event, sessions, name: str):
+    """A feed of sessions of one event (the agenda, a filtered part of it, one session, a personal agenda)."""
+    calendar = new_calendar(event, name)
+    stamp = utcnow()
+    for session in sessions:
+        calendar.add_component(session_event(event, session, stamp))
+    add_timezone(calendar, event, sessions)
+    return calendar
+
+
+def event_calendar(event):
+    """The event itself as one all-day span in its local dates: a three-day congress is three days, not 72 hours.
+
+    DTEND of an all-day entry is exclusive, so it is the day after the last day; an end at
+    local midnight means the previous day was the last.
+    """
+    from icalendar import Event
+
+    zone = ZoneInfo(event.timezone)
+    first_day = event.start_at.astimezone(zone).date()
+    last_day = (event.end_at.astimezone(zone) - timedelta(microseconds=1)).date()
+    entry = Event.new(
+        uid=f"event-{event.id}@{_host()}",
+        stamp=utcnow(),
+        last_modified=event.updated_at,
+        sequence=0,
+        start=first_day,
+        end=max(last_day, first_day) + timedelta(days=1),
+        summary=event.title,
+        location=location(event),
+        description=event.summary or None,
+        url=event_url(event),
+        status="CANCELLED" if event.status == "cancelled" else "CONFIRMED",
+    )
+    _geo(entry, event)
+    calendar = new_calendar(event, event.title)
+    calendar.add_component(entry)
+    # All-day dates carry no TZID, so no VTIMEZONE is needed (or allowed to be assumed) here.
+    return calendar

@@ -1,0 +1,209 @@
+"""The published agenda in the frab/c3voc schedule format (schedule.json and schedule.xml).
+
+Schedule apps (Giggity, EventFahrplan), the c3voc tools and info-beamer signage read this format;
+its schemas are in ../shared/schemas. One dict is built (the JSON shape) and the XML is written from
+it, so both files always say the same. Rules the schemas enforce that shape the code below:
+- the conference acronym allows no hyphen in JSON, so the event slug's hyphens become underscores;
+- event slugs read "<acronym>-<id>-<title>", unique and ASCII in every script;
+- a person is {name, guid} (+ id for registrants): with "public_name" too, the JSON schema's oneOf
+  between frab and pretalx persons would match twice and fail;
+- cancelled sessions are left out: the format has no status, and EventFahrplan and Giggity flag a
+  session that disappears from a refreshed schedule as cancelled (the iCal feeds keep them with
+  STATUS:CANCELLED instead).
+"""
+import hashlib
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from slugify import slugify
+
+from eventhub.agenda.models import AgendaSession, SessionPerson
+from eventhub.events.models import Event
+from eventhub.text import fold
+
+GENERATOR = "EventHub"
+TIMESLOT = "00:15"
+# Control characters are not allowed in XML 1.0 even when escaped; a pasted description may hold some.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The JSON schema's time_zone_name pattern; other names (e.g. "Etc/GMT+1") are left out of the JSON.
+_ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+
+
+def base_url() -> str:
+    """BASE_URL without its trailing slash: the exports link back to the site from any context."""
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
+def acronym(event: Event) -> str:
+    """The event slug as a frab acronym: lowercase, underscores for hyphens, at least four characters."""
+    return re.sub(r"[^a-z0-9_]", "_", event.slug.lower()).ljust(4, "_")
+
+
+def session_slug(event: Event, session: AgendaSession) -> str:
+    """'<acronym>-<id>-<title>': unique through the id, ASCII for any script, as both schemas demand."""
+    title = slugify(session.title, max_length=50, word_boundary=True, separator="-").strip("-")
+    return f"{acronym(event)}-{session.id}-{title if len(title) >= 4 else 'session'}"
+
+
+def hhmm(delta: timedelta) -> str:
+    """A duration as HH:MM."""
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def person_guid(person: SessionPerson) -> str:
+    """A stable person UUID: from the registration for registrants, from the folded name for externals.
+
+    Not from the e-mail address (the schema's suggestion): a UUIDv5 of an address can be checked
+    against a guessed address, and the public schedule must not confirm anyone's e-mail.
+    """
+    key = f"registrations/{person.registration_id}" if person.registration_id else f"people/{fold(person.name)}"
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base_url()}/{key}"))
+
+
+def person_dict(person: SessionPerson) -> dict:
+    """One speaker/moderator/panellist as a (pretalx-style) schedule person."""
+    data = {"name": person.name, "guid": person_guid(person)}
+    if person.registration_id:
+        data["id"] = person.registration_id
+    return data
+
+
+def room_name(event: Event, session: AgendaSession) -> str:
+    """The session's room, or the venue for a session not yet given a room."""
+    return session.room.name if session.room is not None else (event.venue_name or event.title)
+
+
+def room_guid(event: Event, session: AgendaSession) -> str:
+    """A stable UUID for the room (or the venue stand-in)."""
+    key = session.room.id if session.room is not None else "venue"
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base_url()}/events/{event.slug}/rooms/{key}"))
+
+
+def abstract_of(text: str | None) -> str:
+    """The first paragraph of the description, which apps show in their lists."""
+    return (text or "").strip().split("\n\n")[0].strip()
+
+
+def event_dict(event: Event, session: AgendaSession, zone: ZoneInfo) -> dict:
+    """One session as a schedule event."""
+    start, end = session.start_at.astimezone(zone), session.end_at.astimezone(zone)
+    return {
+        "guid": session.uuid, "id": session.id, "date": start.isoformat(), "start": start.strftime("%H:%M"),
+        "end": end.isoformat(), "duration": hhmm(end - start), "room": room_name(event, session),
+        "slug": session_slug(event, session), "url": f"{base_url()}/events/{event.slug}/sessions/{session.id}",
+        "title": session.title, "subtitle": "", "track": session.track.name if session.track else None,
+        "type": session.kind.name if session.kind else "other", "language": session.language,
+        "abstract": abstract_of(session.description), "description": session.description or "",
+        "persons": [person_dict(p) for p in session.people], "links": [], "attachments": [],
+    }
+
+
+def local_days(event: Event, sessions: list[AgendaSession], zone: ZoneInfo) -> list[date]:
+    """Every day of the event, plus any day a session falls on outside it."""
+    first, last = event.start_at.astimezone(zone).date(), event.end_at.astimezone(zone).date()
+    days = {first + timedelta(days=n) for n in range((last - first).days + 1)}
+    return sorted(days | {s.start_at.astimezone(zone).date() for s in sessions})
+
+
+def day_dict(event: Event, index: int, day: date, sessions: list[AgendaSession], zone: ZoneInfo) -> dict:
+    """One day: its span (first start to last end, else midnight to midnight) and its events by room."""
+    todays = [s for s in sessions if s.start_at.astimezone(zone).date() == day]
+    midnight = datetime.combine(day, time(), zone)
+    start = min((s.start_at for s in todays), default=midnight).astimezone(zone)
+    end = max((s.end_at for s in todays), default=datetime.combine(day + timedelta(days=1), time(), zone))
+    rooms: dict[str, list[dict]] = {}
+    for session in sorted(todays, key=_room_order):
+        rooms.setdefault(room_name(event, session), []).append(event_dict(event, session, zone))
+    return {"index": index, "date": day.isoformat(), "day_start": start.isoformat(),
+            "day_end": end.astimezone(zone).isoformat(), "rooms": rooms}
+
+
+def _room_order(session: AgendaSession):
+    """Rooms in their timetable order (sessions without a room last), then by time."""
+    room = session.room
+    return (room is None, room.position if room else 0, room.name if room else "", session.start_at, session.id)
+
+
+def version_of(event: Event, sessions: list[AgendaSession]) -> str:
+    """A version that changes whenever a session is added, removed, moved or edited."""
+    parts = [f"{s.id}:{s.sequence}:{s.updated_at.isoformat()}" for s in sessions]
+    digest = hashlib.sha1("|".join([str(event.agenda_published_at), *parts]).encode()).hexdigest()[:10]
+    return f"{len(sessions)}-{digest}"
+
+
+def schedule_dict(event: Event, sessions: list[AgendaSession]) -> dict:
+    """The whole schedule (JSON shape) of the event's scheduled sessions; drafts and cancelled ones left out."""
+    zone = ZoneInfo(event.timezone)
+    shown = [s for s in sessions if s.status == "scheduled"]
+    days = local_days(event, shown, zone)
+    tracks = {s.track.id: s.track for s in shown if s.track is not None}
+    rooms = {room_name(event, s): room_guid(event, s) for s in sorted(shown, key=_room_order)}
+    conference = {
+        "acronym": acronym(event), "title": event.title, "start": days[0].isoformat(), "end": days[-1].isoformat(),
+        "daysCount": len(days), "timeslot_duration": TIMESLOT, "url": f"{base_url()}/events/{event.slug}",
+        "tracks": [{"name": t.name, "color": t.colour} for t in sorted(tracks.values(), key=lambda t: t.name)],
+        "rooms": [{"name": name, "guid": guid} for name, guid in rooms.items()],
+        "days": [day_dict(event, n, day, shown, zone) for n, day in enumerate(days, start=1)],
+    }
+    if _ZONE_NAME.search(event.timezone):
+        conference["time_zone_name"] = event.timezone
+    return {"$schema": "https://c3voc.de/schedule/schema.json", "generator": {"name": GENERATOR},
+            "schedule": {"version": version_of(event, sessions), "base_url": f"{base_url()}/",
+                         "conference": conference}}
+
+
+def _text(parent: ET.Element, tag: str, value, **attrs) -> ET.Element:
+    """A child element holding text, stripped of characters XML cannot carry."""
+    child = ET.SubElement(parent, tag, {k: _CONTROL.sub("", str(v)) for k, v in attrs.items()})
+    child.text = _CONTROL.sub("", "" if value is None else str(value))
+    return child
+
+
+XML_EVENT_FIELDS = ("date", "start", "duration", "room", "slug", "url", "title", "type", "language",
+                    "abstract", "description")
+
+
+def _xml_event(parent: ET.Element, item: dict) -> None:
+    """One <event>; the XSD wants track as a string (empty when none) and persons as elements."""
+    element = ET.SubElement(parent, "event", {"id": str(item["id"]), "guid": item["guid"]})
+    for name in XML_EVENT_FIELDS:
+        _text(element, name, item[name])
+    _text(element, "track", item["track"] or "")
+    persons = ET.SubElement(element, "persons")
+    for person in item["persons"]:
+        attrs = {"guid": person["guid"], **({"id": person["id"]} if "id" in person else {})}
+        _text(persons, "person", person["name"], **attrs)
+    ET.SubElement(element, "links")
+    ET.SubElement(element, "attachments")
+
+
+def schedule_xml(event: Event, sessions: list[AgendaSession]) -> bytes:
+    """The schedule as frab XML (UTF-8), written with the standard library from schedule_dict."""
+    data = schedule_dict(event, sessions)["schedule"]
+    conference = data["conference"]
+    root = ET.Element("schedule")
+    ET.SubElement(root, "generator", {"name": GENERATOR})
+    _text(root, "version", data["version"])
+    head = ET.SubElement(root, "conference")
+    for name in ("acronym", "title", "start", "end"):
+        _text(head, name, conference[name])
+    _text(head, "days", conference["daysCount"])
+    _text(head, "timeslot_duration", conference["timeslot_duration"])
+    _text(head, "base_url", data["base_url"])
+    _text(head, "url", conference["url"])
+    _text(head, "time_zone_name", event.timezone)
+    for track in conference["tracks"]:
+        _text(head, "track", track["name"], name=track["name"], color=track["color"])
+    for day in conference["days"]:
+        element = ET.SubElement(root, "day", {"index": str(day["index"]), "date": day["date"],
+                                              "start": day["day_start"], "end": day["day_end"]})
+        for name, items in day["rooms"].items():
+            room = ET.SubElement(element, "room", {"name": _CONTROL.sub("", name)})
+            for item in items:
+                _xml_event(room, item)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

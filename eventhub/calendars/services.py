@@ -1,0 +1,69 @@
+"""The secret of a personal calendar feed: made when first offered, rotated by its owner.
+
+The feed URL (/calendar/<token>.ics) is pasted into calendar apps that cannot be logged out, so
+it has its own token, separate from the manage link: rotating it kills a leaked feed URL without
+touching the registration's manage link.
+"""
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from eventhub.agenda.models import AgendaSession, SessionPerson, SignUp, Star
+from eventhub.audit.services import Actor, record
+from eventhub.extensions import db
+from eventhub.registration.models import Registration
+
+
+def _new_token() -> str:
+    """An unguessable feed secret (32 bytes, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def ensure_calendar_token(registration: Registration) -> str:
+    """The registration's feed token, created (and committed) the first time it is needed."""
+    if registration.calendar_token is None:
+        registration.calendar_token = _new_token()
+        db.session.commit()
+    return registration.calendar_token
+
+
+def rotate_calendar_token(registration: Registration, actor: Actor) -> str:
+    """A new feed token; the old feed URL stops working at once."""
+    registration.calendar_token = _new_token()
+    # The token itself stays out of the audit trail: it is a secret.
+    record(actor, "registration.calendar_rotated", registration, registration.event_id)
+    db.session.commit()
+    return registration.calendar_token
+
+
+def by_calendar_token(token: str) -> Registration | None:
+    """The registration whose personal feed this token opens, else None."""
+    return db.session.scalar(select(Registration).where(Registration.calendar_token == token)) if token else None
+
+
+def agenda_changed_at(event):
+    """When anything a feed of this event shows last changed: any session (drafts too, since
+    unpublishing one drops it from the feeds), the event itself, or the agenda's publication."""
+    latest = db.session.scalar(select(func.max(AgendaSession.updated_at)).where(AgendaSession.event_id == event.id))
+    return max(t for t in (latest, event.updated_at, event.agenda_published_at) if t is not None)
+
+
+def personal_changed_at(registration: Registration):
+    """The agenda's last change, or the person's last star or sign-up if later.
+
+    A removed star leaves no date behind; the ETag (a hash of the body) still tells clients.
+    """
+    latest = [
+        db.session.scalar(select(func.max(model.created_at)).where(model.registration_id == registration.id))
+        for model in (Star, SignUp)
+    ]
+    return max([agenda_changed_at(registration.event)] + [t for t in latest if t is not None])
+
+
+def load_people(sessions: list[AgendaSession]) -> None:
+    """Load the people (and their cities) of already-loaded sessions in one query, not one per session."""
+    if sessions:
+        ids = [s.id for s in sessions]
+        query = select(AgendaSession).where(AgendaSession.id.in_(ids))
+        db.session.scalars(query.options(selectinload(AgendaSession.people).joinedload(SessionPerson.organisation))).all()

@@ -1,0 +1,115 @@
+"""iCalendar downloads and feeds: the published agenda, one session, the event, a personal agenda.
+
+Calendar apps poll feeds, so each answer carries an ETag (a hash of the body without DTSTAMP,
+which is the only part that changes on every request) and Last-Modified; an unchanged feed
+answers 304 with no body.
+"""
+import hashlib
+import re
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from eventhub.agenda import queries, signups
+from eventhub.audit.services import REGISTRANT
+from eventhub.calendars import feeds, services
+from eventhub.events.services import public_event
+from eventhub.registration.services import by_token
+
+bp = Blueprint("calendars", __name__)
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+STAMP = re.compile(rb"^DTSTAMP:[^\r\n]*\r\n", re.MULTILINE)
+
+
+@bp.after_request
+def _keep_tokens_private(response):
+    """Token URLs must not leak through a Referer header nor sit in shared caches."""
+    if "token" in (request.view_args or {}):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def ics_response(calendar, last_modified, filename: str) -> Response:
+    """The calendar as text/calendar, answering 304 when the client's copy is still current."""
+    body = calendar.to_ical()
+    response = Response(body, content_type=CONTENT_TYPE)
+    response.set_etag(hashlib.sha256(STAMP.sub(b"", body)).hexdigest())
+    response.last_modified = last_modified
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response.make_conditional(request)
+
+
+def agenda_filters() -> queries.Filters:
+    """track, room and day from the query string; a value that does not parse narrows nothing."""
+    day = request.args.get("day", "")
+    try:
+        day = date.fromisoformat(day) if day else None
+    except ValueError:
+        day = None
+    return queries.Filters(track_id=request.args.get("track", type=int),
+                           room_id=request.args.get("room", type=int), day=day)
+
+
+@bp.route("/events/<slug>/agenda.ics")
+def agenda_feed(slug: str):
+    """Every non-draft session of a published agenda (cancelled ones too, so calendars drop them)."""
+    event = queries.published_agenda_event(slug) or abort(404)
+    sessions = queries.filter_sessions(queries.visible_sessions(event), agenda_filters(), event.timezone)
+    calendar = feeds.sessions_calendar(event, sessions, event.title)
+    return ics_response(calendar, services.agenda_changed_at(event), f"{event.slug}-agenda.ics")
+
+
+@bp.route("/events/<slug>/sessions/<int:session_id>.ics")
+def session_ics(slug: str, session_id: int):
+    """One session, to add to a calendar."""
+    event = queries.published_agenda_event(slug) or abort(404)
+    item = queries.visible_session(event, session_id) or abort(404)
+    calendar = feeds.sessions_calendar(event, [item], f"{item.title} · {event.title}")
+    return ics_response(calendar, max(item.updated_at, event.updated_at), f"{event.slug}-session-{item.id}.ics")
+
+
+@bp.route("/events/<slug>/event.ics")
+def event_ics(slug: str):
+    """The event as one all-day span, for delegates to block the dates."""
+    event = public_event(slug) or abort(404)
+    return ics_response(feeds.event_calendar(event), event.updated_at, f"{event.slug}.ics")
+
+
+@bp.route("/calendar/<token>.ics")
+def personal_feed(token: str):
+    """A person's starred and signed-up sessions, for a calendar app to subscribe to."""
+    registration = services.by_calendar_token(token) or abort(404)
+    event = registration.event
+    published = event.is_public and event.agenda_published_at is not None
+    sessions = [item for item, _overlap in signups.personal_agenda(registration)] if published else []
+    services.load_people(sessions)
+    name = _("My agenda · %(event)s", event=event.title)
+    return ics_response(feeds.sessions_calendar(event, sessions, name), services.personal_changed_at(registration),
+                        "my-agenda.ics")
+
+
+@bp.route("/registrations/<token>/calendar/rotate", methods=["POST"])
+def rotate(token: str):
+    """Give the personal feed a new address; the old one stops working (a leaked link, a lost phone)."""
+    registration = by_token(token) or abort(404)
+    services.rotate_calendar_token(registration, REGISTRANT)
+    flash(_("Your calendar feed has a new address. Subscribe again with it; the old address no longer works."),
+          "success")
+    return redirect(url_for("registration.manage", token=token))
+
+
+@bp.app_context_processor
+def _feed_links():
+    """personal_feed_urls(registration) for the manage page: the webcal:// link and the plain https URL."""
+
+    def personal_feed_urls(registration) -> dict:
+        """The feed's addresses, its token made on first use."""
+        token = services.ensure_calendar_token(registration)
+        # BASE_URL, not the request's host: the same address the e-mails give.
+        url = feeds.base_url() + url_for("calendars.personal_feed", token=token)
+        return {"https": url, "webcal": re.sub(r"^https?://", "webcal://", url)}
+
+    return {"personal_feed_urls": personal_feed_urls}

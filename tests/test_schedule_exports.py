@@ -1,0 +1,264 @@
+"""Schedule exports: frab XML/JSON that validate against the c3voc schemas, and the agenda as CSV."""
+import csv
+import io
+import json
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jsonschema
+import pytest
+from lxml import etree
+
+from eventhub.agenda import services
+from eventhub.agenda.models import AgendaSession, Room, SessionKind, SessionPerson, Track
+from eventhub.audit.services import SYSTEM
+from eventhub.extensions import db
+from eventhub.types import utcnow
+from tests.factories import make_event, make_organisation, make_registration, open_event
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+EXPORTS = ("schedule.xml", "schedule.json", "agenda.csv")
+
+
+def schema_file(name: str) -> Path:
+    """A schema from ../shared/schemas; missing is a failure, never a skip: the check is the point."""
+    path = SCHEMAS / name
+    assert path.is_file(), f"{path} is missing: the schedule schemas must sit in shared/schemas next to the repo"
+    return path
+
+
+def at(event, hours, minutes=0, day=0):
+    """A wall-clock time on the event's first day (+ day), naive: read in the event's timezone."""
+    local = event.start_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None, hour=0, minute=0)
+    return (local + timedelta(days=day, hours=hours, minutes=minutes)).isoformat()
+
+
+def make_session(event, **values):
+    data = {"title": "Session", "start": at(event, 10), "end": at(event, 11), "status": "scheduled"}
+    data.update(values)
+    return services.save_session(event, data, SYSTEM)
+
+
+def publish(event):
+    event.agenda_published_at = utcnow()
+    db.session.commit()
+    return event
+
+
+@pytest.fixture
+def event():
+    return publish(open_event(timezone="America/Sao_Paulo", title="Congresso Mundial"))
+
+
+@pytest.fixture
+def parts(event):
+    rooms = [Room(event_id=event.id, name="Plenary hall", position=0), Room(event_id=event.id, name="Sala Ipê", position=1)]
+    tracks = [Track(event_id=event.id, name="Energy", colour="#2e7d32"), Track(event_id=event.id, name="Вода", colour="#0277bd")]
+    db.session.add_all(rooms + tracks)
+    db.session.commit()
+    return {"rooms": rooms, "tracks": tracks, "kinds": {k.name: k for k in db.session.query(SessionKind)}}
+
+
+@pytest.fixture
+def agenda(event, parts):
+    """Two days, speakers in several scripts, a registrant speaker, a cancelled and a draft session."""
+    kyiv = make_organisation(name="Kyiv", local_name="Київ", country="UA")
+    rooms, tracks, kinds = parts["rooms"], parts["tracks"], parts["kinds"]
+    speaker = make_registration(event, full_name="Zoë Łukasiewicz")
+    energy = make_session(event, title="Transição energética", room_id=rooms[0].id, track_id=tracks[0].id,
+                          kind_id=kinds["Plenary"].id, language="pt", start=at(event, 9), end=at(event, 10, 30),
+                          description="Cities share plans.\n\nLong part\x0b with a stray control character.")
+    services.set_people(energy, [{"registration_id": speaker.id},
+                                 {"name": "Олена Коваль", "organisation_id": kyiv.id, "role": "moderator"}], SYSTEM)
+    water = make_session(event, title="水と都市", room_id=rooms[1].id, track_id=tracks[1].id,
+                         kind_id=kinds["Workshop"].id, start=at(event, 9, day=1), end=at(event, 11, day=1))
+    services.set_people(water, [{"name": "김민준"}, {"name": "مريم الحسن", "role": "panellist"},
+                                {"name": "Олена Коваль"}], SYSTEM)
+    untracked = make_session(event, title="=SUM(A1) lunch", start=at(event, 12, day=1), end=at(event, 13, day=1))
+    cancelled = make_session(event, title="Mobility breakfast", room_id=rooms[0].id, start=at(event, 11), end=at(event, 12))
+    services.save_session(event, {"status": "cancelled"}, SYSTEM, cancelled)
+    draft = make_session(event, title="Secret draft", status="draft", start=at(event, 14), end=at(event, 15))
+    return {"energy": energy, "water": water, "untracked": untracked, "cancelled": cancelled, "draft": draft,
+            "speaker": speaker}
+
+
+def get_json(client, event):
+    response = client.get(f"/events/{event.slug}/schedule.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    return response.get_json()
+
+
+def get_xml(client, event):
+    response = client.get(f"/events/{event.slug}/schedule.xml")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    return response.data
+
+
+def all_events(data):
+    return [item for day in data["schedule"]["conference"]["days"] for items in day["rooms"].values() for item in items]
+
+
+def validate_json(data):
+    schema = json.loads(schema_file("schedule.json.schema.json").read_text())
+    jsonschema.validate(data, schema, cls=jsonschema.Draft6Validator, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+    # jsonschema checks "date-time" and "uuid" only with optional extras; check them here instead.
+    days = data["schedule"]["conference"]["days"]
+    stamps = [day[key] for day in days for key in ("day_start", "day_end")]
+    stamps += [item[key] for item in all_events(data) for key in ("date", "end")]
+    assert all(datetime.fromisoformat(stamp).utcoffset() is not None for stamp in stamps), stamps
+    assert all(uuid.UUID(item["guid"]) for item in all_events(data))
+
+
+def validate_xml(body):
+    schema = etree.XMLSchema(etree.parse(str(schema_file("schedule.xml.xsd"))))
+    document = etree.fromstring(body)
+    assert schema.validate(document), schema.error_log
+    return document
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_exports_exist_only_for_a_public_event_with_a_published_agenda(client, name):
+    draft = publish(make_event(status="draft"))
+    unpublished = open_event()
+    assert client.get(f"/events/{draft.slug}/{name}").status_code == 404
+    assert client.get(f"/events/{unpublished.slug}/{name}").status_code == 404
+    assert client.get(f"/events/no-such-event/{name}").status_code == 404
+    assert client.get(f"/events/{publish(unpublished).slug}/{name}").status_code == 200
+
+
+def test_schedule_json_validates_against_the_c3voc_schema(client, event, agenda):
+    validate_json(get_json(client, event))
+
+
+def test_schedule_xml_validates_against_the_frab_xsd(client, event, agenda):
+    validate_xml(get_xml(client, event))
+
+
+def test_an_agenda_without_sessions_still_validates(client, event):
+    data = get_json(client, event)
+    validate_json(data)
+    validate_xml(get_xml(client, event))
+    assert data["schedule"]["conference"]["daysCount"] >= 1 and all_events(data) == []
+
+
+def test_schedule_lists_scheduled_sessions_on_the_venue_clock(app, client, event, agenda):
+    data = get_json(client, event)
+    conference = data["schedule"]["conference"]
+    assert conference["acronym"] == event.slug.replace("-", "_") and conference["title"] == "Congresso Mundial"
+    assert conference["time_zone_name"] == "America/Sao_Paulo"
+    assert conference["tracks"] == [{"name": "Energy", "color": "#2e7d32"}, {"name": "Вода", "color": "#0277bd"}]
+    titles = [item["title"] for item in all_events(data)]
+    assert titles == ["Transição energética", "水と都市", "=SUM(A1) lunch"]
+    energy = next(item for item in all_events(data) if item["id"] == agenda["energy"].id)
+    assert energy["guid"] == agenda["energy"].uuid
+    assert (energy["start"], energy["duration"], energy["room"], energy["track"], energy["type"]) == (
+        "09:00", "01:30", "Plenary hall", "Energy", "Plenary")
+    assert energy["date"].endswith("T09:00:00-03:00")
+    assert energy["abstract"] == "Cities share plans."
+    base = app.config["BASE_URL"].rstrip("/")
+    assert energy["url"] == f"{base}/events/{event.slug}/sessions/{agenda['energy'].id}"
+    assert [day["index"] for day in conference["days"]] == list(range(1, len(conference["days"]) + 1))
+    assert list(conference["days"][1]["rooms"]) == ["Sala Ipê", event.venue_name or event.title]
+
+
+def test_names_in_any_script_survive_in_json_and_xml(client, event, agenda):
+    data = get_json(client, event)
+    names = [p["name"] for item in all_events(data) for p in item["persons"]]
+    assert names == ["Zoë Łukasiewicz", "Олена Коваль", "김민준", "مريم الحسن", "Олена Коваль"]
+    document = validate_xml(get_xml(client, event))
+    assert [p.text for p in document.iter("person")] == names
+    assert "水と都市" in [t.text for t in document.iter("title")]
+
+
+def test_people_have_stable_ids_and_guids(client, event, agenda):
+    persons = {p["name"]: p for item in all_events(get_json(client, event)) for p in item["persons"]}
+    assert persons["Zoë Łukasiewicz"]["id"] == agenda["speaker"].id
+    assert "id" not in persons["김민준"]
+    olena = [p for item in all_events(get_json(client, event)) for p in item["persons"] if p["name"] == "Олена Коваль"]
+    assert len(olena) == 2 and olena[0]["guid"] == olena[1]["guid"]
+    assert len({p["guid"] for p in persons.values()}) == len(persons)
+    assert all(uuid.UUID(p["guid"]) for p in persons.values())
+
+
+def test_moving_a_session_keeps_its_guid_and_changes_the_version(client, event, agenda, parts):
+    before = get_json(client, event)
+    services.save_session(event, {"start": at(event, 15), "end": at(event, 16), "room_id": parts["rooms"][1].id},
+                          SYSTEM, agenda["energy"])
+    after = get_json(client, event)
+    moved = next(item for item in all_events(after) if item["id"] == agenda["energy"].id)
+    assert (moved["guid"], moved["start"], moved["room"]) == (agenda["energy"].uuid, "15:00", "Sala Ipê")
+    assert after["schedule"]["version"] != before["schedule"]["version"]
+
+
+def test_drafts_and_cancelled_sessions_stay_out_of_the_schedule(client, event, agenda):
+    body = get_xml(client, event).decode()
+    for key in ("draft", "cancelled"):
+        assert agenda[key].uuid not in body
+        assert agenda[key].id not in [item["id"] for item in all_events(get_json(client, event))]
+
+
+def test_an_unchanged_schedule_answers_304(client, event, agenda):
+    first = client.get(f"/events/{event.slug}/schedule.xml")
+    again = client.get(f"/events/{event.slug}/schedule.xml", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def read_csv(client, event, **filters):
+    response = client.get(f"/events/{event.slug}/agenda.csv", query_string=filters)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    assert "attachment" in response.headers["Content-Disposition"]
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_agenda_csv_lists_the_public_agenda_in_the_event_timezone(client, event, agenda):
+    rows = read_csv(client, event)
+    assert rows[0] == ["day", "start", "end", "room", "track", "kind", "title", "speakers", "status"]
+    first_day = at(event, 0)[:10]
+    assert rows[1] == [first_day, "09:00", "10:30", "Plenary hall", "Energy", "Plenary", "Transição energética",
+                       "Zoë Łukasiewicz; Олена Коваль", "scheduled"]
+    assert rows[2][6:] == ["Mobility breakfast", "", "cancelled"]
+    assert rows[3][4:8] == ["Вода", "Workshop", "水と都市", "김민준; مريم الحسن; Олена Коваль"]
+    # A title starting with "=" must not run as a spreadsheet formula.
+    assert rows[4][6] == "'=SUM(A1) lunch"
+    assert "Secret draft" not in {row[6] for row in rows}
+
+
+def test_agenda_csv_honours_the_agenda_filters(client, event, agenda, parts):
+    by_track = read_csv(client, event, track=parts["tracks"][1].id)
+    assert [row[6] for row in by_track[1:]] == ["水と都市"]
+    by_day = read_csv(client, event, day=at(event, 0, day=1)[:10])
+    assert [row[6] for row in by_day[1:]] == ["水と都市", "'=SUM(A1) lunch"]
+    by_room = read_csv(client, event, room=parts["rooms"][0].id)
+    assert [row[6] for row in by_room[1:]] == ["Transição energética", "Mobility breakfast"]
+
+
+def _bulk(event, parts, organisations, count):
+    """`count` sessions with a speaker each, in one commit."""
+    sessions = []
+    for n in range(count):
+        begins = event.start_at + timedelta(minutes=30 * (n // 2))
+        session = AgendaSession(event_id=event.id, title=f"Session {n}", start_at=begins,
+                                end_at=begins + timedelta(minutes=30), room_id=parts["rooms"][n % 2].id,
+                                track_id=parts["tracks"][n % 2].id, kind_id=parts["kinds"]["Workshop"].id,
+                                status="scheduled")
+        session.people = [SessionPerson(name=f"Спикер {n}", organisation_id=organisations[n % 3].id)]
+        sessions.append(session)
+    db.session.add_all(sessions)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_exports_run_a_fixed_number_of_queries(client, event, parts, count_queries, name):
+    organisations = [make_organisation(name=f"Cidade {n}", local_name=f"都市 {n}") for n in range(3)]
+    _bulk(event, parts, organisations, 5)
+    with count_queries() as small:
+        assert "Спикер 4" in client.get(f"/events/{event.slug}/{name}").get_data(as_text=True)
+    db.session.query(AgendaSession).delete()
+    db.session.commit()
+    _bulk(event, parts, organisations, 40)
+    with count_queries() as large:
+        assert "Спикер 39" in client.get(f"/events/{event.slug}/{name}").get_data(as_text=True)
+    assert len(large) == len(small), large
