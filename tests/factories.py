@@ -58,3 +58,21 @@ def open_event(**values):
     now = datetime.now(timezone.utc).replace(microsecond=0)
     values.setdefault("registration_opens", now - timedelta(days=1))
     return make_event(**values)
+
+
+def at(event, hours, minutes=0, day=0) -> str:
+    """A wall-clock time on the event's first day (+ `day`), naive ISO: services read it in the event's timezone."""
+    from zoneinfo import ZoneInfo
+
+    local = event.start_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None, hour=0, minute=0)
+    return (local + timedelta(days=day, hours=hours, minutes=minutes)).isoformat()
+
+
+def make_session(event, **values):
+    """A scheduled session from 10:00 to 11:00 local on the first day, through the agenda service."""
+    from eventhub.agenda.services import save_session
+    from eventhub.audit.services import SYSTEM
+
+    data = {"title": "Session", "start": at(event, 10), "end": at(event, 11), "status": "scheduled"}
+    data.update(values)
+    return save_session(event, data, SYSTEM)

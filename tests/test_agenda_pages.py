@@ -10,19 +10,7 @@ from eventhub.agenda.models import AgendaSession, Room, SessionKind, SessionPers
 from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
 from eventhub.types import utcnow
-from tests.factories import make_event, make_organisation, open_event
-
-
-def at(event, hours, minutes=0, day=0):
-    """A wall-clock time on the event's first day (+ day), naive: read in the event's timezone."""
-    local = event.start_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None, hour=0, minute=0)
-    return (local + timedelta(days=day, hours=hours, minutes=minutes)).isoformat()
-
-
-def make_session(event, **values):
-    data = {"title": "Session", "start": at(event, 10), "end": at(event, 11), "status": "scheduled"}
-    data.update(values)
-    return services.save_session(event, data, SYSTEM)
+from tests.factories import at, make_event, make_organisation, make_session, open_event
 
 
 def publish(event):

@@ -1,29 +1,13 @@
 """Delegates choosing: the remembered manage link, sign-up with a waiting list, stars and the personal agenda."""
-from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from flask import g
 
-from eventhub.agenda import services
 from eventhub.agenda.models import Room, SignUp
-from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
 from eventhub.types import utcnow
 from tests.conftest import Browser
-from tests.factories import make_registration, open_event
-
-
-def at(event, hours, minutes=0):
-    """A wall-clock time on the event's first day, naive: read in the event's timezone."""
-    local = event.start_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None, hour=0, minute=0)
-    return (local + timedelta(hours=hours, minutes=minutes)).isoformat()
-
-
-def make_session(event, **values):
-    data = {"title": "Session", "start": at(event, 10), "end": at(event, 11), "status": "scheduled"}
-    data.update(values)
-    return services.save_session(event, data, SYSTEM)
+from tests.factories import at, make_registration, make_session, open_event
 
 
 @pytest.fixture

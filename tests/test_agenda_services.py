@@ -1,5 +1,4 @@
 """Agenda rules: no room double-booking, clash warnings, publishing, sign-up and the personal agenda."""
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
 from eventhub.registration.rules import Refused
 from eventhub.validation import ValidationError
-from tests.factories import make_registration, open_event
+from tests.factories import at, make_registration, make_session, open_event
 
 
 @pytest.fixture
@@ -25,18 +24,6 @@ def rooms(event):
     db.session.add_all(made)
     db.session.commit()
     return made
-
-
-def at(event, hours, minutes=0):
-    """A wall-clock time on the event's first day (naive: read in the event's timezone)."""
-    local = event.start_at.astimezone(__import__("zoneinfo").ZoneInfo(event.timezone)).replace(tzinfo=None)
-    return (local.replace(hour=0, minute=0) + timedelta(hours=hours, minutes=minutes)).isoformat()
-
-
-def make_session(event, **values):
-    data = {"title": "Session", "start": at(event, 10), "end": at(event, 11), "status": "scheduled"}
-    data.update(values)
-    return services.save_session(event, data, SYSTEM)
 
 
 def test_times_are_entered_in_the_event_timezone(event, rooms):

@@ -9,7 +9,7 @@ from eventhub.agenda.models import AgendaSession, Room, Track
 from eventhub.audit.services import SYSTEM
 from eventhub.auth.services import create_token
 from eventhub.extensions import db
-from tests.factories import make_organisation, make_registration, make_user, open_event
+from tests.factories import at, make_organisation, make_registration, make_session, make_user, open_event
 
 SESSION_FIELDS = {
     "id", "uuid", "event_slug", "title", "description", "kind", "track_id", "room_id", "start", "end", "language",
@@ -52,19 +52,6 @@ def track(event):
     db.session.add(made)
     db.session.commit()
     return made
-
-
-def at(event, hours, minutes=0, day=0) -> str:
-    """A wall-clock time (naive ISO) on the event's first day + `day`, read in the event's timezone."""
-    local = event.start_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None)
-    return (local.replace(hour=0, minute=0) + timedelta(days=day, hours=hours, minutes=minutes)).isoformat()
-
-
-def make_session(event, **values) -> AgendaSession:
-    """A scheduled session from 10:00 to 11:00 on the first day, through the service."""
-    data = {"title": "Session", "start": at(event, 10), "end": at(event, 11), "status": "scheduled"}
-    data.update(values)
-    return services.save_session(event, data, SYSTEM)
 
 
 def publish(event):

@@ -208,7 +208,7 @@ def test_registration_of_another_event_is_404_in_this_events_urls(organiser_brow
     assert organiser_browser.post(f"{base}/action", {"action": "approve"}).status_code == 404
     assert organiser_browser.post(f"{base}/link", {"organisation_id": make_organisation().id}).status_code == 404
     assert stored(foreign).status == "pending"
-    assert organiser_browser.get(f"/manage/events/no-such-event/registrations").status_code == 404
+    assert organiser_browser.get("/manage/events/no-such-event/registrations").status_code == 404
 
 
 def test_bulk_approve_reports_successes_and_refusals(organiser_browser):

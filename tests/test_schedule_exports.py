@@ -5,7 +5,6 @@ import json
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
@@ -16,7 +15,7 @@ from eventhub.agenda.models import AgendaSession, Room, SessionKind, SessionPers
 from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
 from eventhub.types import utcnow
-from tests.factories import make_event, make_organisation, make_registration, open_event
+from tests.factories import at, make_event, make_organisation, make_registration, make_session, open_event
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 EXPORTS = ("schedule.xml", "schedule.json", "agenda.csv")
@@ -27,18 +26,6 @@ def schema_file(name: str) -> Path:
     path = SCHEMAS / name
     assert path.is_file(), f"{path} is missing: the schedule schemas must sit in shared/schemas next to the repo"
     return path
-
-
-def at(event, hours, minutes=0, day=0):
-    """A wall-clock time on the event's first day (+ day), naive: read in the event's timezone."""
-    local = event.start_at.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None, hour=0, minute=0)
-    return (local + timedelta(days=day, hours=hours, minutes=minutes)).isoformat()
-
-
-def make_session(event, **values):
-    data = {"title": "Session", "start": at(event, 10), "end": at(event, 11), "status": "scheduled"}
-    data.update(values)
-    return services.save_session(event, data, SYSTEM)
 
 
 def publish(event):

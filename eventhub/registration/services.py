@@ -19,7 +19,6 @@ from eventhub.registration.answers import clean_answers, event_questions
 from eventhub.registration.models import CATEGORIES, Delegation, Registration
 from eventhub.registration.notifications import notify, notify_delegation_head
 from eventhub.registration.rules import Refused
-from eventhub.types import utcnow
 from eventhub.validation import Collector, ValidationError, text_value
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
