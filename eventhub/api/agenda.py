@@ -5,16 +5,14 @@ Writes go through agenda.services, so the API refuses a room double-booking like
 """
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
-from http import HTTPStatus
 from zoneinfo import ZoneInfo
 
-from flask import g, jsonify, url_for
+from flask import g, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import HTTPException
 
 from eventhub.agenda import services, signups
 from eventhub.agenda.models import AgendaSession, Room, SessionKind, Track
@@ -31,7 +29,7 @@ from eventhub.api.agenda_schemas import (
     TrackSchema,
 )
 from eventhub.api.auth import is_organiser, organiser_token_required, token_optional
-from eventhub.api.common import ApiBlueprint, paginate, service_errors
+from eventhub.api.common import ApiBlueprint, paginate, refusal, service_errors
 from eventhub.api.events import get_event
 from eventhub.api.schemas import MAX_ID
 from eventhub.audit.services import Actor
@@ -54,15 +52,6 @@ blp = ApiBlueprint(
 )
 
 
-def _refusal(code: int, reason: str, message: str, field: str, **extra) -> HTTPException:
-    """An HTTPException carrying its own JSON body (eventhub.errors leaves it as it is)."""
-    body = {"code": code, "status": HTTPStatus(code).phrase, "message": message,
-            "errors": {"json": {field: [message]}}, "reason": reason, **extra}
-    response = jsonify(body)
-    response.status_code = code
-    return HTTPException(response=response)
-
-
 def _clashing(session: AgendaSession) -> dict:
     """The session already in the room, times with the event's offset."""
     zone = ZoneInfo(session.event.timezone)
@@ -78,11 +67,11 @@ def refusals():
             yield
     except services.RoomTaken as taken:
         db.session.rollback()
-        raise _refusal(409, "room_taken", str(taken), "room_id", clashing_session=_clashing(taken.other)) from None
+        raise refusal(409, "room_taken", str(taken), "room_id", clashing_session=_clashing(taken.other)) from None
     except Refused as refused:
         db.session.rollback()
         code = 409 if refused.reason in CONFLICTS else 422
-        raise _refusal(code, refused.reason, refused.message, refused.field) from None
+        raise refusal(code, refused.reason, refused.message, refused.field) from None
 
 
 def agenda_event(slug: str):
@@ -207,7 +196,7 @@ class SessionDetail(MethodView):
             services.delete_session(session, Actor.for_user(g.api_user))
         except ValidationError as error:
             db.session.rollback()
-            raise _refusal(409, "published", error.errors["status"][0], "status") from None
+            raise refusal(409, "published", error.errors["status"][0], "status") from None
 
 
 @blp.route(f"/sessions/{SESSION_ID}/signups", endpoint="signups")

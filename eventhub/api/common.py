@@ -1,5 +1,9 @@
 """What every API resource shares: the blueprint class, input errors as 422, pagination."""
 from contextlib import contextmanager
+from http import HTTPStatus
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
 
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
@@ -58,6 +62,16 @@ def service_errors():
     except ValidationError as error:
         db.session.rollback()
         abort(422, message=_("The input is not valid."), errors={"json": error.errors})
+
+
+def refusal(code: int, reason: str, message: str, field: str, **extra) -> HTTPException:
+    """A refusal by the rules as an HTTPException carrying its own JSON body (eventhub.errors leaves it as is):
+    the usual error shape plus `reason`, a code clients can act on."""
+    body = {"code": code, "status": HTTPStatus(code).phrase, "message": message,
+            "errors": {"json": {field: [message]}}, "reason": reason, **extra}
+    response = jsonify(body)
+    response.status_code = code
+    return HTTPException(response=response)
 
 
 def paginate(query, args: dict):

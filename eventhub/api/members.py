@@ -34,7 +34,7 @@ def get_member(member_id: int) -> Organisation:
     return organisation
 
 
-def _region_id(name: str | None) -> int | None:
+def region_id_from_name(name: str | None) -> int | None:
     """The id of the region filter given by name; an unknown name is a 422, not an empty list."""
     if not name:
         return None
@@ -56,7 +56,7 @@ class Members(MethodView):
             q=args.get("q"),
             kind=args.get("kind"),
             status=args.get("status"),
-            region_id=_region_id(args.get("region")),
+            region_id=region_id_from_name(args.get("region")),
             country=args.get("country"),
             network_id=args.get("network_id"),
         )

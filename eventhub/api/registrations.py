@@ -4,18 +4,16 @@ The same rules as the registration form (registration.services): eligibility, du
 quotas, capacity and the waiting list; the `status` of the answer says what happened.
 """
 from contextlib import contextmanager
-from http import HTTPStatus
 
-from flask import g, jsonify, url_for
+from flask import g, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import abort
-from werkzeug.exceptions import HTTPException
 
 from eventhub.api.auth import organiser_token_required
-from eventhub.api.common import ApiBlueprint, paginate, service_errors
+from eventhub.api.common import ApiBlueprint, paginate, refusal, service_errors
 from eventhub.api.events import get_event
-from eventhub.api.members import _region_id
+from eventhub.api.members import region_id_from_name
 from eventhub.api.schemas import (
     MAX_ID,
     RefusalSchema,
@@ -59,22 +57,7 @@ def refusals():
     except Refused as refused:
         db.session.rollback()
         code = 409 if refused.reason in CONFLICTS else 422
-        body = {
-            "code": code,
-            "status": HTTPStatus(code).phrase,
-            "message": refused.message,
-            "errors": {"json": {refused.field: [refused.message]}},
-            "reason": refused.reason,
-        }
-        # An HTTPException carrying its own response: eventhub.errors leaves it as it is.
-        raise HTTPException(response=_json(body, code)) from None
-
-
-def _json(body: dict, code: int):
-    """A JSON response with this status code."""
-    response = jsonify(body)
-    response.status_code = code
-    return response
+        raise refusal(code, refused.reason, refused.message, refused.field) from None
 
 
 def get_registration(registration_id: int) -> Registration:
@@ -101,7 +84,7 @@ class Registrations(MethodView):
         """List an event's registrations in the order they came; filters and search as on the organiser page."""
         event = get_event(slug, include_drafts=True)
         filters = {key: args.get(key) for key in ("status", "category", "organisation_id", "country", "network_id", "q")}
-        query = queries.registrations_query(event, region_id=_region_id(args.get("region")), **filters)
+        query = queries.registrations_query(event, region_id=region_id_from_name(args.get("region")), **filters)
         page = paginate(query, args)
         positions = services.waitlist_positions(event) if any(r.status == "waitlisted" for r in page.items) else {}
         for registration in page.items:
