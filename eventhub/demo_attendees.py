@@ -15,7 +15,7 @@ from eventhub.demo_names import person_name, pool_for
 from eventhub.events.services import save_event, slugify
 from eventhub.extensions import db
 from eventhub.members.models import LOCAL_GOVERNMENT_KINDS, Organisation
-from eventhub.registration import services
+from eventhub.registration import delegations, services
 from eventhub.registration.answers import save_question
 from eventhub.registration.models import Delegation, Registration
 
@@ -170,7 +170,7 @@ def seed_attendees(events: list, count: int, seed: int, organiser) -> str:
     for where, kind, data in plan:
         event = congress if where == "congress" else meeting
         if kind == "delegation":
-            services.register_delegation(event, data, actor, organiser=True)
+            delegations.register_delegation(event, data, actor, organiser=True)
         else:
             services.register(event, data, actor, organiser=True)
     _show_the_workflow(congress, meeting, actor)

@@ -6,7 +6,7 @@ from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import REGISTRANT, Actor
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
-from eventhub.registration import services
+from eventhub.registration import delegations, services
 from eventhub.registration.rules import Refused
 from eventhub.validation import ValidationError
 from tests.factories import make_network, make_organisation, make_registration, make_user, open_event
@@ -124,10 +124,10 @@ def test_delegation_registers_everyone_or_no_one():
     data = {"head_name": "Ana Souza", "head_email": "ana@sp.example", "organisation_id": city.id, "privacy_consent": "y"}
     bad = rows[:3] + [{"full_name": "Broken", "email": "not-an-email"}]
     with pytest.raises(ValidationError) as invalid:
-        services.register_delegation(event, {**data, "delegates": bad})
+        delegations.register_delegation(event, {**data, "delegates": bad})
     assert "delegates-3-email" in invalid.value.errors
     assert db.session.scalar(select(db.func.count()).select_from(services.Registration)) == 0
-    delegation = services.register_delegation(event, {**data, "delegates": rows})
+    delegation = delegations.register_delegation(event, {**data, "delegates": rows})
     assert [r.status for r in delegation.registrations] == ["confirmed"] * 3 + ["waitlisted"]
     assert len({r.manage_token for r in delegation.registrations}) == 4
 
@@ -194,7 +194,7 @@ def test_head_of_delegation_gets_the_delegation_link():
     city = make_organisation(name="서울특별시", country="KR")
     event = open_event()
     rows = [{"full_name": "김민준", "email": "minjun@seoul.example"}, {"full_name": "이서연", "email": "seoyeon@seoul.example"}]
-    delegation = services.register_delegation(
+    delegation = delegations.register_delegation(
         event, {"head_name": "박지훈", "head_email": "head@seoul.example", "organisation_id": city.id,
                 "privacy_consent": "y", "delegates": rows})
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "head@seoul.example")).one()

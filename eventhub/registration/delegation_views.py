@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from eventhub.extensions import limiter
-from eventhub.registration import rules, services
+from eventhub.registration import delegations, rules, services
 from eventhub.registration.answers import event_questions
 from eventhub.registration.delegation_forms import add_delegate_form, delegation_form
 from eventhub.registration.forms import WithdrawForm
@@ -34,7 +34,7 @@ def added_message(registration) -> str:
 
 def delegation_or_404(token: str):
     """The delegation behind a head of delegation's link."""
-    return services.delegation_by_token(token) or abort(404)
+    return delegations.delegation_by_token(token) or abort(404)
 
 
 def quota_left(delegation) -> int | None:
@@ -57,7 +57,7 @@ def register_delegation(slug: str):
     elif not closed and form.validate_on_submit() and (organisation := form.organisation_data()) is not None:
         data = {"head_name": form.head_name.data, "head_email": form.head_email.data, **organisation,
                 "privacy_consent": form.privacy_consent.data, "delegates": form.delegates_data(questions)}
-        if delegation := submit(form, services.register_delegation, event, data):
+        if delegation := submit(form, delegations.register_delegation, event, data):
             flash(delegation_message(delegation), "success")
             return redirect(url_for(".delegation", token=delegation.manage_token))
     return render_template("registration/delegation_form.html", event=event, form=form, questions=questions,
@@ -73,7 +73,7 @@ def delegation(token: str):
     closed, questions = rules.why_closed(event), event_questions(event)
     form = add_delegate_form(event, questions)
     if not closed and form.validate_on_submit():
-        if registration := submit(form, services.add_delegate, delegation, form.person_data(questions)):
+        if registration := submit(form, delegations.add_delegate, delegation, form.person_data(questions)):
             flash(added_message(registration), "success")
             return redirect(url_for(".delegation", token=token))
     return render_template("registration/delegation.html", delegation=delegation, event=event, form=form,

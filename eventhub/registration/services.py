@@ -16,10 +16,10 @@ from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.registration import rules
 from eventhub.registration.answers import clean_answers, event_questions
-from eventhub.registration.models import CATEGORIES, Delegation, Registration
-from eventhub.registration.notifications import notify, notify_delegation_head
+from eventhub.registration.models import CATEGORIES, Registration
+from eventhub.registration.notifications import notify
 from eventhub.registration.rules import Refused
-from eventhub.validation import Collector, ValidationError, text_value
+from eventhub.validation import Collector, text_value
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # Fields people may change on their own registration afterwards.
@@ -74,12 +74,12 @@ def clean_organisation_choice(data: dict, errors: Collector) -> tuple[Organisati
     return None, name
 
 
-def _check_consent(data: dict, errors: Collector, organiser: bool) -> None:
+def check_consent(data: dict, errors: Collector, organiser: bool) -> None:
     if not organiser and not data.get("privacy_consent"):
         errors.add("privacy_consent", _("Please accept the privacy notice to register."))
 
 
-def _check_not_registered(event: Event, emails: list[str], exclude_id: int | None = None) -> None:
+def check_not_registered(event: Event, emails: list[str], exclude_id: int | None = None) -> None:
     query = select(Registration).where(Registration.event_id == event.id, Registration.email.in_(emails))
     if exclude_id is not None:
         query = query.where(Registration.id != exclude_id)
@@ -102,7 +102,7 @@ def _initial_status(event: Event, registration: Registration, organisation: Orga
         capacity.join_waitlist(registration)
 
 
-def _create(event, person, organisation, organisation_name, actor, delegation=None) -> Registration:
+def create_registration(event, person, organisation, organisation_name, actor, delegation=None) -> Registration:
     # No autoflush: the new row must not be flushed (half-built, or counted) while its status is decided.
     with db.session.no_autoflush:
         registration = Registration(
@@ -128,80 +128,15 @@ def register(event: Event, data: dict, actor: Actor = REGISTRANT, organiser: boo
     errors = Collector()
     person = clean_person(event, data, errors, organiser)
     organisation, organisation_name = clean_organisation_choice(data, errors)
-    _check_consent(data, errors, organiser)
+    check_consent(data, errors, organiser)
     errors.raise_if_any()
     capacity.lock(Event, event.id)
     try:
         rules.check_eligible(event, organisation)
-        _check_not_registered(event, [person["email"]])
+        check_not_registered(event, [person["email"]])
         rules.check_quota(event, organisation)
         fill_places(event, SYSTEM)
-        registration = _create(event, person, organisation, organisation_name, actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return registration
-
-
-def register_delegation(event: Event, data: dict, actor: Actor = REGISTRANT, organiser: bool = False) -> Delegation:
-    """Register a head of delegation's named delegates of one organisation in one go (all or none).
-
-    data: head_name, head_email, organisation_id / organisation_name, privacy_consent, and
-    delegates: a list of person dicts. Field errors are keyed "delegates-<n>-<field>".
-    """
-    if not organiser and (reason := rules.why_closed(event)):
-        raise Refused("closed", reason)
-    errors = Collector()
-    head_name = text_value(data, "head_name", 200, errors, required=True)
-    head_email = (text_value(data, "head_email", 254, errors, required=True) or "").lower()
-    organisation, organisation_name = clean_organisation_choice(data, errors)
-    _check_consent(data, errors, organiser)
-    rows = [row for row in data.get("delegates") or [] if any(str(v).strip() for k, v in row.items() if k != "category")]
-    if not rows:
-        errors.add("delegates", _("Add at least one delegate."))
-    people = [clean_person(event, row, errors, organiser, prefix=f"delegates-{n}-") for n, row in enumerate(rows)]
-    emails = [p["email"] for p in people if p["email"]]
-    for n, person in enumerate(people):
-        if person["email"] and emails.count(person["email"]) > 1:
-            errors.add(f"delegates-{n}-email", _("This email appears twice in the delegation."))
-    errors.raise_if_any()
-    capacity.lock(Event, event.id)
-    try:
-        rules.check_eligible(event, organisation)
-        _check_not_registered(event, emails)
-        rules.check_quota(event, organisation, adding=len(people))
-        fill_places(event, SYSTEM)
-        delegation = Delegation(
-            event_id=event.id, organisation=organisation, organisation_name=organisation_name,
-            head_name=head_name, head_email=head_email, manage_token=new_token(),
-        )
-        db.session.add(delegation)
-        for person in people:
-            _create(event, person, organisation, organisation_name, actor, delegation)
-        record(actor, "delegation.created", delegation, event.id, {"delegates": len(people)})
-        notify_delegation_head(delegation)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return delegation
-
-
-def add_delegate(delegation: Delegation, data: dict, actor: Actor = REGISTRANT, organiser: bool = False) -> Registration:
-    """Add one more delegate to a delegation, under the same rules as the first ones."""
-    event = delegation.event
-    if not organiser and (reason := rules.why_closed(event)):
-        raise Refused("closed", reason)
-    errors = Collector()
-    person = clean_person(event, data, errors, organiser)
-    errors.raise_if_any()
-    capacity.lock(Event, event.id)
-    try:
-        _check_not_registered(event, [person["email"]])
-        rules.check_quota(event, delegation.organisation)
-        fill_places(event, SYSTEM)
-        registration = _create(event, person, delegation.organisation, delegation.organisation_name, actor, delegation)
+        registration = create_registration(event, person, organisation, organisation_name, actor)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -313,7 +248,7 @@ def update_details(registration: Registration, data: dict, actor: Actor = REGIST
             rules.check_eligible(event, organisation)
             rules.check_quota(event, organisation, exclude_ids=[registration.id])
         if person["email"] != registration.email:
-            _check_not_registered(event, [person["email"]], exclude_id=registration.id)
+            check_not_registered(event, [person["email"]], exclude_id=registration.id)
         new = {**person, "organisation_id": organisation.id if organisation else None,
                "organisation_name": organisation_name}
         changes = {f: [current[f], new[f]] for f in EDITABLE if current[f] != new[f]}
@@ -349,11 +284,6 @@ def by_token(token: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.manage_token == token)) if token else None
 
 
-def delegation_by_token(token: str) -> Delegation | None:
-    """The delegation behind a head of delegation's manage link."""
-    return db.session.scalar(select(Delegation).where(Delegation.manage_token == token)) if token else None
-
-
 def resend_manage_link(event: Event, email: str) -> None:
     """Queue the manage link again; says nothing about whether the address is registered."""
     registration = db.session.scalar(
@@ -375,10 +305,3 @@ def waitlist_position(registration: Registration) -> int | None:
 def waitlist_positions(event: Event) -> dict[int, int]:
     """Every waitlisted registration's position, in one query."""
     return capacity.positions(Registration, (Registration.event_id == event.id) & (Registration.status == "waitlisted"))
-
-
-def errors_of(refused: Refused) -> ValidationError:
-    """A refusal as field errors, for forms that show it next to the field."""
-    return ValidationError({refused.field: [refused.message]})
-
-
