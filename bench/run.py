@@ -1,9 +1,16 @@
 """Benchmarks: `make bench`. Each issue that names a figure adds its benchmark here."""
 import sys
+from pathlib import Path
+
+# Run as a script (python bench/run.py): the repository root holds the eventhub package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> int:
-    print("No benchmarks yet: the first figures (scans/s, badges/s) arrive with check-in and badges.")
+    """Run every benchmark and print its figures."""
+    from bench import programme
+
+    programme.run()
     return 0
 
 

@@ -17,8 +17,9 @@ PUBLIC |= {f"agenda.{name}" for name in (
     "agenda", "session", "signup", "cancel_signup", "star", "unstar", "forget", "personal")}
 # Public calendars; the personal feed and its rotation are guarded by their secret tokens.
 PUBLIC |= {f"calendars.{name}" for name in ("agenda_feed", "session_ics", "event_ics", "personal_feed", "rotate")}
-# Schedule exports of a published agenda (frab XML/JSON, CSV).
-PUBLIC |= {"schedule_exports.schedule_json", "schedule_exports.schedule_xml_view", "schedule_exports.agenda_csv"}
+# Exports of a published agenda (frab XML/JSON, CSV, the programme PDF).
+PUBLIC |= {"schedule_exports.schedule_json", "schedule_exports.schedule_xml_view", "schedule_exports.agenda_csv",
+           "schedule_exports.programme_pdf"}
 SIGNED_IN = {"auth.logout", "auth.change_password"}
 # The API guards itself with bearer tokens (tests/test_api_*.py).
 API_PREFIXES = ("api_",)

@@ -1,4 +1,5 @@
-"""Public exports of a published agenda: frab schedule XML/JSON for apps and screens, CSV for spreadsheets.
+"""Public exports of a published agenda: frab schedule XML/JSON for apps and screens, CSV for
+spreadsheets, the printable programme (PDF).
 
 Each is public only for a public event whose agenda is published (404 otherwise), is built from the
 same session list as the agenda page (fixed number of queries), and answers conditional requests
@@ -80,3 +81,19 @@ def agenda_csv(slug: str):
     writer.writerow(CSV_COLUMNS)
     writer.writerows(agenda_rows(event, shown))
     return _send(out.getvalue().encode("utf-8-sig"), "text/csv", f"{event.slug}-agenda.csv")
+
+
+@bp.route("/events/<slug>/programme.pdf")
+def programme_pdf(slug: str):
+    """The printable programme; an unchanged agenda answers a conditional request without rendering it again."""
+    from eventhub.calendars import programme
+
+    event, sessions = _event_and_sessions(slug)
+    etag = programme.programme_etag(event, sessions)
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = Response(programme.cached_programme_pdf(event, sessions, etag), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="{event.slug}-programme.pdf"'
+    response.set_etag(etag)
+    return response

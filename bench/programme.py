@@ -1,0 +1,50 @@
+"""How long the printable programme takes: the demo congress (about 120 sessions), rendered cold,
+rendered again (a changed agenda), and served from the per-process cache (an unchanged one).
+
+Runs on a throw-away SQLite database, or on DATABASE_URL's when set.
+"""
+import os
+import statistics
+import tempfile
+import time
+
+
+def _timed(action, times: int) -> list[float]:
+    """Seconds each of `times` runs of action() took."""
+    spent = []
+    for _ in range(times):
+        began = time.perf_counter()
+        action()
+        spent.append(time.perf_counter() - began)
+    return spent
+
+
+def run() -> None:
+    """Seed the demo congress, then print the figures."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
+        from flask_migrate import upgrade
+
+        from eventhub import create_app
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "EVENTHUB_ENV": "production", "SECRET_KEY": "bench"})
+        with app.app_context():
+            upgrade()
+        app.test_cli_runner().invoke(args=["demo", "--if-empty"])
+        with app.test_request_context():
+            from eventhub.agenda import queries
+            from eventhub.calendars import programme
+
+            event = queries.published_agenda_event("world-congress-2027")
+            sessions = queries.visible_sessions(event)
+            cold = _timed(lambda: programme.programme_pdf(event, sessions), 1)[0]
+            warm = _timed(lambda: programme.programme_pdf(event, sessions), 5)
+            size = len(programme.programme_pdf(event, sessions))
+        client = app.test_client()
+        client.get("/events/world-congress-2027/programme.pdf")
+        served = _timed(lambda: client.get("/events/world-congress-2027/programme.pdf"), 50)
+    print(f"programme.pdf, {len(sessions)} sessions, {size / 1024:.0f} KiB:")
+    print(f"  first render in a process (loads fonts): {cold * 1000:.0f} ms")
+    print(f"  render after an agenda change:            {statistics.median(warm) * 1000:.0f} ms (median of 5)")
+    print(f"  unchanged agenda, from the cache:         {statistics.median(served) * 1000:.1f} ms per request "
+          f"({1 / statistics.median(served):.0f} requests/s in one thread)")

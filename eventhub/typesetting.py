@@ -1,0 +1,194 @@
+"""Text for printed PDFs: names and titles in any script, set with fonts embedded in the file.
+
+No single font covers every script our members write in, so each character is set in the first
+of the vendored fonts (static/fonts/) that has it. Arabic, the Indic scripts and Thai are shaped by
+HarfBuzz (reportlab does it when uharfbuzz is installed); right-to-left text is broken into
+lines in reading order and each line is then laid out left to right for the page, as the
+Unicode bidi algorithm asks. reportlab and bidi are imported inside the functions (pretalx's
+habit), so the web app starts without them.
+"""
+import unicodedata
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+# A character goes to the first face that has it. EventHub Sans is Noto Sans merged with the
+# Noto fonts of the other scripts (static/fonts/build.py), so a word and its punctuation share
+# one face, as HarfBuzz needs; Chinese, Japanese and Korean come from Droid Sans Fallback.
+FACES = (("Sans", "EventHubSans"), ("CJK", "DroidSansFallback"))
+# Hebrew, Arabic and Thaana (with their presentation forms): written right to left.
+RTL = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
+# Scripts whose letters change shape, reorder or stack: the RTL ones, the Indic ones from
+# Devanagari to Sinhala, Thai, Lao, Tibetan, Myanmar and Khmer.
+COMPLEX = RTL + ((0x0900, 0x109F), (0x1780, 0x17FF))
+# Han, kana and Hangul: lines may break between any two characters.
+CJK = ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+
+
+def font_name(face: str, bold: bool = False) -> str:
+    """The registered reportlab name of a face in one weight, e.g. 'EH-Sans-Bold'."""
+    return f"EH-{face}-Bold" if bold else f"EH-{face}"
+
+
+@cache
+def coverage() -> tuple[tuple[str, frozenset[int]], ...]:
+    """Register every vendored face (once per process) and say which characters each one has."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    faces = []
+    for face, stem in FACES:
+        regular = FONT_DIR / f"{stem}-Regular.ttf"
+        if not regular.exists():  # Droid Sans Fallback comes in one weight only
+            regular = FONT_DIR / f"{stem}.ttf"
+        bold = FONT_DIR / f"{stem}-Bold.ttf"
+        font = TTFont(font_name(face), str(regular))
+        pdfmetrics.registerFont(font)
+        pdfmetrics.registerFont(TTFont(font_name(face, True), str(bold if bold.exists() else regular)))
+        faces.append((face, frozenset(font.face.charToGlyph)))
+    return tuple(faces)
+
+
+def _in(ranges, char: str) -> bool:
+    """True when the character lies in one of the (first, last) code point ranges."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in ranges)
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """The text cut into (face, piece) runs, each piece set in one face.
+
+    Letters and marks go to the first face that has them. Spaces, digits and punctuation join
+    the letters before them (or, at the start, after them) when that face has them too, so
+    "(القاهرة)" stays one Arabic run: HarfBuzz shapes a word in the face of its first piece.
+    """
+    faces = coverage()
+    chars_of = dict(faces)
+
+    def first_face(code: int) -> str:
+        return next((name for name, chars in faces if code in chars), faces[0][0])
+
+    strong = [first_face(ord(c)) if _is_letter(c) else None for c in text]
+    following, upcoming = [], None
+    for face in reversed(strong):
+        upcoming = face or upcoming
+        following.append(upcoming)
+    following.reverse()
+    pieces: list[list] = []
+    for index, char in enumerate(text):
+        face = strong[index]
+        if face is None:
+            before, after = (pieces[-1][0] if pieces else None), following[index]
+            usable = [f for f in (before, after) if f is not None and ord(char) in chars_of[f]]
+            face = usable[0] if usable else first_face(ord(char))
+        if pieces and pieces[-1][0] == face:
+            pieces[-1][1].append(char)
+        else:
+            pieces.append([face, [char]])
+    return [(face, "".join(chars)) for face, chars in pieces]
+
+
+def _is_letter(char: str) -> bool:
+    """Letters and combining marks decide a run's face; everything else follows them."""
+    return unicodedata.category(char)[0] in "LM"
+
+
+def markup(text: str, bold: bool = False) -> str:
+    """reportlab paragraph markup for plain text: escaped, each run in a face that has its characters."""
+    return "".join(
+        f'<font face="{font_name(face, bold)}">{escape(piece)}</font>' for face, piece in runs(text or "")
+    )
+
+
+def width(text: str, size: float, bold: bool = False) -> float:
+    """The printed width of plain text in points, before shaping (close enough to break lines)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return sum(stringWidth(piece, font_name(face, bold), size) for face, piece in runs(text))
+
+
+def is_rtl(text: str) -> bool:
+    """True when the text is right-to-left throughout: an Arabic title then reads (and aligns) from the right.
+
+    A line mixing scripts, like "زينب شيخ, Director of Environment", keeps the page's left-to-right
+    direction, so it lines up with its neighbours in a programme written for an LTR audience.
+    """
+    kinds = {unicodedata.bidirectional(c) for c in text}
+    return bool(kinds & {"R", "AL"}) and "L" not in kinds
+
+
+def visual_words(line: str, rtl: bool = False) -> list[str]:
+    """One line's words in the order they stand on the page, left to right, ready for HarfBuzz.
+
+    The bidi algorithm lays the line out for the page. HarfBuzz then shapes each word and, for
+    a word in a right-to-left script, sets it right to left, so such a word is handed over
+    reversed, back in reading order.
+    """
+    # The reference implementation, not the faster default: it mirrors brackets (rule L4).
+    from bidi.algorithm import get_display
+    from bidi.mirror import MIRRORED
+
+    words = get_display(" ".join(line.split()), base_dir="R" if rtl else "L").split()
+    # HarfBuzz mirrors brackets in a right-to-left word again, so they are mirrored back first.
+    return ["".join(MIRRORED.get(c, c) for c in reversed(w)) if _reads_right_to_left(w) else w for w in words]
+
+
+def _reads_right_to_left(word: str) -> bool:
+    """True when the word's first strong character is right-to-left, as HarfBuzz will guess too."""
+    return next((unicodedata.bidirectional(c) in ("R", "AL") for c in word
+                 if unicodedata.bidirectional(c) in ("L", "R", "AL")), False)
+
+
+def break_lines(text: str, available: float, size: float, bold: bool = False) -> list[str]:
+    """Greedy line breaks in reading order: as many words per line as fit the width."""
+    lines, current = [], ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and width(candidate, size, bold) > available:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return lines + ([current] if current else [])
+
+
+def paragraph(text: str, style, bold: bool = False):
+    """A flowable printing the text in the style, whatever its scripts."""
+    from reportlab.platypus import Paragraph
+
+    text = text or ""
+    if any(_in(RTL, c) for c in text):
+        return _bidi_flowable()(text, style, bold)
+    options = {"shaping": 1} if any(_in(COMPLEX, c) for c in text) else {}
+    if any(_in(CJK, c) for c in text):
+        options["wordWrap"] = "CJK"
+    return Paragraph(markup(text, bold), style.clone(style.name, **options) if options else style)
+
+
+@cache
+def _bidi_flowable():
+    """The flowable class for right-to-left text, made once reportlab is imported."""
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.platypus import Flowable, Paragraph
+
+    class BidiParagraph(Flowable):
+        """Breaks lines only once the layout offers a width, then hands them to a Paragraph."""
+
+        def __init__(self, text: str, style, bold: bool):
+            super().__init__()
+            self.text, self.style, self.bold = text, style, bold
+
+        def wrap(self, available_width, available_height):
+            rtl = is_rtl(self.text)
+            lines = break_lines(self.text, available_width, self.style.fontSize, self.bold)
+            body = "<br/>".join(markup(" ".join(visual_words(line, rtl)), self.bold) for line in lines)
+            options = {"shaping": 1, "alignment": TA_RIGHT} if rtl else {"shaping": 1}
+            self.inner = Paragraph(body, self.style.clone(self.style.name, **options))
+            self.width, self.height = self.inner.wrap(available_width, available_height)
+            return self.width, self.height
+
+        def draw(self):
+            self.inner.drawOn(self.canv, 0, 0)
+
+    return BidiParagraph
