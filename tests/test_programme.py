@@ -12,7 +12,7 @@ from eventhub.agenda.models import AgendaSession, Room, SessionKind, SessionPers
 from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
 from eventhub.types import utcnow
-from tests.factories import at, make_organisation, make_session, open_event
+from tests.factories import at, make_organisation, make_session, make_user, open_event
 
 ENERGY_GREEN = "#2e7d32"
 
@@ -76,7 +76,7 @@ def test_programme_is_a_pdf_with_a_cover_and_a_page_per_day(client, event, agend
     assert response.headers["Content-Disposition"] == f'inline; filename="{event.slug}-programme.pdf"'
     cover, first_day, second_day = pages_text(response)
     assert "Congrès mondial 2027" in cover and "Villes et climat" in cover and "Bab Rouah" in cover
-    assert "Rabat" in cover and "Morocco" in cover
+    assert "Rabat" in cover and "Morocco" in cover and "Proof" not in cover
     assert "Energy" in cover and "Вода" in cover  # the track legend
     assert "Transition énergétique" in first_day and "Mobility breakfast" in first_day
     assert "水と都市 — 서울의 물" in second_day and "Transition" not in second_day
@@ -192,3 +192,33 @@ def test_programme_runs_a_fixed_number_of_queries(client, event, parts, count_qu
     with count_queries() as large:
         assert "Спикер 39" in "\n".join(pages_text(get_pdf(client, event)))
     assert len(large) == len(small), large
+
+
+def test_organisers_get_a_marked_proof_before_the_agenda_is_public(organiser_browser, event, agenda):
+    event.agenda_published_at = None
+    db.session.commit()
+    response = organiser_browser.get(f"/events/{event.slug}/programme.pdf")
+    assert response.status_code == 200
+    assert response.cache_control.private
+    cover, first_day, _ = pages_text(response)
+    assert "Proof — not published yet" in cover and "Proof — not published yet" in first_day
+    assert "Transition énergétique" in first_day and "Secret draft" not in first_day
+
+
+@pytest.mark.parametrize("roles", [None, ("checkin",)])
+def test_nobody_else_sees_the_proof(browser, event, agenda, roles):
+    event.agenda_published_at = None
+    db.session.commit()
+    if roles:
+        browser.login(make_user(roles=roles))
+    assert browser.get(f"/events/{event.slug}/programme.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("public", [True, False])
+def test_the_timetable_links_to_the_programme(organiser_browser, event, agenda, public):
+    if not public:
+        event.agenda_published_at = None
+        db.session.commit()
+    page = organiser_browser.get(f"/manage/events/{event.slug}/agenda/").get_data(as_text=True)
+    assert f'href="/events/{event.slug}/programme.pdf"' in page
+    assert ("Printable programme (PDF)" if public else "Proof of the printable programme (PDF)") in page

@@ -8,7 +8,7 @@ import hashlib
 import io
 import threading
 from collections import OrderedDict
-from datetime import date, datetime
+from datetime import date, datetime, time
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from eventhub.typesetting import paragraph
 
 # Bump when the layout changes, so cached copies (ETags) of the old layout are not served.
 LAYOUT = "1"
-GREY = "#5f6b7a"
+GREY, DARK, LIGHT, PALE = "#5f6b7a", "#1f2d3d", "#c8ced6", "#eef0f3"
 # The last few booklets this process rendered, by ETag: the night before a congress everyone
 # downloads the same one, and rendering a full agenda takes a worker most of a second.
 _rendered: OrderedDict[str, bytes] = OrderedDict()
@@ -31,15 +31,16 @@ KEEP = 8
 _lock = threading.Lock()
 
 
-def programme_etag(event, sessions) -> str:
+def programme_etag(event, sessions, proof: bool = False) -> str:
     """Changes whenever the booklet would: a session or the event edited, a room, track or city
     renamed, a track's colour, the layout, the language. Built from rows already loaded: no query."""
     host = event.host_organisation
     parts = {(t.id, t.name, t.colour) for s in sessions for t in (s.track,) if t is not None}
     parts |= {(r.id, r.name) for s in sessions for r in (s.room,) if r is not None}
     parts |= {(p.organisation.id, p.organisation.name) for s in sessions for p in s.people if p.organisation}
-    key = "|".join([LAYOUT, str(get_locale()), event.updated_at.isoformat(), version_of(event, sessions),
-                    repr((host.name, host.local_name) if host else None), repr(sorted(parts, key=repr))])
+    key = "|".join([LAYOUT, "proof" if proof else "public", str(get_locale()), event.updated_at.isoformat(),
+                    version_of(event, sessions), repr((host.name, host.local_name) if host else None),
+                    repr(sorted(parts, key=repr))])
     return hashlib.sha1(key.encode()).hexdigest()
 
 
@@ -48,14 +49,14 @@ def agenda_date(event, sessions) -> datetime:
     return max([event.updated_at, event.agenda_published_at or event.updated_at] + [s.updated_at for s in sessions])
 
 
-def cached_programme_pdf(event, sessions, etag: str) -> bytes:
+def cached_programme_pdf(event, sessions, etag: str, proof: bool = False) -> bytes:
     """The booklet for this ETag, rendered once per process while it stays among the last few asked for."""
     with _lock:
         if etag in _rendered:
             _rendered.move_to_end(etag)
             return _rendered[etag]
     # Rendered outside the lock: two threads may both render a new version once, none waits on the other.
-    body = programme_pdf(event, sessions)
+    body = programme_pdf(event, sessions, proof)
     with _lock:
         _rendered[etag] = body
         while len(_rendered) > KEEP:
@@ -87,30 +88,39 @@ def host_line(event) -> str | None:
     return _("Hosted by %(host)s, %(country)s", host=" · ".join(names), country=country_name(host.country))
 
 
-def _cover(event, sessions, styles) -> list:
+def _cover(event, sessions, styles, proof: bool) -> list:
     """The first page: what, where, when, which tracks in which colour, and where the latest version lives."""
     from reportlab.platypus import PageBreak, Spacer, Table
 
-    story = [Spacer(1, 90), paragraph(_("Programme"), styles["cover"]), paragraph(event.title, styles["title"], bold=True)]
+    kicker = _("Proof — not published yet") if proof else _("Programme")
+    story = [Spacer(1, 90), paragraph(kicker, styles["cover"]), paragraph(event.title, styles["title"], bold=True)]
     for line in (event.summary, format_event_dates(event), host_line(event), location(event)):
         if line:
             story.append(paragraph(line, styles["cover"]))
-    tracks = {s.track.id: s.track for s in sessions if s.track is not None}
+    tracks = sorted({s.track.id: s.track for s in sessions if s.track is not None}.values(), key=lambda t: t.name)
     if tracks:
-        story += [Spacer(1, 24), paragraph(_("Tracks"), styles["cover"], bold=True)]
-        rows = [["", paragraph(t.name, styles["body"])] for t in sorted(tracks.values(), key=lambda t: t.name)]
-        legend = Table(rows, colWidths=[14, 300], hAlign="LEFT")
-        legend.setStyle([("BACKGROUND", (0, i), (0, i), t.colour) for i, t in enumerate(sorted(tracks.values(), key=lambda t: t.name))]
-                        + [("FONTNAME", (0, 0), (-1, -1), "EH-Sans"), ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("TOPPADDING", (0, 0), (-1, -1), 3)])
-        story.append(legend)
+        story += [Spacer(1, 24), paragraph(_("Tracks"), styles["cover"], bold=True), _legend(tracks, styles)]
     stamp = format_date_in_zone(agenda_date(event, sessions), event.timezone, "long")
     story += [
         Spacer(1, 36),
-        paragraph(_("Programme as of %(date)s. Times are local (%(zone)s).", date=stamp, zone=event.timezone), styles["small"]),
+        paragraph(_("Programme as of %(date)s. Times are local (%(zone)s).", date=stamp, zone=event.timezone),
+                  styles["small"]),
         paragraph(_("Latest version: %(url)s", url=f"{event_url(event)}/agenda"), styles["small"]),
         PageBreak(),
     ]
     return story
+
+
+def _legend(tracks, styles):
+    """Each track's colour beside its name, as the bars in the day tables show it."""
+    from reportlab.platypus import Table
+
+    legend = Table([["", paragraph(t.name, styles["body"])] for t in tracks], colWidths=[14, 300], hAlign="LEFT")
+    legend.setStyle([("BACKGROUND", (0, i), (0, i), t.colour) for i, t in enumerate(tracks)] + [
+        ("FONTNAME", (0, 0), (-1, -1), "EH-Sans"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ])
+    return legend
 
 
 def _session_cell(session, styles) -> list:
@@ -131,27 +141,27 @@ def _day_table(event, sessions, styles):
     """One day's sessions by start time, parallel ones by room order; the time shown once per slot."""
     from reportlab.platypus import Table
 
-    zone = event.timezone
-    rows = [["", paragraph(_("Time"), styles["head"], bold=True), paragraph(_("Room"), styles["head"], bold=True),
-             paragraph(_("Session"), styles["head"], bold=True)]]
-    commands = [("FONTNAME", (0, 0), (-1, -1), "EH-Sans"), ("BACKGROUND", (0, 0), (-1, 0), "#1f2d3d"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), 0)]
-    slot_key = lambda s: (s.start_at, s.end_at)  # noqa: E731 - one key, used twice
-    for (start, end), slot in groupby(sorted(sessions, key=lambda s: (slot_key(s), _room_position(s))), key=slot_key):
-        commands.append(("LINEABOVE", (0, len(rows)), (-1, len(rows)), 0.8, "#1f2d3d"))
-        times = [paragraph(format_time_in_zone(start, zone), styles["body"], bold=True),
-                 paragraph(f"– {format_time_in_zone(end, zone)}", styles["small"])]
+    head = [paragraph(label, styles["head"], bold=True) for label in (_("Time"), _("Room"), _("Session"))]
+    rows, commands = [["", *head]], [
+        ("FONTNAME", (0, 0), (-1, -1), "EH-Sans"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), DARK),
+        ("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), 0),  # the colour bar
+    ]
+    by_slot = sorted(sessions, key=lambda s: (s.start_at, s.end_at, _room_position(s)))
+    for (start, end), slot in groupby(by_slot, key=lambda s: (s.start_at, s.end_at)):
+        commands.append(("LINEABOVE", (0, len(rows)), (-1, len(rows)), 0.8, DARK))
+        times = [paragraph(format_time_in_zone(start, event.timezone), styles["body"], bold=True),
+                 paragraph(f"– {format_time_in_zone(end, event.timezone)}", styles["small"])]
         for n, session in enumerate(slot):
             row = len(rows)
-            rows.append(["", times if n == 0 else "",
-                         paragraph(session.room.name if session.room else "", styles["body"]),
-                         _session_cell(session, styles)])
+            room = paragraph(session.room.name if session.room else "", styles["body"])
+            rows.append(["", times if n == 0 else "", room, _session_cell(session, styles)])
             if session.track is not None:
                 commands.append(("BACKGROUND", (0, row), (0, row), session.track.colour))
             if n:
-                commands.append(("LINEABOVE", (1, row), (-1, row), 0.25, "#c8ced6"))
+                commands.append(("LINEABOVE", (1, row), (-1, row), 0.25, LIGHT))
             if session.status == "cancelled":
-                commands.append(("BACKGROUND", (1, row), (-1, row), "#eef0f3"))
+                commands.append(("BACKGROUND", (1, row), (-1, row), PALE))
     table = Table(rows, colWidths=[4, 62, 86, None], repeatRows=1, hAlign="LEFT")
     table.setStyle(commands)
     return table
@@ -166,22 +176,25 @@ def _room_position(session):
 def _days(event, sessions) -> list[tuple[date, list]]:
     """The sessions grouped by the day they start on, on the venue's clock."""
     zone = ZoneInfo(event.timezone)
-    by_day = lambda s: s.start_at.astimezone(zone).date()  # noqa: E731 - one key, used twice
-    return [(day, list(group)) for day, group in groupby(sorted(sessions, key=lambda s: (by_day(s), s.start_at)), key=by_day)]
+    ordered = sorted(sessions, key=lambda s: s.start_at)
+    return [(day, list(group)) for day, group in groupby(ordered, key=lambda s: s.start_at.astimezone(zone).date())]
 
 
-def programme_pdf(event, sessions) -> bytes:
-    """The booklet as PDF bytes; every font it uses is embedded (subset) in the file."""
+def programme_pdf(event, sessions, proof: bool = False) -> bytes:
+    """The booklet as PDF bytes; every font it uses is embedded (subset) in the file.
+
+    A proof (for organisers, before the agenda is public) says so on the cover and on every page.
+    """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, SimpleDocTemplate
 
     styles = _styles()
-    story = _cover(event, sessions, styles)
+    story = _cover(event, sessions, styles, proof)
     days = _days(event, sessions)
     for n, (day, todays) in enumerate(days):
-        label = format_date_in_zone(datetime.combine(day, datetime.min.time(), ZoneInfo(event.timezone)),
-                                    event.timezone, "full")
+        # Noon, not midnight: some zones skip midnight when the clocks change.
+        label = format_date_in_zone(datetime.combine(day, time(12), ZoneInfo(event.timezone)), event.timezone, "full")
         story += [paragraph(label, styles["day"], bold=True), _day_table(event, todays, styles)]
         if n < len(days) - 1:
             story.append(PageBreak())
@@ -190,15 +203,16 @@ def programme_pdf(event, sessions) -> bytes:
 
     def footer(canvas, document):
         """Event and page number at the foot of every page after the cover."""
-        line = paragraph(f"{event.title} · {_('Programme')} · {document.page}", styles["small"])
+        label = _("Proof — not published yet") if proof else _("Programme")
+        line = paragraph(f"{event.title} · {label} · {document.page}", styles["small"])
         line.wrapOn(canvas, document.width, 20 * mm)
         line.drawOn(canvas, document.leftMargin, 9 * mm)
 
     out = io.BytesIO()
     document = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm, bottomMargin=18 * mm,
-        title=f"{event.title} — {_('Programme')}", author=event.host_organisation.name if event.host_organisation else "",
-        subject=_("Programme"), creator="EventHub", lang=str(get_locale()),
+        title=f"{event.title} — {_('Programme')}", subject=_("Programme"), creator="EventHub",
+        author=event.host_organisation.name if event.host_organisation else "", lang=str(get_locale()),
         # Pages start in an embedded face, so no unembedded Helvetica is left for the reader to substitute.
         initialFontName="EH-Sans",
     )
