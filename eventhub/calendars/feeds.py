@@ -134,7 +134,7 @@ def event_calendar(event):
         uid=f"event-{event.id}@{_host()}",
         stamp=utcnow(),
         last_modified=event.updated_at,
-        sequence=0,
+        sequence=event.sequence,
         start=first_day,
         end=max(last_day, first_day) + timedelta(days=1),
         summary=event.title,

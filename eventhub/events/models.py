@@ -46,6 +46,8 @@ class Event(db.Model):
     start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     end_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    # iCal SEQUENCE of event.ics: raised when dates, zone, venue or status change, so calendars update their copy.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     registration_opens: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes: Mapped[datetime | None] = mapped_column(UTCDateTime)
     capacity: Mapped[int | None]

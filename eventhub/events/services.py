@@ -1,5 +1,6 @@
 """Rules for events, shared by the organiser pages, the public pages and the API."""
 import re
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
@@ -15,6 +16,8 @@ from eventhub.validation import Collector, ValidationError, text_value
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_FIELDS = ("start", "end", "registration_opens", "registration_closes")
+# What event.ics shows as significant (DTSTART, DTEND, LOCATION, STATUS): a change raises its SEQUENCE.
+SEQUENCED = ("start_at", "end_at", "timezone", "venue_name", "venue_address", "status")
 
 
 @cache
@@ -82,6 +85,21 @@ def event_values(event: Event) -> dict:
         "public_categories": event.public_category_list,
     }
 
+
+@contextmanager
+def _calendar_change(event: Event, new: bool = False):
+    """Around a change: raise the event's iCal SEQUENCE if a field in SEQUENCED changed (a new event stays at 0).
+
+    Publishing a draft does not count: a draft's event.ics is 404, so no calendar holds a copy to
+    update (and an event once public got its raise when it went back to draft).
+    """
+    before = {f: getattr(event, f) for f in SEQUENCED}
+    yield
+    changed = {f for f in SEQUENCED if before[f] != getattr(event, f)}
+    if before["status"] == "draft":
+        changed.discard("status")
+    if changed and not new:
+        event.sequence += 1
 
 
 def _number(data, field, errors, kind=float, low=None, high=None):
@@ -216,12 +234,14 @@ def save_event(data: dict, event: Event | None = None) -> Event:
     if not cleaned["slug"]:
         # Before the new row joins the session: unique_slug's query would autoflush it half-filled.
         cleaned["slug"] = unique_slug(cleaned["title"], exclude_id=event.id if event is not None else None)
-    if event is None:
+    created = event is None
+    if created:
         event = Event(status="draft")
         db.session.add(event)
     raised = event.capacity is not None and (cleaned["capacity"] is None or cleaned["capacity"] > event.capacity)
-    for field, value in cleaned.items():
-        setattr(event, field, value)
+    with _calendar_change(event, new=created):
+        for field, value in cleaned.items():
+            setattr(event, field, value)
     db.session.commit()
     if raised:
         # More places: the waiting list moves up at once, in order.
@@ -235,7 +255,8 @@ def set_status(event: Event, status: str) -> Event:
     """Publish, cancel or return an event to draft."""
     if status not in STATUSES:
         raise ValidationError({"status": [_("Choose one of: %(choices)s.", choices=", ".join(STATUSES))]})
-    event.status = status
+    with _calendar_change(event):
+        event.status = status
     db.session.commit()
     return event
 
