@@ -101,15 +101,19 @@ def rotate(token: str):
     return redirect(url_for("registration.manage", token=token))
 
 
+def feed_urls(endpoint: str, **values) -> dict:
+    """A feed's addresses: the plain https URL (to download or paste) and the webcal:// link (to subscribe)."""
+    # BASE_URL, not the request's host: the same address the e-mails give.
+    url = feeds.base_url() + url_for(endpoint, **values)
+    return {"https": url, "webcal": re.sub(r"^https?://", "webcal://", url)}
+
+
 @bp.app_context_processor
 def _feed_links():
-    """personal_feed_urls(registration) for the manage page: the webcal:// link and the plain https URL."""
+    """feed_urls(endpoint, **values) for the public pages; personal_feed_urls(registration) for the manage page."""
 
     def personal_feed_urls(registration) -> dict:
-        """The feed's addresses, its token made on first use."""
-        token = services.ensure_calendar_token(registration)
-        # BASE_URL, not the request's host: the same address the e-mails give.
-        url = feeds.base_url() + url_for("calendars.personal_feed", token=token)
-        return {"https": url, "webcal": re.sub(r"^https?://", "webcal://", url)}
+        """The personal feed's addresses, its token made on first use."""
+        return feed_urls("calendars.personal_feed", token=services.ensure_calendar_token(registration))
 
-    return {"personal_feed_urls": personal_feed_urls}
+    return {"feed_urls": feed_urls, "personal_feed_urls": personal_feed_urls}
