@@ -222,3 +222,8 @@ def test_the_timetable_links_to_the_programme(organiser_browser, event, agenda, 
     page = organiser_browser.get(f"/manage/events/{event.slug}/agenda/").get_data(as_text=True)
     assert f'href="/events/{event.slug}/programme.pdf"' in page
     assert ("Printable programme (PDF)" if public else "Proof of the printable programme (PDF)") in page
+
+
+def test_the_public_agenda_links_to_the_programme(client, event, agenda):
+    page = client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
+    assert f'href="/events/{event.slug}/programme.pdf"' in page
