@@ -37,6 +37,8 @@ def make_event(status="published", days_from_now=30, length_days=3, **values):
     }
     data.update(values)
     event = save_event(data)
+    if status == "cancelled":
+        set_status(event, "published")  # only a public event can be cancelled
     if status != "draft":
         set_status(event, status)
     return event

@@ -206,3 +206,11 @@ def test_patch_refuses_bad_changes_and_keeps_the_event(client, headers):
 def test_patch_of_an_unknown_event_is_a_json_404(client, headers):
     response = client.patch("/api/v1/events/nowhere", json={"title": "X"}, headers=headers)
     assert response.status_code == 404 and response.json["code"] == 404
+
+
+def test_patch_cannot_cancel_a_draft_and_changes_nothing(client, headers):
+    event = make_event(status="draft", title="Bonn Summit")
+    response = client.patch(f"/api/v1/events/{event.slug}", json={"status": "cancelled", "title": "Bonn"}, headers=headers)
+    assert response.status_code == 422
+    assert "status" in response.json["errors"]["json"]
+    assert client.get(f"/api/v1/events/{event.slug}", headers=headers).json["title"] == "Bonn Summit"

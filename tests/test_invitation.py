@@ -79,3 +79,20 @@ def test_attachment_is_named_after_the_event_and_declares_the_method(seoul_forum
     assert attachment["filename"] == f"{seoul_forum.slug}.ics"
     assert attachment["content_type"] == CONTENT_TYPE == "text/calendar; method=REQUEST; charset=utf-8"
     assert attachment["content"].startswith("BEGIN:VCALENDAR")
+
+
+def test_an_address_typed_in_a_browser_stays_on_one_line(seoul_forum):
+    seoul_forum.venue_address = "513 Yeongdong-daero\r\nGangnam-gu, Seoul\r\n"
+    _calendar, entry = parse(make_registration(seoul_forum))
+    assert entry["LOCATION"] == "COEX Convention Centre, 513 Yeongdong-daero, Gangnam-gu, Seoul"
+
+
+def test_a_later_invitation_after_the_event_moved_carries_a_higher_sequence(seoul_forum):
+    from eventhub.events.services import save_event
+
+    registration = make_registration(seoul_forum)
+    _calendar, before = parse(registration)
+    save_event({"start": datetime(2099, 6, 16, 9), "end": datetime(2099, 6, 18, 17)}, seoul_forum)
+    _calendar, after = parse(registration)
+    assert after["UID"] == before["UID"]
+    assert after["SEQUENCE"] > before["SEQUENCE"]

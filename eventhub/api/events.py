@@ -63,6 +63,9 @@ class EventDetail(MethodView):
         event = get_event(slug, include_drafts=True)
         status = data.pop("status", None)
         with service_errors():
+            if status:
+                # Checked first, so a refused status leaves the other fields unchanged too.
+                services.check_status(event, status)
             if data:
                 event = services.save_event(data, event)
             if status:

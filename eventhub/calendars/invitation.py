@@ -34,7 +34,9 @@ def invitation_uid(registration) -> str:
 
 def location(event) -> str | None:
     """Venue name and address on one line, as calendar apps show LOCATION."""
-    parts = [event.venue_name, (event.venue_address or "").replace("\n", ", ").strip()]
+    # Addresses typed into a browser's text box come back with \r\n line ends.
+    address = ", ".join(line.strip() for line in (event.venue_address or "").splitlines() if line.strip())
+    parts = [event.venue_name, address]
     return ", ".join(part for part in parts if part) or None
 
 
@@ -63,7 +65,8 @@ def invitation_calendar(registration, manage_link: str):
     entry = Event.new(
         uid=invitation_uid(registration),
         stamp=utcnow(),
-        sequence=0,
+        # The event's own count of calendar changes: a later mail about a moved event updates the entry.
+        sequence=event.sequence,
         start=start,
         end=end,
         summary=event.title,

@@ -251,10 +251,18 @@ def save_event(data: dict, event: Event | None = None) -> Event:
     return event
 
 
-def set_status(event: Event, status: str) -> Event:
-    """Publish, cancel or return an event to draft."""
+def check_status(event: Event, status: str) -> None:
+    """Refuse a status the event cannot move to (ValidationError), before anything is changed."""
     if status not in STATUSES:
         raise ValidationError({"status": [_("Choose one of: %(choices)s.", choices=", ".join(STATUSES))]})
+    if status == "cancelled" and event.status == "draft":
+        # Cancelling would make a draft nobody has seen public, just to say it is off.
+        raise ValidationError({"status": [_("A draft cannot be cancelled: it is not public yet.")]})
+
+
+def set_status(event: Event, status: str) -> Event:
+    """Publish, cancel or return an event to draft."""
+    check_status(event, status)
     with _calendar_change(event):
         event.status = status
     db.session.commit()
@@ -273,9 +281,6 @@ def unpublish_event(event: Event) -> Event:
 
 def cancel_event(event: Event) -> Event:
     """Cancel a public event; its page stays up, marked as cancelled."""
-    if event.status == "draft":
-        # Cancelling would make a draft nobody has seen public, just to say it is off.
-        raise ValidationError({"status": [_("A draft cannot be cancelled: it is not public yet.")]})
     return set_status(event, "cancelled")
 
 
