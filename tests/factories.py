@@ -78,3 +78,39 @@ def make_session(event, **values):
     data = {"title": "Session", "start": at(event, 10), "end": at(event, 11), "status": "scheduled"}
     data.update(values)
     return save_session(event, data, SYSTEM)
+
+
+def make_agenda_parts(event, rooms=("Plenary hall", "Sala Ipê"), tracks=(("Energy", "#2e7d32"), ("Вода", "#0277bd"))):
+    """Rooms (in timetable order) and tracks (name, colour) of an event, with the seeded session kinds by name."""
+    from eventhub.agenda.models import Room, SessionKind, Track
+    from eventhub.extensions import db
+
+    made_rooms = [Room(event_id=event.id, name=name, position=n) for n, name in enumerate(rooms)]
+    made_tracks = [Track(event_id=event.id, name=name, colour=colour) for name, colour in tracks]
+    db.session.add_all(made_rooms + made_tracks)
+    db.session.commit()
+    return {"rooms": made_rooms, "tracks": made_tracks, "kinds": {k.name: k for k in db.session.query(SessionKind)}}
+
+
+def bulk_sessions(event, parts, organisations, count, speakers=1):
+    """`count` half-hour sessions, two at a time, with speakers "Спикер <n>-<k>" from the organisations.
+
+    Inserted directly in one commit (no services): for tests that count queries on big agendas.
+    """
+    from eventhub.agenda.models import AgendaSession, SessionPerson
+    from eventhub.extensions import db
+
+    sessions = []
+    for n in range(count):
+        begins = event.start_at + timedelta(minutes=30 * (n // 2))
+        session = AgendaSession(
+            event_id=event.id, title=f"Session {n}", start_at=begins, end_at=begins + timedelta(minutes=30),
+            room_id=parts["rooms"][n % 2].id, track_id=parts["tracks"][n % 2].id, status="scheduled",
+            kind_id=parts["kinds"]["Workshop"].id, signup_required=n % 3 == 0,
+        )
+        session.people = [SessionPerson(name=f"Спикер {n}-{k}", position=k,
+                                        organisation_id=organisations[(n + k) % len(organisations)].id)
+                          for k in range(speakers)]
+        sessions.append(session)
+    db.session.add_all(sessions)
+    db.session.commit()

@@ -1,16 +1,15 @@
 """The public agenda and session pages: who sees them, filters, search, times, and a fixed query count."""
 import re
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from eventhub.agenda import services
-from eventhub.agenda.models import AgendaSession, Room, SessionKind, SessionPerson, Track
+from eventhub.agenda.models import Room, SessionKind, Track
 from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
 from eventhub.types import utcnow
-from tests.factories import at, make_event, make_organisation, make_session, open_event
+from tests.factories import at, bulk_sessions, make_event, make_organisation, make_session, open_event
 
 
 def publish(event):
@@ -168,31 +167,13 @@ def test_print_stylesheet_is_linked(client, app, event, agenda):
     assert "@media print" in css and "break-before: page" in css
 
 
-def _bulk_agenda(event, parts, organisations, count):
-    """`count` sessions with two speakers each, from member cities: one bulk insert, one commit."""
-    start = event.start_at
-    sessions = []
-    for n in range(count):
-        begins = start + timedelta(minutes=30 * (n // 2))
-        session = AgendaSession(
-            event_id=event.id, title=f"Session {n}", start_at=begins, end_at=begins + timedelta(minutes=30),
-            room_id=parts["rooms"][n % 2].id, track_id=parts["tracks"][n % 2].id, status="scheduled",
-            kind_id=parts["kinds"]["Workshop"].id, signup_required=n % 3 == 0,
-        )
-        session.people = [SessionPerson(name=f"Speaker {n}-{k}", organisation_id=organisations[(n + k) % 5].id, position=k)
-                          for k in range(2)]
-        sessions.append(session)
-    db.session.add_all(sessions)
-    db.session.commit()
-
-
 def test_agenda_page_runs_a_fixed_number_of_queries(client, event, parts, count_queries):
     organisations = [make_organisation(name=f"Cidade {n}", local_name=f"Город {n}") for n in range(5)]
-    _bulk_agenda(event, parts, organisations, 20)
+    bulk_sessions(event, parts, organisations, 20, speakers=2)
     with count_queries() as small:
-        assert "Speaker 19-1" in page(client, event)
-    _bulk_agenda(event, parts, organisations, 280)
+        assert "Спикер 19-1" in page(client, event)
+    bulk_sessions(event, parts, organisations, 280, speakers=2)
     with count_queries() as large:
         html = page(client, event)
-    assert "Speaker 279-1" in html and "Город 4" in html
+    assert "Спикер 279-1" in html and "Город 4" in html
     assert len(large) == len(small), large

@@ -1,18 +1,18 @@
 """The printable programme: a PDF booklet of the published agenda, in any script, fonts embedded."""
 import io
 import unicodedata
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
 
 from eventhub.agenda import services
-from eventhub.agenda.models import AgendaSession, Room, SessionKind, SessionPerson, Track
+from eventhub.agenda.models import AgendaSession
 from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
 from eventhub.types import utcnow
-from tests.factories import at, make_organisation, make_session, make_user, open_event
+from tests.factories import (at, bulk_sessions, make_agenda_parts, make_organisation, make_session, make_user,
+                             open_event)
 
 ENERGY_GREEN = "#2e7d32"
 
@@ -33,11 +33,7 @@ def event(host):
 
 @pytest.fixture
 def parts(event):
-    rooms = [Room(event_id=event.id, name="Plenary hall", position=0), Room(event_id=event.id, name="Salle Atlas", position=1)]
-    tracks = [Track(event_id=event.id, name="Energy", colour=ENERGY_GREEN), Track(event_id=event.id, name="Вода", colour="#0277bd")]
-    db.session.add_all(rooms + tracks)
-    db.session.commit()
-    return {"rooms": rooms, "tracks": tracks, "kinds": {k.name: k for k in db.session.query(SessionKind)}}
+    return make_agenda_parts(event, rooms=("Plenary hall", "Salle Atlas"), tracks=(("Energy", ENERGY_GREEN), ("Вода", "#0277bd")))
 
 
 @pytest.fixture
@@ -167,30 +163,16 @@ def test_an_agenda_without_sessions_still_prints_its_cover(client, event):
     assert "No sessions have been published yet." in "\n".join([cover, *rest])
 
 
-def _bulk(event, parts, cities, count):
-    """`count` sessions with a speaker from one of the cities each, in one commit."""
-    sessions = []
-    for n in range(count):
-        begins = event.start_at + timedelta(minutes=30 * (n // 2))
-        session = AgendaSession(event_id=event.id, title=f"Session {n}", start_at=begins,
-                                end_at=begins + timedelta(minutes=30), room_id=parts["rooms"][n % 2].id,
-                                track_id=parts["tracks"][n % 2].id, status="scheduled")
-        session.people = [SessionPerson(name=f"Спикер {n}", organisation_id=cities[n % 3].id)]
-        sessions.append(session)
-    db.session.add_all(sessions)
-    db.session.commit()
-
-
 def test_programme_runs_a_fixed_number_of_queries(client, event, parts, count_queries):
     cities = [make_organisation(name=f"Cidade {n}", local_name=f"都市 {n}") for n in range(3)]
-    _bulk(event, parts, cities, 5)
+    bulk_sessions(event, parts, cities, 5)
     with count_queries() as small:
-        assert "Спикер 4" in "\n".join(pages_text(get_pdf(client, event)))
+        assert "Спикер 4-0" in "\n".join(pages_text(get_pdf(client, event)))
     db.session.query(AgendaSession).delete()
     db.session.commit()
-    _bulk(event, parts, cities, 40)
+    bulk_sessions(event, parts, cities, 40)
     with count_queries() as large:
-        assert "Спикер 39" in "\n".join(pages_text(get_pdf(client, event)))
+        assert "Спикер 39-0" in "\n".join(pages_text(get_pdf(client, event)))
     assert len(large) == len(small), large
 
 

@@ -3,7 +3,7 @@ import csv
 import io
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import jsonschema
@@ -11,11 +11,12 @@ import pytest
 from lxml import etree
 
 from eventhub.agenda import services
-from eventhub.agenda.models import AgendaSession, Room, SessionKind, SessionPerson, Track
+from eventhub.agenda.models import AgendaSession
 from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
 from eventhub.types import utcnow
-from tests.factories import at, make_event, make_organisation, make_registration, make_session, open_event
+from tests.factories import (at, bulk_sessions, make_agenda_parts, make_event, make_organisation, make_registration,
+                             make_session, open_event)
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 EXPORTS = ("schedule.xml", "schedule.json", "agenda.csv")
@@ -41,11 +42,7 @@ def event():
 
 @pytest.fixture
 def parts(event):
-    rooms = [Room(event_id=event.id, name="Plenary hall", position=0), Room(event_id=event.id, name="Sala Ipê", position=1)]
-    tracks = [Track(event_id=event.id, name="Energy", colour="#2e7d32"), Track(event_id=event.id, name="Вода", colour="#0277bd")]
-    db.session.add_all(rooms + tracks)
-    db.session.commit()
-    return {"rooms": rooms, "tracks": tracks, "kinds": {k.name: k for k in db.session.query(SessionKind)}}
+    return make_agenda_parts(event)
 
 
 @pytest.fixture
@@ -222,30 +219,15 @@ def test_agenda_csv_honours_the_agenda_filters(client, event, agenda, parts):
     assert [row[6] for row in by_room[1:]] == ["Transição energética", "Mobility breakfast"]
 
 
-def _bulk(event, parts, organisations, count):
-    """`count` sessions with a speaker each, in one commit."""
-    sessions = []
-    for n in range(count):
-        begins = event.start_at + timedelta(minutes=30 * (n // 2))
-        session = AgendaSession(event_id=event.id, title=f"Session {n}", start_at=begins,
-                                end_at=begins + timedelta(minutes=30), room_id=parts["rooms"][n % 2].id,
-                                track_id=parts["tracks"][n % 2].id, kind_id=parts["kinds"]["Workshop"].id,
-                                status="scheduled")
-        session.people = [SessionPerson(name=f"Спикер {n}", organisation_id=organisations[n % 3].id)]
-        sessions.append(session)
-    db.session.add_all(sessions)
-    db.session.commit()
-
-
 @pytest.mark.parametrize("name", EXPORTS)
 def test_exports_run_a_fixed_number_of_queries(client, event, parts, count_queries, name):
     organisations = [make_organisation(name=f"Cidade {n}", local_name=f"都市 {n}") for n in range(3)]
-    _bulk(event, parts, organisations, 5)
+    bulk_sessions(event, parts, organisations, 5)
     with count_queries() as small:
-        assert "Спикер 4" in client.get(f"/events/{event.slug}/{name}").get_data(as_text=True)
+        assert "Спикер 4-0" in client.get(f"/events/{event.slug}/{name}").get_data(as_text=True)
     db.session.query(AgendaSession).delete()
     db.session.commit()
-    _bulk(event, parts, organisations, 40)
+    bulk_sessions(event, parts, organisations, 40)
     with count_queries() as large:
-        assert "Спикер 39" in client.get(f"/events/{event.slug}/{name}").get_data(as_text=True)
+        assert "Спикер 39-0" in client.get(f"/events/{event.slug}/{name}").get_data(as_text=True)
     assert len(large) == len(small), large

@@ -90,7 +90,7 @@ def host_line(event) -> str | None:
 
 def _cover(event, sessions, styles, proof: bool) -> list:
     """The first page: what, where, when, which tracks in which colour, and where the latest version lives."""
-    from reportlab.platypus import PageBreak, Spacer, Table
+    from reportlab.platypus import PageBreak, Spacer
 
     kicker = _("Proof — not published yet") if proof else _("Programme")
     story = [Spacer(1, 90), paragraph(kicker, styles["cover"]), paragraph(event.title, styles["title"], bold=True)]
