@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from eventhub.agenda.models import PERSON_ROLES, SESSION_STATUSES, AgendaSession, Room, SessionKind, SessionPerson, Track
 from eventhub.audit.services import Actor, record
 from eventhub.events.models import Event
-from eventhub.events.services import to_utc
+from eventhub.events.validation import to_utc
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.registration.models import Registration

@@ -7,6 +7,7 @@ from flask_smorest import abort
 from eventhub.api.auth import is_organiser, organiser_token_required, token_optional
 from eventhub.api.common import ApiBlueprint, paginate, service_errors
 from eventhub.api.schemas import EventInputSchema, EventListArgsSchema, EventPageSchema, EventPatchSchema, EventSchema
+from eventhub.audit.services import Actor
 from eventhub.events import services
 
 blp = ApiBlueprint(
@@ -41,7 +42,7 @@ class Events(MethodView):
     def post(self, data):
         """Create an event as a draft."""
         with service_errors():
-            event = services.save_event(data)
+            event = services.save_event(data, actor=Actor.for_user(g.api_user))
         return event, 201, {"Location": url_for(".event", slug=event.slug)}
 
 
@@ -62,12 +63,13 @@ class EventDetail(MethodView):
         """Change some fields of an event, its status included (draft, published, cancelled)."""
         event = get_event(slug, include_drafts=True)
         status = data.pop("status", None)
+        actor = Actor.for_user(g.api_user)
         with service_errors():
             if status:
                 # Checked first, so a refused status leaves the other fields unchanged too.
                 services.check_status(event, status)
             if data:
-                event = services.save_event(data, event)
+                event = services.save_event(data, event, actor)
             if status:
-                event = services.set_status(event, status)
+                event = services.set_status(event, status, actor)
         return event

@@ -1,29 +1,24 @@
-"""Rules for events, shared by the organiser pages, the public pages and the API."""
-import re
+"""Rules for events, shared by the organiser pages, the public pages and the API.
+
+Input is checked in events.validation; every change is written here with its audit entry.
+"""
 from contextlib import contextmanager
 from datetime import datetime
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, or_, select
 
-from eventhub.events.models import KINDS, STATUSES, Event
+from eventhub.audit.services import SYSTEM, Actor, record
+from eventhub.events.models import STATUSES, Event
+# TIME_FIELDS and timezone_names are read through this module by events.forms.
+from eventhub.events.validation import TIME_FIELDS, clean_event, timezone_names  # noqa: F401
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
 from eventhub.types import utcnow
-from eventhub.validation import Collector, ValidationError, text_value
+from eventhub.validation import ValidationError
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TIME_FIELDS = ("start", "end", "registration_opens", "registration_closes")
 # What event.ics shows as significant (DTSTART, DTEND, LOCATION, STATUS): a change raises its SEQUENCE.
 SEQUENCED = ("start_at", "end_at", "timezone", "venue_name", "venue_address", "status")
-
-
-@cache
-def timezone_names() -> tuple[str, ...]:
-    """Every IANA timezone name, sorted, for validation and select boxes."""
-    return tuple(sorted(available_timezones() - {"localtime", "Factory"}))
 
 
 def slugify(text: str) -> str:
@@ -47,17 +42,6 @@ def unique_slug(title: str, exclude_id: int | None = None) -> str:
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def to_utc(value, tz_name: str) -> datetime | None:
-    """An input time as aware UTC: naive values are wall-clock times in the event's timezone."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.strip())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(tz_name))
-    return value.astimezone(ZoneInfo("UTC"))
 
 
 def event_values(event: Event) -> dict:
@@ -102,132 +86,50 @@ def _calendar_change(event: Event, new: bool = False):
         event.sequence += 1
 
 
-def _number(data, field, errors, kind=float, low=None, high=None):
-    value = data.get(field)
-    if value in (None, ""):
-        return None
-    try:
-        number = kind(value)
-    except (TypeError, ValueError):
-        errors.add(field, _("'%(value)s' is not a number.", value=value))
-        return None
-    if (low is not None and number < low) or (high is not None and number > high):
-        errors.add(
-            field,
-            _("Must be between %(low)s and %(high)s.", low=low, high=high)
-            if high is not None
-            else _("Must be at least %(low)s.", low=low),
-        )
-    return number
+# What the audit trail compares on an update: the fields save_event writes (relations shown by name).
+AUDITED = (
+    "kind", "title", "slug", "summary", "description", "host_organisation", "venue_name", "venue_address",
+    "latitude", "longitude", "timezone", "start_at", "end_at", "registration_opens", "registration_closes",
+    "capacity", "network", "delegate_quota", "non_member_policy", "public_categories",
+)
+# Long texts are cut in the trail: it says that they changed, the event itself keeps the full text.
+AUDIT_TEXT_LIMIT = 300
+STATUS_ACTIONS = {"published": "event.published", "draft": "event.unpublished", "cancelled": "event.cancelled"}
 
 
-def _times(data, tz_name, errors) -> dict:
-    times = {}
-    for field in TIME_FIELDS:
-        try:
-            times[field] = to_utc(data.get(field), tz_name) if tz_name else None
-        except (TypeError, ValueError):
-            errors.add(field, _("'%(value)s' is not a date and time.", value=data.get(field)))
-            times[field] = None
-    for field in ("start", "end"):
-        if times[field] is None and field not in errors.errors:
-            errors.add(field, _("This field is required."))
-    if times["start"] and times["end"] and times["end"] <= times["start"]:
-        errors.add("end", _("The event must end after it starts."))
-    opens, closes = times["registration_opens"], times["registration_closes"]
-    if opens and closes and closes <= opens:
-        errors.add("registration_closes", _("Registration must close after it opens."))
-    if closes and times["end"] and closes > times["end"]:
-        errors.add("registration_closes", _("Registration cannot close after the event has ended."))
-    return times
+def _plain(value):
+    """A value as the audit trail's JSON keeps it: datetimes in ISO form (UTC), records by name."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (Organisation, Network)):
+        return value.name
+    if isinstance(value, str) and len(value) > AUDIT_TEXT_LIMIT:
+        return value[:AUDIT_TEXT_LIMIT] + "…"
+    return value
 
 
-def _references(data, kind, errors) -> tuple[Organisation | None, Network | None]:
-    host = network = None
-    if data.get("host_organisation_id"):
-        host = db.session.get(Organisation, int(data["host_organisation_id"]))
-        if host is None:
-            errors.add("host_organisation_id", _("No such organisation."))
-    if data.get("network_id"):
-        network = db.session.get(Network, int(data["network_id"]))
-        if network is None:
-            errors.add("network_id", _("No such network."))
-        elif kind != "network_meeting":
-            errors.add("network_id", _("Only a network meeting can be restricted to a network."))
-    return host, network
+def _audited(event: Event) -> dict:
+    """The event's audited fields, as they would be compared and recorded."""
+    return {field: getattr(event, field) for field in AUDITED}
 
 
-def clean_event(data: dict, event: Event | None = None) -> dict:
-    """Check and convert raw input; raises ValidationError listing every bad field."""
-    errors = Collector()
-    kind = data.get("kind")
-    if kind not in KINDS:
-        errors.add("kind", _("Choose one of: %(choices)s.", choices=", ".join(KINDS)))
-    tz_name = str(data.get("timezone") or "").strip()
-    if tz_name not in timezone_names():
-        errors.add("timezone", _("'%(value)s' is not an IANA timezone such as Europe/Berlin.", value=tz_name))
-        tz_name = ""
-    title = text_value(data, "title", 200, errors, required=True)
-    slug = str(data.get("slug") or "").strip().lower()
-    if slug and (not SLUG_PATTERN.match(slug) or len(slug) > 100):
-        errors.add("slug", _("Use lower-case letters, digits and single hyphens (at most 100)."))
-    elif slug:
-        clash = db.session.scalar(select(Event).where(Event.slug == slug))
-        if clash is not None and clash is not event:
-            errors.add("slug", _("The address /events/%(slug)s is already taken.", slug=slug))
-    times = _times(data, tz_name, errors)
-    latitude = _number(data, "latitude", errors, low=-90, high=90)
-    longitude = _number(data, "longitude", errors, low=-180, high=180)
-    if (latitude is None) != (longitude is None) and "latitude" not in errors.errors:
-        errors.add("latitude", _("Give both latitude and longitude, or neither."))
-    host, network = _references(data, kind, errors)
-    cleaned = {
-        "kind": kind,
-        "title": title,
-        "slug": slug or None,
-        "summary": text_value(data, "summary", 500, errors),
-        "description": text_value(data, "description", 50_000, errors),
-        "venue_name": text_value(data, "venue_name", 200, errors),
-        "venue_address": text_value(data, "venue_address", 2000, errors),
-        "latitude": latitude,
-        "longitude": longitude,
-        "timezone": tz_name,
-        "start_at": times["start"],
-        "end_at": times["end"],
-        "registration_opens": times["registration_opens"],
-        "registration_closes": times["registration_closes"],
-        "capacity": _number(data, "capacity", errors, kind=int, low=0),
-        "host_organisation": host,
-        "network": network,
-        **_registration_settings(data, errors),
-    }
-    errors.raise_if_any()
-    return cleaned
+def _record_save(actor: Actor, event: Event, before: dict | None) -> None:
+    """event.created with the values given, or event.updated with {field: [old, new]} if anything changed."""
+    after = _audited(event)
+    if before is None:
+        values = {f: _plain(v) for f, v in after.items() if v not in (None, "")}
+        record(actor, "event.created", event, event.id, values)
+        return
+    changes = {f: [_plain(before[f]), _plain(after[f])] for f in AUDITED if before[f] != after[f]}
+    if changes:
+        record(actor, "event.updated", event, event.id, changes)
 
 
-def _registration_settings(data: dict, errors: Collector) -> dict:
-    """Quota per organisation, what happens to non-members, and the categories the public may pick."""
-    from eventhub.registration.models import CATEGORIES
+def save_event(data: dict, event: Event | None = None, actor: Actor = SYSTEM) -> Event:
+    """Create (event=None, as a draft) or update an event; an update may be partial.
 
-    policy = data.get("non_member_policy") or "confirm"
-    if policy not in ("confirm", "approve"):
-        errors.add("non_member_policy", _("Choose confirm or approve."))
-    categories = data.get("public_categories") or ["delegate"]
-    if isinstance(categories, str):
-        categories = [c.strip() for c in categories.split(",")]
-    categories = [c for c in CATEGORIES if c in categories]
-    unknown = set(data.get("public_categories") if isinstance(data.get("public_categories"), list) else []) - set(CATEGORIES)
-    if unknown or not categories:
-        errors.add("public_categories", _("Choose among: %(choices)s.", choices=", ".join(CATEGORIES)))
-    return {
-        "delegate_quota": _number(data, "delegate_quota", errors, kind=int, low=1),
-        "non_member_policy": policy,
-        "public_categories": ",".join(categories),
-    }
-
-
-def save_event(data: dict, event: Event | None = None) -> Event:
-    """Create (event=None, as a draft) or update an event; an update may be partial."""
+    The audit entry is committed with the change; an update that changes nothing records nothing.
+    """
     if event is not None:
         data = {**event_values(event), **data}
     cleaned = clean_event(data, event)
@@ -235,6 +137,7 @@ def save_event(data: dict, event: Event | None = None) -> Event:
         # Before the new row joins the session: unique_slug's query would autoflush it half-filled.
         cleaned["slug"] = unique_slug(cleaned["title"], exclude_id=event.id if event is not None else None)
     created = event is None
+    before = None if created else _audited(event)
     if created:
         event = Event(status="draft")
         db.session.add(event)
@@ -242,6 +145,8 @@ def save_event(data: dict, event: Event | None = None) -> Event:
     with _calendar_change(event, new=created):
         for field, value in cleaned.items():
             setattr(event, field, value)
+    db.session.flush()  # a new event needs its id for the entry's event_id
+    _record_save(actor, event, before)
     db.session.commit()
     if raised:
         # More places: the waiting list moves up at once, in order.
@@ -260,28 +165,34 @@ def check_status(event: Event, status: str) -> None:
         raise ValidationError({"status": [_("A draft cannot be cancelled: it is not public yet.")]})
 
 
-def set_status(event: Event, status: str) -> Event:
-    """Publish, cancel or return an event to draft."""
+def set_status(event: Event, status: str, actor: Actor = SYSTEM) -> Event:
+    """Publish, cancel or return an event to draft, recording event.published/unpublished/cancelled.
+
+    Asking for the status the event already has changes nothing and records nothing.
+    """
     check_status(event, status)
+    previous = event.status
     with _calendar_change(event):
         event.status = status
+    if status != previous:
+        record(actor, STATUS_ACTIONS[status], event, event.id, {"status": [previous, status]})
     db.session.commit()
     return event
 
 
-def publish_event(event: Event) -> Event:
+def publish_event(event: Event, actor: Actor = SYSTEM) -> Event:
     """Make the event public (also reinstates a cancelled one)."""
-    return set_status(event, "published")
+    return set_status(event, "published", actor)
 
 
-def unpublish_event(event: Event) -> Event:
+def unpublish_event(event: Event, actor: Actor = SYSTEM) -> Event:
     """Take the event back to draft: its public page disappears."""
-    return set_status(event, "draft")
+    return set_status(event, "draft", actor)
 
 
-def cancel_event(event: Event) -> Event:
+def cancel_event(event: Event, actor: Actor = SYSTEM) -> Event:
     """Cancel a public event; its page stays up, marked as cancelled."""
-    return set_status(event, "cancelled")
+    return set_status(event, "cancelled", actor)
 
 
 def host_options() -> list[Organisation]:
