@@ -1,7 +1,9 @@
 """Public event pages and the organisers' event management."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from eventhub.audit.services import Actor, trail
 from eventhub.auth.access import organiser_required
 from eventhub.events import services
 from eventhub.events.forms import CancelForm, EventForm, event_initial
@@ -19,10 +21,15 @@ def _event_or_404(slug: str):
     return services.event_by_slug(slug) or abort(404)
 
 
+def _actor() -> Actor:
+    """The signed-in organiser, for the audit trail."""
+    return Actor.for_user(current_user)
+
+
 def _save(form: EventForm, event=None):
     """Save through the service; when it refuses, put its messages on the form and return None."""
     try:
-        saved = services.save_event(form.service_data(), event)
+        saved = services.save_event(form.service_data(), event, actor=_actor())
     except ValidationError as error:
         form.add_service_errors(error.errors)
         return None
@@ -74,7 +81,9 @@ def edit(slug: str):
     if form.validate_on_submit() and _save(form, event):
         flash(_("“%(title)s” saved.", title=event.title), "success")
         return redirect(url_for(".edit", slug=event.slug))
-    return render_template("events/form.html", form=form, event=event, cancel_form=CancelForm())
+    # Newest first: what changed last is what an organiser looks for.
+    history = trail("event", event.id)[::-1]
+    return render_template("events/form.html", form=form, event=event, cancel_form=CancelForm(), history=history)
 
 
 @bp.route("/manage/events/<slug>")
@@ -88,7 +97,7 @@ def preview(slug: str):
 @organiser_required
 def publish(slug: str):
     """Make the event public."""
-    event = services.publish_event(_event_or_404(slug))
+    event = services.publish_event(_event_or_404(slug), _actor())
     flash(_("“%(title)s” is published at %(url)s.", title=event.title,
             url=url_for(".detail", slug=event.slug, _external=True)), "success")
     return redirect(url_for(".edit", slug=slug))
@@ -98,7 +107,7 @@ def publish(slug: str):
 @organiser_required
 def unpublish(slug: str):
     """Take the event back to draft."""
-    event = services.unpublish_event(_event_or_404(slug))
+    event = services.unpublish_event(_event_or_404(slug), _actor())
     flash(_("“%(title)s” is a draft again; its public page is gone.", title=event.title), "success")
     return redirect(url_for(".edit", slug=slug))
 
@@ -112,7 +121,7 @@ def cancel(slug: str):
         flash(_("Nothing was changed: tick “Yes, cancel this event” to confirm."), "error")
         return redirect(url_for(".edit", slug=slug, _anchor="status"))
     try:
-        services.cancel_event(event)
+        services.cancel_event(event, _actor())
     except ValidationError as error:
         flash(" ".join(message for messages in error.errors.values() for message in messages), "error")
     else:
