@@ -60,11 +60,32 @@ def check_eligible(event: Event, organisation: Organisation | None) -> None:
         )
 
 
+def duplicate(event: Event, email: str) -> Refused:
+    """The refusal for an email that already has a registration for the event."""
+    return Refused(
+        "duplicate",
+        _("%(email)s is already registered for %(event)s. We can e-mail the link to manage that registration "
+          "again.", email=email, event=event.title),
+        "email",
+    )
+
+
 def needs_approval(event: Event, organisation: Organisation | None) -> bool:
     """Non-members and unlisted organisations wait for an organiser when the event says so."""
     if event.non_member_policy != "approve":
         return False
     return organisation is None or organisation.status != "member"
+
+
+def place(event: Event, registration: Registration, organisation: Organisation | None) -> None:
+    """Set a new registration's status: pending when the organisers approve non-members, confirmed when a
+    place is free, else the end of the waiting list. The caller holds the event lock (eventhub.capacity)."""
+    if needs_approval(event, organisation):
+        registration.status, registration.waitlisted_at = "pending", None
+    elif capacity.has_place(event.capacity, confirmed_count(event)):
+        registration.status, registration.waitlisted_at = "confirmed", None
+    else:
+        capacity.join_waitlist(registration)
 
 
 def active_count(event: Event, organisation_id: int, exclude_ids=()) -> int:

@@ -80,26 +80,13 @@ def check_consent(data: dict, errors: Collector, organiser: bool) -> None:
 
 
 def check_not_registered(event: Event, emails: list[str], exclude_id: int | None = None) -> None:
+    """Refuse an email any other registration of the event has, cancelled ones too (the column is unique)."""
     query = select(Registration).where(Registration.event_id == event.id, Registration.email.in_(emails))
     if exclude_id is not None:
         query = query.where(Registration.id != exclude_id)
     taken = db.session.scalars(query).first()
     if taken is not None:
-        raise Refused(
-            "duplicate",
-            _("%(email)s is already registered for %(event)s. We can e-mail the link to manage that registration "
-              "again.", email=taken.email, event=event.title),
-            "email",
-        )
-
-
-def _initial_status(event: Event, registration: Registration, organisation: Organisation | None) -> None:
-    if rules.needs_approval(event, organisation):
-        registration.status = "pending"
-    elif capacity.has_place(event.capacity, rules.confirmed_count(event)):
-        registration.status = "confirmed"
-    else:
-        capacity.join_waitlist(registration)
+        raise rules.duplicate(event, taken.email)
 
 
 def create_registration(event, person, organisation, organisation_name, actor, delegation=None) -> Registration:
@@ -113,7 +100,7 @@ def create_registration(event, person, organisation, organisation_name, actor, d
             delegation=delegation,
             **person,
         )
-        _initial_status(event, registration, organisation)
+        rules.place(event, registration, organisation)
         registration.refresh_search_text()
     db.session.add(registration)
     record(actor, f"registration.{registration.status}", registration, event.id, {"email": person["email"]})
