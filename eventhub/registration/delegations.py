@@ -1,7 +1,8 @@
 """City delegations: a head of delegation registers several named delegates of one organisation.
 
 Each delegate is an ordinary registration (own status, manage link and e-mail) under the same rules
-and the same event lock as individual registrations in eventhub.registration.services.
+and the same event lock as individual registrations in eventhub.registration.services; a delegate
+whose earlier registration was cancelled or rejected is brought back on that row (see reactivation).
 """
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -10,13 +11,12 @@ from eventhub import capacity
 from eventhub.audit.services import REGISTRANT, SYSTEM, Actor, record
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.registration import rules
+from eventhub.registration import reactivation, rules
 from eventhub.registration.models import Delegation, Registration
 from eventhub.registration.notifications import notify_delegation_head
 from eventhub.registration.rules import Refused
 from eventhub.registration.services import (
     check_consent,
-    check_not_registered,
     clean_organisation_choice,
     clean_person,
     create_registration,
@@ -51,7 +51,7 @@ def register_delegation(event: Event, data: dict, actor: Actor = REGISTRANT, org
     capacity.lock(Event, event.id)
     try:
         rules.check_eligible(event, organisation)
-        check_not_registered(event, emails)
+        previous = reactivation.previous_registrations(event, emails)
         rules.check_quota(event, organisation, adding=len(people))
         fill_places(event, SYSTEM)
         delegation = Delegation(
@@ -60,7 +60,8 @@ def register_delegation(event: Event, data: dict, actor: Actor = REGISTRANT, org
         )
         db.session.add(delegation)
         for person in people:
-            create_registration(event, person, organisation, organisation_name, actor, delegation)
+            create_registration(event, person, organisation, organisation_name, actor, delegation,
+                                previous.get(person["email"]), organiser)
         record(actor, "delegation.created", delegation, event.id, {"delegates": len(people)})
         notify_delegation_head(delegation)
         db.session.commit()
@@ -80,10 +81,11 @@ def add_delegate(delegation: Delegation, data: dict, actor: Actor = REGISTRANT, 
     errors.raise_if_any()
     capacity.lock(Event, event.id)
     try:
-        check_not_registered(event, [person["email"]])
+        previous = reactivation.previous_registrations(event, [person["email"]])
         rules.check_quota(event, delegation.organisation)
         fill_places(event, SYSTEM)
-        registration = create_registration(event, person, delegation.organisation, delegation.organisation_name, actor, delegation)
+        registration = create_registration(event, person, delegation.organisation, delegation.organisation_name, actor,
+                                           delegation, previous.get(person["email"]), organiser)
         db.session.commit()
     except Exception:
         db.session.rollback()

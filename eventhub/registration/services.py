@@ -14,7 +14,7 @@ from eventhub.audit.services import REGISTRANT, SYSTEM, Actor, record
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
-from eventhub.registration import rules
+from eventhub.registration import reactivation, rules
 from eventhub.registration.answers import clean_answers, event_questions
 from eventhub.registration.models import CATEGORIES, Registration
 from eventhub.registration.notifications import notify
@@ -89,7 +89,15 @@ def check_not_registered(event: Event, emails: list[str], exclude_id: int | None
         raise rules.duplicate(event, taken.email)
 
 
-def create_registration(event, person, organisation, organisation_name, actor, delegation=None) -> Registration:
+def create_registration(event, person, organisation, organisation_name, actor, delegation=None, previous=None,
+                        organiser=False) -> Registration:
+    """A new registration, or `previous` (the same email's cancelled or rejected one) brought back.
+
+    The caller holds the event lock and got `previous` from reactivation.previous_registrations.
+    """
+    if previous is not None:
+        return reactivation.reactivate(previous, person, organisation, organisation_name, actor, delegation,
+                                       new_token(), organiser)
     # No autoflush: the new row must not be flushed (half-built, or counted) while its status is decided.
     with db.session.no_autoflush:
         registration = Registration(
@@ -109,7 +117,10 @@ def create_registration(event, person, organisation, organisation_name, actor, d
 
 
 def register(event: Event, data: dict, actor: Actor = REGISTRANT, organiser: bool = False) -> Registration:
-    """Register one person. Raises ValidationError for bad fields, Refused when the rules say no."""
+    """Register one person. Raises ValidationError for bad fields, Refused when the rules say no.
+
+    An email whose registration was cancelled or rejected registers again on the same row (see reactivation).
+    """
     if not organiser and (reason := rules.why_closed(event)):
         raise Refused("closed", reason)
     errors = Collector()
@@ -120,10 +131,11 @@ def register(event: Event, data: dict, actor: Actor = REGISTRANT, organiser: boo
     capacity.lock(Event, event.id)
     try:
         rules.check_eligible(event, organisation)
-        check_not_registered(event, [person["email"]])
+        previous = reactivation.previous_registrations(event, [person["email"]])
         rules.check_quota(event, organisation)
         fill_places(event, SYSTEM)
-        registration = create_registration(event, person, organisation, organisation_name, actor)
+        registration = create_registration(event, person, organisation, organisation_name, actor,
+                                           previous=previous.get(person["email"]), organiser=organiser)
         db.session.commit()
     except Exception:
         db.session.rollback()
