@@ -1,7 +1,8 @@
 """/api/v1: an event's registrations and single registrations, for organisers.
 
 The same rules as the registration form (registration.services): eligibility, duplicates,
-quotas, capacity and the waiting list; the `status` of the answer says what happened.
+quotas, capacity and the waiting list; the `status` of the answer says what happened. Registering
+an email whose registration was cancelled or rejected brings that registration back (same id).
 """
 from contextlib import contextmanager
 
@@ -33,8 +34,8 @@ from eventhub.registration.rules import Refused
 # to promote into) is a conflict; one about who is asking (not eligible, over quota) is a 422.
 CONFLICTS = ("duplicate", "wrong_status", "full_for_promotion")
 REFUSALS = (
-    "A refusal by the registration rules answers 409 (duplicate email, wrong status) or 422 (not eligible, "
-    "over the per-organisation quota) with the usual error body plus `reason` (a code: duplicate, "
+    "A refusal by the registration rules answers 409 (an email with an active registration, wrong status) or "
+    "422 (not eligible, over the per-organisation quota) with the usual error body plus `reason` (a code: duplicate, "
     "not_eligible, over_quota, wrong_status, full_for_promotion), a `message` saying why, and the message "
     "under `errors.json.<field>`."
 )
@@ -95,9 +96,15 @@ class Registrations(MethodView):
     @blp.arguments(RegistrationInputSchema)
     @blp.response(201, RegistrationSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, schema=RefusalSchema, description="Already registered (reason duplicate).")
+    @blp.alt_response(409, schema=RefusalSchema, description="Already registered: pending, confirmed or waitlisted "
+                                                             "(reason duplicate).")
     def post(self, data, slug):
-        """Register a person: confirmed, waitlisted or pending, as `status` says; 422 if not eligible or over quota."""
+        """Register a person: confirmed, waitlisted or pending, as `status` says; 422 if not eligible or over quota.
+
+        An email whose registration for this event was cancelled or rejected registers again: that registration
+        (same id, a new manage link) takes the new details and is decided like a new one, at the end of any
+        waiting list. Still 201, since for the caller a registration was made.
+        """
         event = get_event(slug, include_drafts=True)
         with refusals():
             registration = services.register(event, data, actor=Actor.for_user(g.api_user), organiser=True)
