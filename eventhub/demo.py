@@ -19,7 +19,8 @@ from eventhub.events.models import Event
 from eventhub.events.services import publish_event, save_event
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
-from eventhub.members.services import add_region, list_regions, save_network, save_organisation
+from eventhub.members.services import add_region, save_network, save_organisation
+from eventhub.members.validation import list_regions
 from eventhub.registration.rules import Refused
 from eventhub.types import utcnow
 from eventhub.validation import ValidationError

@@ -86,10 +86,10 @@ def test_an_import_that_fails_half_way_is_rolled_back(monkeypatch):
     text = HEADER + "\nLyon,,city,FR,,,member,,,\nOslo,,city,NO,,,member,,,\n"
     real_save = services.save_organisation
 
-    def save_then_fail(data, organisation=None, commit=True):
+    def save_then_fail(data, organisation=None, commit=True, **kwargs):
         if data["name"] == "Oslo":
             raise RuntimeError("disk full")
-        return real_save(data, organisation, commit)
+        return real_save(data, organisation, commit, **kwargs)
 
     monkeypatch.setattr(services, "save_organisation", save_then_fail)
     with pytest.raises(RuntimeError):

@@ -1,5 +1,5 @@
 """/api/v1/members: organisations, for organisers; the same rules as the pages and the CSV import."""
-from flask import url_for
+from flask import g, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import abort
@@ -14,6 +14,7 @@ from eventhub.api.schemas import (
     MemberPatchSchema,
     MemberSchema,
 )
+from eventhub.audit.services import Actor
 from eventhub.extensions import db
 from eventhub.members import services
 from eventhub.members.models import Organisation
@@ -69,7 +70,7 @@ class Members(MethodView):
     def post(self, data):
         """Add an organisation."""
         with service_errors():
-            organisation = services.save_organisation(data)
+            organisation = services.save_organisation(data, actor=Actor.for_user(g.api_user))
         return organisation, 201, {"Location": url_for(".member", member_id=organisation.id)}
 
 
@@ -90,5 +91,5 @@ class Member(MethodView):
         """Change some fields of an organisation; network_ids, when given, replaces its networks."""
         organisation = get_member(member_id)
         with service_errors():
-            organisation = services.save_organisation(data, organisation)
+            organisation = services.save_organisation(data, organisation, actor=Actor.for_user(g.api_user))
         return organisation

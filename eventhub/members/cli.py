@@ -4,7 +4,11 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from eventhub.audit.services import Actor
 from eventhub.members import csvio
+
+# Who the audit trail names for changes made from the command line.
+CLI = Actor("cli")
 
 members_cli = AppGroup("members", help="Import and export member records.")
 
@@ -28,7 +32,7 @@ def import_command(file):
     if plan.errors:
         raise _report_errors(plan.errors)
     try:
-        report = csvio.apply_import(plan, progress=_progressbar)
+        report = csvio.apply_import(plan, progress=_progressbar, actor=CLI)
     except csvio.ImportAborted as aborted:
         raise _report_errors([aborted.error])
     if not report.ok:

@@ -14,9 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 
+from eventhub.audit.services import SYSTEM, Actor
 from eventhub.extensions import db
 from eventhub.members import services
 from eventhub.members.models import Organisation
+from eventhub.members.validation import clean_organisation
 from eventhub.validation import ValidationError
 
 COLUMNS = services.FIELDS
@@ -184,7 +186,7 @@ def check_rows(plan: ImportPlan) -> ImportPlan:
     first_line: dict[tuple, int] = {}
     for row in plan.rows:
         try:
-            cleaned = services.clean_organisation(row.values)
+            cleaned = clean_organisation(row.values)
         except ValidationError as error:
             plan.errors += _row_errors(row, error)
             continue
@@ -225,10 +227,11 @@ def _comparable(organisation: Organisation) -> dict:
     return {column: values[column] for column in COLUMNS}
 
 
-def apply_import(plan: ImportPlan, progress=None) -> ImportReport:
+def apply_import(plan: ImportPlan, progress=None, actor: Actor = SYSTEM) -> ImportReport:
     """Write a checked plan in one transaction; on any error nothing is written.
 
     `progress(rows)` may wrap the rows in a context manager that yields them (click.progressbar).
+    Each created or updated record gets its audit entry by `actor` in the same transaction.
     """
     if plan.errors:
         return ImportReport(errors=list(plan.errors))
@@ -237,7 +240,7 @@ def apply_import(plan: ImportPlan, progress=None) -> ImportReport:
     try:
         with wrap(plan.rows) as rows:
             for row in rows:
-                _apply_row(row, report)
+                _apply_row(row, report, actor)
         if report.errors:
             db.session.rollback()
             return ImportReport(errors=report.errors)
@@ -248,12 +251,12 @@ def apply_import(plan: ImportPlan, progress=None) -> ImportReport:
     return report
 
 
-def _apply_row(row: Row, report: ImportReport) -> None:
+def _apply_row(row: Row, report: ImportReport, actor: Actor) -> None:
     """Create or update the row's record (not committed), counting what happened."""
     match = _match(row.cleaned)
     before = _comparable(match) if match is not None else None
     try:
-        organisation = services.save_organisation(row.cleaned, match, commit=False)
+        organisation = services.save_organisation(row.cleaned, match, commit=False, actor=actor)
         db.session.flush()  # so a database refusal is reported against this row
     except ValidationError as error:
         report.errors += _row_errors(row, error)
@@ -278,10 +281,10 @@ class ImportAborted(Exception):
         super().__init__(str(error))
 
 
-def import_csv(data: bytes | str, progress=None) -> ImportReport:
+def import_csv(data: bytes | str, progress=None, actor: Actor = SYSTEM) -> ImportReport:
     """Read, check and (only if every row is good) apply a file; the one entry point for the pages."""
     try:
-        return apply_import(prepare_import(data), progress)
+        return apply_import(prepare_import(data), progress, actor)
     except ImportAborted as aborted:
         return ImportReport(errors=[aborted.error])
 

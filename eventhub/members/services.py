@@ -1,27 +1,27 @@
-"""Rules for member records, shared by the pages, the CSV import and the API."""
-import re
+"""Rules for member records, shared by the pages, the CSV import and the API.
+
+Input is checked in members.validation; every change is written here with its audit entry.
+"""
 from datetime import date
 
 import pycountry
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
+from eventhub.audit.services import SYSTEM, Actor, record
 from eventhub.extensions import db
-from eventhub.members.models import KINDS, STATUSES, Network, Organisation, Region, network_members
+from eventhub.members.models import Network, Organisation, Region, network_members
+# list_regions is read through this module by the member and registration forms.
+from eventhub.members.validation import clean_organisation, list_regions, region_by_name  # noqa: F401
 from eventhub.text import fold, like_pattern
 from eventhub.validation import Collector, ValidationError, text_value
 
 # Fields an organisation is made of, in CSV column order (network_ids is not in the CSV).
 FIELDS = ("name", "local_name", "kind", "country", "region", "population", "status", "member_since", "website", "external_id")
-
-
-def _choice(value, choices: dict[str, str]) -> str | None:
-    """Accept a stored value or its label, in any case: 'metropolitan_area' or 'Metropolitan area'."""
-    text = str(value or "").strip().lower()
-    for key, label in choices.items():
-        if text in (key, label.lower(), key.replace("_", " ")):
-            return key
-    return None
+# What an organisation's audit entries compare and show: the CSV columns, the notes and its networks.
+AUDITED = (*FIELDS, "notes", "networks")
+# Long texts (notes, descriptions) are cut in the trail: it says they changed, the record keeps the full text.
+AUDIT_TEXT_LIMIT = 300
 
 
 def country_name(code: str | None) -> str:
@@ -33,113 +33,6 @@ def country_name(code: str | None) -> str:
 def country_choices() -> list[tuple[str, str]]:
     """(alpha-2, name) pairs sorted by name, for select boxes."""
     return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
-
-
-def _country(value) -> str | None:
-    text = str(value or "").strip()
-    if len(text) == 2:
-        found = pycountry.countries.get(alpha_2=text.upper())
-    else:
-        try:
-            found = pycountry.countries.lookup(text) if text else None
-        except LookupError:
-            found = None
-    return found.alpha_2 if found else None
-
-
-def region_by_name(name: str) -> Region | None:
-    """The region with this name, ignoring case."""
-    return db.session.scalar(select(Region).where(func.lower(Region.name) == name.strip().lower()))
-
-
-def _population(value, errors: Collector) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, int):
-        number = value
-    else:
-        digits = re.sub(r"[\s,.'_\u00a0\u202f]", "", str(value))
-        if not digits.isdigit():
-            errors.add("population", _("'%(value)s' is not a whole number.", value=value))
-            return None
-        number = int(digits)
-    if number < 0:
-        errors.add("population", _("Population cannot be negative."))
-    return number
-
-
-def _member_since(value, errors: Collector) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        errors.add("member_since", _("'%(value)s' is not a date (use YYYY-MM-DD).", value=value))
-        return None
-
-
-def _website(value, errors: Collector) -> str | None:
-    text = str(value or "").strip()
-    if not text:
-        return None
-    if not re.match(r"^https?://", text, re.I):
-        text = "https://" + text
-    if not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", text, re.I):
-        errors.add("website", _("'%(value)s' is not a web address.", value=value))
-    elif len(text) > 300:
-        errors.add("website", _("The web address is longer than 300 characters."))
-    return text
-
-
-
-def clean_organisation(data: dict) -> dict:
-    """Check and convert raw input (strings from a form or CSV, or typed values).
-
-    Returns the typed values; raises ValidationError listing every bad field.
-    """
-    errors = Collector()
-    cleaned = {
-        "name": text_value(data, "name", 200, errors, required=True),
-        "local_name": text_value(data, "local_name", 200, errors),
-        "external_id": text_value(data, "external_id", 100, errors),
-        "notes": text_value(data, "notes", 10_000, errors),
-        "population": _population(data.get("population"), errors),
-        "member_since": _member_since(data.get("member_since"), errors),
-        "website": _website(data.get("website"), errors),
-    }
-    cleaned["kind"] = _choice(data.get("kind"), KINDS)
-    if cleaned["kind"] is None:
-        errors.add("kind", _("'%(value)s' is not a kind. Use one of: %(choices)s.", value=data.get("kind") or "", choices=", ".join(KINDS)))
-    cleaned["status"] = _choice(data.get("status") or "member", STATUSES)
-    if cleaned["status"] is None:
-        errors.add("status", _("'%(value)s' is not a status. Use one of: %(choices)s.", value=data.get("status"), choices=", ".join(STATUSES)))
-    cleaned["country"] = _country(data.get("country"))
-    if cleaned["country"] is None:
-        errors.add("country", _("'%(value)s' is not an ISO 3166-1 country code.", value=data.get("country") or ""))
-    cleaned["region"] = None
-    region = data.get("region")
-    if isinstance(region, Region):
-        cleaned["region"] = region
-    elif region not in (None, ""):
-        cleaned["region"] = region_by_name(str(region))
-        if cleaned["region"] is None:
-            known = ", ".join(r.name for r in list_regions())
-            errors.add("region", _("'%(value)s' is not a region. Known regions: %(known)s.", value=region, known=known))
-    if "network_ids" in data:
-        cleaned["networks"] = _networks(data.get("network_ids") or [], errors)
-    errors.raise_if_any()
-    return cleaned
-
-
-def _networks(ids, errors: Collector) -> list[Network]:
-    ids = [int(i) for i in ids]
-    found = list(db.session.scalars(select(Network).where(Network.id.in_(ids)))) if ids else []
-    missing = set(ids) - {n.id for n in found}
-    if missing:
-        errors.add("network_ids", _("No network with id %(ids)s.", ids=", ".join(map(str, sorted(missing)))))
-    return found
 
 
 def find_match(cleaned: dict, exclude_id: int | None = None) -> Organisation | None:
@@ -190,6 +83,38 @@ def organisation_values(organisation: Organisation) -> dict:
     }
 
 
+def _plain(value):
+    """A value as the audit trail's JSON keeps it: dates in ISO form, records by name, long texts cut."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (Region, Network)):
+        return value.name
+    if isinstance(value, list):
+        return sorted(_plain(item) for item in value)
+    if isinstance(value, str) and len(value) > AUDIT_TEXT_LIMIT:
+        return value[:AUDIT_TEXT_LIMIT] + "…"
+    return value
+
+
+def _audited(organisation: Organisation) -> dict:
+    """The organisation's audited fields as recorded."""
+    return {field: _plain(getattr(organisation, field)) for field in AUDITED}
+
+
+def _record(actor: Actor, subject, before: dict | None, after: dict, changes: dict | None = None) -> None:
+    """<type>.created with the values given, or <type>.updated with the changes (by default
+    {field: [old, new]} for every field that differs); an update that changes nothing records nothing.
+    """
+    kind = type(subject).__name__.lower()
+    if before is None:
+        record(actor, f"{kind}.created", subject, changes={f: v for f, v in after.items() if v not in (None, "", [])})
+        return
+    if changes is None:
+        changes = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
+    if changes:
+        record(actor, f"{kind}.updated", subject, changes=changes)
+
+
 def apply_organisation(organisation: Organisation, cleaned: dict) -> bool:
     """Copy cleaned values onto a record; returns whether anything changed."""
     changed = False
@@ -201,19 +126,23 @@ def apply_organisation(organisation: Organisation, cleaned: dict) -> bool:
     return changed
 
 
-def save_organisation(data: dict, organisation: Organisation | None = None, commit: bool = True) -> Organisation:
+def save_organisation(data: dict, organisation: Organisation | None = None, commit: bool = True,
+                      actor: Actor = SYSTEM) -> Organisation:
     """Create (organisation=None) or update a record from raw input; the one write path for members.
 
-    An update may be partial: fields missing from `data` keep their values.
+    An update may be partial: fields missing from `data` keep their values. The audit entry joins
+    the same transaction (commit=False leaves committing both to the caller, as the CSV import does).
     """
     if organisation is not None:
         data = {**organisation_values(organisation), **data}
     cleaned = clean_organisation(data)
     _check_unique(cleaned, organisation)
+    before = None if organisation is None else _audited(organisation)
     if organisation is None:
         organisation = Organisation()
         db.session.add(organisation)
     apply_organisation(organisation, cleaned)
+    _record(actor, organisation, before, _audited(organisation))
     if commit:
         db.session.commit()
     return organisation
@@ -244,11 +173,7 @@ def search_organisations(
     return query
 
 
-def list_regions() -> list[Region]:
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
-
-
-def add_region(name: str) -> Region:
+def add_region(name: str, actor: Actor = SYSTEM) -> Region:
     """Add a world region to the editable list."""
     name = name.strip()
     if not name or len(name) > 100:
@@ -257,16 +182,37 @@ def add_region(name: str) -> Region:
         raise ValidationError({"name": [_("The region %(name)s already exists.", name=name)]})
     region = Region(name=name)
     db.session.add(region)
+    record(actor, "region.created", region, changes={"name": name})
     db.session.commit()
     return region
 
 
 def list_networks() -> list[Network]:
+    """Every network by name."""
     return list(db.session.scalars(select(Network).order_by(Network.name)))
 
 
-def save_network(data: dict, network: Network | None = None) -> Network:
-    """Create or update a network: name (unique), description, member_ids."""
+def _network_state(network: Network) -> dict:
+    """What a network's audit entries compare: name, description, members as "Name (CC)"."""
+    members = sorted(f"{m.name} ({m.country})" for m in network.members)
+    return {"name": network.name, "description": _plain(network.description), "members": members}
+
+
+def _network_changes(before: dict, after: dict) -> dict:
+    """Name and description as [old, new]; the members as the ones added and removed."""
+    changes = {f: [before[f], after[f]] for f in ("name", "description") if before[f] != after[f]}
+    moves = {"added": sorted(set(after["members"]) - set(before["members"])),
+             "removed": sorted(set(before["members"]) - set(after["members"]))}
+    if any(moves.values()):
+        changes["members"] = {k: v for k, v in moves.items() if v}
+    return changes
+
+
+def save_network(data: dict, network: Network | None = None, actor: Actor = SYSTEM) -> Network:
+    """Create or update a network: name (unique), description, member_ids.
+
+    An update records the name and description as [old, new] and the members as added/removed.
+    """
     errors = Collector()
     name = text_value(data, "name", 200, errors, required=True)
     description = text_value(data, "description", 10_000, errors)
@@ -281,12 +227,15 @@ def save_network(data: dict, network: Network | None = None) -> Network:
         if len(members) != len(set(ids)):
             errors.add("member_ids", _("Some of the organisations do not exist."))
     errors.raise_if_any()
+    before = None if network is None else _network_state(network)
     if network is None:
         network = Network()
         db.session.add(network)
     network.name, network.description = name, description
     if members is not None:
         network.members = members
+    after = _network_state(network)
+    _record(actor, network, before, after, _network_changes(before, after) if before is not None else None)
     db.session.commit()
     return network
 

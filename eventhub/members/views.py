@@ -1,8 +1,10 @@
 """Organiser pages for member records: list, edit, networks, regions, CSV import and export."""
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from eventhub.audit.services import Actor, trail
 from eventhub.auth.access import organiser_required
 from eventhub.extensions import db
 from eventhub.members import csvio, services
@@ -11,6 +13,16 @@ from eventhub.members.models import Network, Organisation
 from eventhub.validation import ValidationError
 
 bp = Blueprint("members", __name__, url_prefix="/members")
+
+
+def _actor() -> Actor:
+    """The signed-in organiser, for the audit trail."""
+    return Actor.for_user(current_user)
+
+
+def _history(subject_type: str, subject) -> list:
+    """A record's audit trail newest first (none for a record not saved yet), in one query."""
+    return trail(subject_type, subject.id)[::-1] if subject is not None else []
 
 
 @bp.route("/")
@@ -57,13 +69,14 @@ def _edit(form: OrganisationForm, organisation: Organisation | None):
     """Shared by new and edit: save through the service, or show its errors next to the fields."""
     if form.validate_on_submit():
         try:
-            organisation = services.save_organisation(form.organisation_data(), organisation)
+            organisation = services.save_organisation(form.organisation_data(), organisation, actor=_actor())
         except ValidationError as error:
             add_errors(form, error.errors)
         else:
             flash(_("%(name)s is saved.", name=organisation.name), "success")
             return redirect(url_for("members.detail", id=organisation.id))
-    return render_template("members/form.html", form=form, organisation=organisation)
+    return render_template("members/form.html", form=form, organisation=organisation,
+                           history=_history("organisation", organisation))
 
 
 @bp.route("/<int:id>")
@@ -106,13 +119,14 @@ def _edit_network(form: NetworkForm, network: Network | None):
     """Shared by network_new and network_edit."""
     if form.validate_on_submit():
         try:
-            network = services.save_network(form.network_data(), network)
+            network = services.save_network(form.network_data(), network, _actor())
         except ValidationError as error:
             add_errors(form, error.errors)
         else:
             flash(_("The network %(name)s is saved.", name=network.name), "success")
             return redirect(url_for("members.network_detail", id=network.id))
-    return render_template("members/network_form.html", form=form, network=network)
+    return render_template("members/network_form.html", form=form, network=network,
+                           history=_history("network", network))
 
 
 @bp.route("/networks/<int:id>")
@@ -130,7 +144,7 @@ def regions():
     form = RegionForm()
     if form.validate_on_submit():
         try:
-            region = services.add_region(form.name.data)
+            region = services.add_region(form.name.data, _actor())
         except ValidationError as error:
             add_errors(form, error.errors)
         else:
@@ -146,5 +160,5 @@ def import_csv():
     form = ImportForm()
     report = None
     if form.validate_on_submit():
-        report = csvio.import_csv(form.file.data.read())
+        report = csvio.import_csv(form.file.data.read(), actor=_actor())
     return render_template("members/import.html", form=form, report=report)

@@ -1,0 +1,136 @@
+"""Checking and converting raw organisation input (form, CSV row, API) into typed values for members.services."""
+import re
+from datetime import date
+
+import pycountry
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from eventhub.extensions import db
+from eventhub.members.models import KINDS, STATUSES, Network, Region
+from eventhub.validation import Collector, text_value
+
+
+def _choice(value, choices: dict[str, str]) -> str | None:
+    """Accept a stored value or its label, in any case: 'metropolitan_area' or 'Metropolitan area'."""
+    text = str(value or "").strip().lower()
+    for key, label in choices.items():
+        if text in (key, label.lower(), key.replace("_", " ")):
+            return key
+    return None
+
+
+def _country(value) -> str | None:
+    """An ISO alpha-2 code from a code or a country name in any case, or None when unknown."""
+    text = str(value or "").strip()
+    if len(text) == 2:
+        found = pycountry.countries.get(alpha_2=text.upper())
+    else:
+        try:
+            found = pycountry.countries.lookup(text) if text else None
+        except LookupError:
+            found = None
+    return found.alpha_2 if found else None
+
+
+def region_by_name(name: str) -> Region | None:
+    """The region with this name, ignoring case."""
+    return db.session.scalar(select(Region).where(func.lower(Region.name) == name.strip().lower()))
+
+
+def list_regions() -> list[Region]:
+    """Every world region by name."""
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def _population(value, errors: Collector) -> int | None:
+    """A whole number, accepting the separators spreadsheets write (1 234 567, 1,234,567, 1.234.567)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        digits = re.sub(r"[\s,.'_\u00a0\u202f]", "", str(value))
+        if not digits.isdigit():
+            errors.add("population", _("'%(value)s' is not a whole number.", value=value))
+            return None
+        number = int(digits)
+    if number < 0:
+        errors.add("population", _("Population cannot be negative."))
+    return number
+
+
+def _member_since(value, errors: Collector) -> date | None:
+    """A date in ISO form (YYYY-MM-DD)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.add("member_since", _("'%(value)s' is not a date (use YYYY-MM-DD).", value=value))
+        return None
+
+
+def _website(value, errors: Collector) -> str | None:
+    """A web address, https:// added when the scheme is missing."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not re.match(r"^https?://", text, re.I):
+        text = "https://" + text
+    if not re.match(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", text, re.I):
+        errors.add("website", _("'%(value)s' is not a web address.", value=value))
+    elif len(text) > 300:
+        errors.add("website", _("The web address is longer than 300 characters."))
+    return text
+
+
+def clean_organisation(data: dict) -> dict:
+    """Check and convert raw input (strings from a form or CSV, or typed values).
+
+    Returns the typed values; raises ValidationError listing every bad field.
+    """
+    errors = Collector()
+    cleaned = {
+        "name": text_value(data, "name", 200, errors, required=True),
+        "local_name": text_value(data, "local_name", 200, errors),
+        "external_id": text_value(data, "external_id", 100, errors),
+        "notes": text_value(data, "notes", 10_000, errors),
+        "population": _population(data.get("population"), errors),
+        "member_since": _member_since(data.get("member_since"), errors),
+        "website": _website(data.get("website"), errors),
+    }
+    cleaned["kind"] = _choice(data.get("kind"), KINDS)
+    if cleaned["kind"] is None:
+        errors.add("kind", _("'%(value)s' is not a kind. Use one of: %(choices)s.", value=data.get("kind") or "", choices=", ".join(KINDS)))
+    cleaned["status"] = _choice(data.get("status") or "member", STATUSES)
+    if cleaned["status"] is None:
+        errors.add("status", _("'%(value)s' is not a status. Use one of: %(choices)s.", value=data.get("status"), choices=", ".join(STATUSES)))
+    cleaned["country"] = _country(data.get("country"))
+    if cleaned["country"] is None:
+        errors.add("country", _("'%(value)s' is not an ISO 3166-1 country code.", value=data.get("country") or ""))
+    cleaned["region"] = None
+    region = data.get("region")
+    if isinstance(region, Region):
+        cleaned["region"] = region
+    elif region not in (None, ""):
+        cleaned["region"] = region_by_name(str(region))
+        if cleaned["region"] is None:
+            known = ", ".join(r.name for r in list_regions())
+            errors.add("region", _("'%(value)s' is not a region. Known regions: %(known)s.", value=region, known=known))
+    if "network_ids" in data:
+        cleaned["networks"] = _networks(data.get("network_ids") or [], errors)
+    errors.raise_if_any()
+    return cleaned
+
+
+def _networks(ids, errors: Collector) -> list[Network]:
+    """The networks with these ids, noting ids that do not exist."""
+    ids = [int(i) for i in ids]
+    found = list(db.session.scalars(select(Network).where(Network.id.in_(ids)))) if ids else []
+    missing = set(ids) - {n.id for n in found}
+    if missing:
+        errors.add("network_ids", _("No network with id %(ids)s.", ids=", ".join(map(str, sorted(missing)))))
+    return found
