@@ -165,7 +165,7 @@ def test_cancelling_through_the_api_is_recorded_and_a_patch_that_changes_nothing
     assert (entry.action, entry.actor, entry.changes) == ("event.cancelled", organiser.email, {"status": ["published", "cancelled"]})
 
 
-def test_the_factories_and_demo_act_as_system():
+def test_services_called_without_an_actor_record_system():
     event = make_event()
     assert {(e.actor, e.user_id) for e in entries(event.id)} == {("system", None)}
 
