@@ -147,7 +147,8 @@ def test_every_transition_is_audited_with_who_did_it():
     registration = services.register(event, person(1))
     organiser = organiser_actor()
     services.reject(registration, organiser)
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.subject_id == registration.id).order_by(AuditEntry.id)).all()
+    about = select(AuditEntry).where(AuditEntry.subject_type == "registration", AuditEntry.subject_id == registration.id)
+    entries = db.session.scalars(about.order_by(AuditEntry.id)).all()
     assert [(e.action, e.actor) for e in entries] == [("registration.confirmed", REGISTRANT.label), ("registration.rejected", organiser.label)]
     assert entries[1].changes == {"status": ["confirmed", "rejected"]}
 
