@@ -91,6 +91,26 @@ def cancel_signup(signup: SignUp, actor: Actor) -> SignUp:
     return signup
 
 
+def release_signups(registration: Registration, actor: Actor) -> list[SignUp]:
+    """Give back the workshop places (and waiting-list places) of someone who no longer attends.
+
+    Runs inside the caller's transaction (a registration being cancelled or rejected); each
+    freed place goes to the next person on that session's waiting list. Stars stay: they hold no
+    place, and they come back with the registration if it is ever reactivated.
+    """
+    held = select(SignUp).where(SignUp.registration_id == registration.id, SignUp.status.in_(("confirmed", "waitlisted")))
+    released = list(db.session.scalars(held.order_by(SignUp.session_id)))
+    for signup in released:
+        capacity.lock(AgendaSession, signup.session_id)
+        was_confirmed = signup.status == "confirmed"
+        signup.status, signup.waitlisted_at = "cancelled", None
+        record(actor, "signup.cancelled", signup, registration.event_id,
+               {"session": signup.session_id, "registration": registration.status})
+        if was_confirmed:
+            _promote_next(signup.session)
+    return released
+
+
 def _promote_next(session: AgendaSession) -> None:
     if not capacity.has_place(session.effective_capacity, _confirmed_signups(session)):
         return

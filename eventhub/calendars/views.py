@@ -83,8 +83,10 @@ def personal_feed(token: str):
     """A person's starred and signed-up sessions, for a calendar app to subscribe to."""
     registration = services.by_calendar_token(token) or abort(404)
     event = registration.event
-    published = event.is_public and event.agenda_published_at is not None
-    sessions = [item for item, _overlap in signups.personal_agenda(registration)] if published else []
+    # Someone who cancelled (or was turned away) keeps a valid feed that is empty, so the
+    # calendar apps subscribed to it drop the sessions instead of showing stale ones.
+    attending = registration.status == "confirmed" and event.is_public and event.agenda_published_at is not None
+    sessions = [item for item, _overlap in signups.personal_agenda(registration)] if attending else []
     services.load_people(sessions)
     name = _("My agenda · %(event)s", event=event.title)
     return ics_response(feeds.sessions_calendar(event, sessions, name), services.personal_changed_at(registration),

@@ -169,6 +169,9 @@ def _transition(registration: Registration, status: str, actor: Actor, allowed_f
         record(actor, f"registration.{registration.status}", registration, event.id, {"status": [previous, registration.status]})
         notify(registration, "promoted" if previous == "waitlisted" and registration.status == "confirmed" else registration.status)
         if previous == "confirmed":
+            from eventhub.agenda.signups import release_signups  # agenda builds on registration, not the reverse
+
+            release_signups(registration, actor)
             fill_places(event, SYSTEM)
         db.session.commit()
     except Exception:
