@@ -114,3 +114,15 @@ def bulk_sessions(event, parts, organisations, count, speakers=1):
         sessions.append(session)
     db.session.add_all(sessions)
     db.session.commit()
+
+
+def last_message(recipient):
+    """The newest e-mail queued in the outbox for a registration's person, or for an address."""
+    from sqlalchemy import select
+
+    from eventhub.extensions import db
+    from eventhub.mail.models import OutboxMessage
+
+    email = getattr(recipient, "email", recipient)
+    query = select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())
+    return db.session.scalars(query).first()

@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from eventhub.calendars.invitation import CONTENT_TYPE, invitation_attachment, invitation_ics
 from eventhub.registration.notifications import manage_url
-from tests.factories import make_registration, open_event
+from tests.factories import last_message, make_registration, open_event
 
 
 @pytest.fixture
@@ -96,3 +96,51 @@ def test_a_later_invitation_after_the_event_moved_carries_a_higher_sequence(seou
     _calendar, after = parse(registration)
     assert after["UID"] == before["UID"]
     assert after["SEQUENCE"] > before["SEQUENCE"]
+
+
+def cancel_attachment(registration) -> Calendar:
+    """The .ics of the last message queued to the registrant, which must be a CANCEL."""
+    [attachment] = last_message(registration).attachments
+    assert attachment["content_type"] == "text/calendar; method=CANCEL; charset=utf-8"
+    return Calendar.from_ical(attachment["content"])
+
+
+@pytest.mark.parametrize("leave", ["cancel", "reject"])
+def test_losing_a_place_withdraws_the_invitation_from_the_calendar(seoul_forum, leave):
+    from eventhub.audit.services import Actor
+    from eventhub.registration import services
+
+    registration = make_registration(seoul_forum)
+    _calendar, invited = parse(registration)
+    if leave == "cancel":
+        services.cancel(registration)
+    else:
+        services.reject(registration, Actor("organiser@example.org"))
+    calendar = cancel_attachment(registration)
+    [withdrawn] = calendar.walk("VEVENT")
+    assert calendar["METHOD"] == "CANCEL" and withdrawn["STATUS"] == "CANCELLED"
+    assert withdrawn["UID"] == invited["UID"]
+    assert withdrawn["SEQUENCE"] > invited["SEQUENCE"]
+    assert calendar.get_missing_tzids() == set()
+
+
+def test_someone_who_never_had_a_place_gets_no_withdrawal(seoul_forum):
+    from eventhub.registration import services
+
+    seoul_forum.capacity = 1
+    make_registration(seoul_forum)
+    waiting = make_registration(seoul_forum)
+    services.cancel(waiting)
+    assert last_message(waiting).attachments == []
+
+
+def test_coming_back_sends_an_invitation_that_outranks_the_withdrawal(browser, seoul_forum):
+    from eventhub.registration import services
+
+    registration = make_registration(seoul_forum, email="back@example.org")
+    services.cancel(registration)
+    [withdrawn] = cancel_attachment(registration).walk("VEVENT")
+    again = make_registration(seoul_forum, email="back@example.org")
+    assert again.id == registration.id
+    _calendar, invited = parse(again)
+    assert invited["UID"] == withdrawn["UID"] and invited["SEQUENCE"] > withdrawn["SEQUENCE"]

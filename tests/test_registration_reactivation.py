@@ -12,7 +12,7 @@ from eventhub.registration.answers import save_question
 from eventhub.registration.models import Delegation, Registration
 from eventhub.registration.notifications import manage_url
 from eventhub.registration.rules import Refused
-from tests.factories import make_organisation, make_registration, make_user, open_event
+from tests.factories import last_message, make_organisation, make_registration, make_user, open_event
 from tests.test_api_registrations import bearer
 from tests.test_registration_pages import form, registration, text
 
@@ -32,12 +32,6 @@ def organiser_actor() -> Actor:
 def rows() -> int:
     """Registrations stored, all events."""
     return db.session.scalar(select(func.count()).select_from(Registration))
-
-
-def last_message(email: str) -> OutboxMessage:
-    """The newest message queued for this address."""
-    query = select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())
-    return db.session.scalars(query).first()
 
 
 def messages(email: str) -> int:

@@ -1,4 +1,5 @@
-"""The invitation attached to a confirmation e-mail: the event as an iCalendar REQUEST for one registrant.
+"""The invitation attached to a confirmation e-mail: the event as an iCalendar REQUEST for one registrant,
+and its withdrawal (a CANCEL of the same UID) when that person cancels or is turned away.
 
 icalendar is imported inside the functions, so that only the code that builds a calendar pays for it.
 """
@@ -14,6 +15,7 @@ from eventhub.types import utcnow
 
 PRODID = "-//EventHub//Registration invitation//EN"
 CONTENT_TYPE = "text/calendar; method=REQUEST; charset=utf-8"
+CANCEL_CONTENT_TYPE = "text/calendar; method=CANCEL; charset=utf-8"
 
 
 def base_url() -> str:
@@ -48,11 +50,18 @@ def organizer_address():
     return vCalAddress.new(address, cn=name or None)
 
 
-def invitation_calendar(registration, manage_link: str):
+def invitation_sequence(registration) -> int:
+    """SEQUENCE of this person's entry: it grows when the event moves and each time the entry is
+    withdrawn or sent again after a withdrawal, so calendars always take the newest message."""
+    return registration.event.sequence + registration.invitation_sequence
+
+
+def invitation_calendar(registration, manage_link: str, method: str = "REQUEST"):
     """The event as a METHOD:REQUEST calendar with the registrant as attendee, in the event's timezone.
 
     DTSTART and DTEND carry the real start and end with a TZID (so a three-day congress is its
-    actual span), and the calendar holds a VTIMEZONE for it, as RFC 5545 requires.
+    actual span), and the calendar holds a VTIMEZONE for it, as RFC 5545 requires. With
+    method="CANCEL" the same entry comes marked cancelled, so calendar apps remove it.
     """
     from icalendar import Calendar, Event, vCalAddress
 
@@ -65,8 +74,7 @@ def invitation_calendar(registration, manage_link: str):
     entry = Event.new(
         uid=invitation_uid(registration),
         stamp=utcnow(),
-        # The event's own count of calendar changes: a later mail about a moved event updates the entry.
-        sequence=event.sequence,
+        sequence=invitation_sequence(registration),
         start=start,
         end=end,
         summary=event.title,
@@ -75,14 +83,14 @@ def invitation_calendar(registration, manage_link: str):
         url=event_url(event),
         organizer=organizer_address(),
         attendees=[attendee],
-        status="CONFIRMED",
+        status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
     )
     # Built by hand rather than with Calendar.new(), which would add a random calendar UID.
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", method)
     calendar.add_component(entry)
     calendar.add_component(vtimezone(event.timezone, start.year, end.year + 1))
     return calendar
@@ -108,15 +116,15 @@ def _description(event, manage_link: str) -> str:
     return "\n\n".join(lines)
 
 
-def invitation_ics(registration, manage_link: str) -> str:
-    """The invitation as the text of an .ics file."""
-    return invitation_calendar(registration, manage_link).to_ical().decode("utf-8")
+def invitation_ics(registration, manage_link: str, method: str = "REQUEST") -> str:
+    """The invitation (or its cancellation) as the text of an .ics file."""
+    return invitation_calendar(registration, manage_link, method).to_ical().decode("utf-8")
 
 
-def invitation_attachment(registration, manage_link: str) -> dict:
-    """The invitation in the outbox's attachment shape."""
+def invitation_attachment(registration, manage_link: str, method: str = "REQUEST") -> dict:
+    """The invitation (or its cancellation) in the outbox's attachment shape."""
     return {
         "filename": f"{registration.event.slug}.ics",
-        "content_type": CONTENT_TYPE,
-        "content": invitation_ics(registration, manage_link),
+        "content_type": CANCEL_CONTENT_TYPE if method == "CANCEL" else CONTENT_TYPE,
+        "content": invitation_ics(registration, manage_link, method),
     }

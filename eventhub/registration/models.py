@@ -107,6 +107,9 @@ class Registration(db.Model):
     manage_token: Mapped[str] = mapped_column(String(64), unique=True)
     # Secret of the personal calendar feed (/calendar/<token>.ics); rotating it kills the old URL.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Times the calendar entry mailed to this person was withdrawn or sent again after that; added
+    # to the event's sequence, so a CANCEL outranks the REQUEST before it, and a return the CANCEL.
+    invitation_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"), index=True)
     # Folded name, email and typed organisation (eventhub.text.fold), for accent-insensitive search.
     search_text: Mapped[str] = mapped_column(String(700), default="")

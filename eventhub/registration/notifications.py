@@ -62,13 +62,22 @@ def render_message(registration, kind: str) -> tuple[str, str, str]:
     )
 
 
-def notify(registration, kind: str) -> None:
-    """Queue the message for this kind of change (in the caller's transaction: no commit here)."""
+def notify(registration, kind: str, withdraw_invitation: bool = False) -> None:
+    """Queue the message for this kind of change (in the caller's transaction: no commit here).
+
+    withdraw_invitation: the person had a place (and our invitation in their calendar) and has
+    lost it; the message then carries a CANCEL of that entry.
+    """
     if registration.id is None:
         # The calendar UID and the waitlist position need the row's id.
         db.session.flush()
     subject, text, html = render_message(registration, kind)
-    attachments = [invitation_attachment(registration, manage_url(registration))] if kind in WITH_INVITATION else []
+    attachments = []
+    if kind in WITH_INVITATION:
+        attachments.append(invitation_attachment(registration, manage_url(registration)))
+    elif withdraw_invitation:
+        registration.invitation_sequence += 1
+        attachments.append(invitation_attachment(registration, manage_url(registration), "CANCEL"))
     queue_message(registration.email, subject, text, html, attachments)
 
 

@@ -72,6 +72,8 @@ def reactivate(registration: Registration, person: dict, organisation: Organisat
         registration.organisation, registration.organisation_name = organisation, organisation_name
         registration.delegation = delegation
         registration.manage_token, registration.calendar_token = manage_token, None
+        # A new invitation must outrank the CANCEL that withdrew the old one (same UID).
+        registration.invitation_sequence += 1
         registration.privacy_consent_at = registration.created_at = utcnow()
         registration.waitlisted_at = None
         if previous == "rejected" and not organiser:

@@ -167,7 +167,8 @@ def _transition(registration: Registration, status: str, actor: Actor, allowed_f
         else:
             registration.status, registration.waitlisted_at = status, None
         record(actor, f"registration.{registration.status}", registration, event.id, {"status": [previous, registration.status]})
-        notify(registration, "promoted" if previous == "waitlisted" and registration.status == "confirmed" else registration.status)
+        kind = "promoted" if previous == "waitlisted" and registration.status == "confirmed" else registration.status
+        notify(registration, kind, withdraw_invitation=previous == "confirmed")
         if previous == "confirmed":
             from eventhub.agenda.signups import release_signups  # agenda builds on registration, not the reverse
 
