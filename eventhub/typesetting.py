@@ -61,7 +61,7 @@ def runs(text: str) -> list[tuple[str, str]]:
 
     Letters and marks go to the first face that has them. Spaces, digits and punctuation join
     the letters before them (or, at the start, after them) when that face has them too, so
-    "(القاهرة)" stays one Arabic run: HarfBuzz shapes a word in the face of its first piece.
+    "（東京）" stays one run: HarfBuzz shapes a word in the face of its first piece.
     """
     faces = coverage()
     chars_of = dict(faces)
