@@ -75,6 +75,15 @@ def client(app):
 
 
 @pytest.fixture
+def public_base_url(app):
+    """BASE_URL as in production, so absolute links (feeds, UIDs, golden files) are the same everywhere."""
+    before = app.config["BASE_URL"]
+    app.config["BASE_URL"] = "https://events.example.org"
+    yield app.config["BASE_URL"]
+    app.config["BASE_URL"] = before
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

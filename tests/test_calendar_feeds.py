@@ -25,13 +25,8 @@ FIXED = datetime(2027, 5, 1, 12, 0, tzinfo=timezone.utc)
 UUIDS = [f"00000000-0000-4000-8000-{n:012d}" for n in range(1, 50)]
 
 
-@pytest.fixture(autouse=True)
-def base_url(app):
-    """A fixed BASE_URL, so UIDs and links in the golden files do not depend on the environment."""
-    before = app.config["BASE_URL"]
-    app.config["BASE_URL"] = "https://events.example.org"
-    yield
-    app.config["BASE_URL"] = before
+# Absolute links (UIDs, feed URLs) with the BASE_URL production would have.
+pytestmark = pytest.mark.usefixtures("public_base_url")
 
 
 def kind(name):

@@ -16,13 +16,8 @@ MIMETYPES = {"agenda.ics": "text/calendar", "agenda.csv": "text/csv", "schedule.
              "schedule.json": "application/json"}
 
 
-@pytest.fixture(autouse=True)
-def base_url(app):
-    """A fixed BASE_URL, as in production: the feed links are absolute, for calendar apps."""
-    before = app.config["BASE_URL"]
-    app.config["BASE_URL"] = "https://events.example.org"
-    yield
-    app.config["BASE_URL"] = before
+# Absolute links (UIDs, feed URLs) with the BASE_URL production would have.
+pytestmark = pytest.mark.usefixtures("public_base_url")
 
 
 @pytest.fixture
