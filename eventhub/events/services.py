@@ -176,8 +176,19 @@ def set_status(event: Event, status: str, actor: Actor = SYSTEM) -> Event:
         event.status = status
     if status != previous:
         record(actor, STATUS_ACTIONS[status], event, event.id, {"status": [previous, status]})
+        _tell_registrants(event, previous, status)
     db.session.commit()
     return event
+
+
+def _tell_registrants(event: Event, previous: str, status: str) -> None:
+    """Everyone registered hears that the event is called off, or that it is back on."""
+    from eventhub.registration.notifications import notify_everyone  # registration builds on events
+
+    if status == "cancelled":
+        notify_everyone(event, "event_cancelled")
+    elif previous == "cancelled" and status == "published":
+        notify_everyone(event, "event_reinstated")
 
 
 def publish_event(event: Event, actor: Actor = SYSTEM) -> Event:

@@ -21,10 +21,14 @@ SUBJECTS = {
     "cancelled": lambda title: _("Your registration for %(event)s is cancelled", event=title),
     "rejected": lambda title: _("Your registration for %(event)s was not accepted", event=title),
     "manage_link": lambda title: _("Your registration for %(event)s", event=title),
+    "event_cancelled": lambda title: _("%(event)s is cancelled", event=title),
+    "event_reinstated": lambda title: _("%(event)s takes place after all", event=title),
 }
 KINDS = tuple(SUBJECTS)
 # Messages that tell someone they have a place carry the event for their calendar.
 WITH_INVITATION = ("confirmed", "promoted")
+# Messages about the whole event, which carry the calendar entry only to those with a place.
+ABOUT_THE_EVENT = ("event_cancelled", "event_reinstated")
 
 
 def manage_url(registration) -> str:
@@ -73,12 +77,31 @@ def notify(registration, kind: str, withdraw_invitation: bool = False) -> None:
         db.session.flush()
     subject, text, html = render_message(registration, kind)
     attachments = []
-    if kind in WITH_INVITATION:
+    if kind in WITH_INVITATION or (kind == "event_reinstated" and registration.status == "confirmed"):
+        if kind == "event_reinstated":
+            registration.invitation_sequence += 1  # outranks the CANCEL sent when the event was called off
         attachments.append(invitation_attachment(registration, manage_url(registration)))
     elif withdraw_invitation:
         registration.invitation_sequence += 1
         attachments.append(invitation_attachment(registration, manage_url(registration), "CANCEL"))
     queue_message(registration.email, subject, text, html, attachments)
+
+
+def notify_everyone(event, kind: str) -> int:
+    """Tell every live registration (pending, waitlisted, confirmed) of a change to the whole event.
+
+    Those with a place get the calendar entry withdrawn ("event_cancelled") or sent again
+    ("event_reinstated"). Queued in the caller's transaction; returns how many were told.
+    """
+    from sqlalchemy import select
+
+    from eventhub.registration.models import ACTIVE_STATUSES, Registration
+
+    query = select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
+    people = list(db.session.scalars(query.order_by(Registration.id)))
+    for registration in people:
+        notify(registration, kind, withdraw_invitation=kind == "event_cancelled" and registration.status == "confirmed")
+    return len(people)
 
 
 def notify_delegation_head(delegation) -> None:
