@@ -8,9 +8,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> int:
     """Run every benchmark and print its figures."""
-    from bench import programme
+    from bench import cancellation, programme
 
     programme.run()
+    cancellation.run()
     return 0
 
 

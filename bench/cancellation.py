@@ -1,0 +1,44 @@
+"""How long an organiser waits when cancelling a congress: every registrant's e-mail, with the
+calendar withdrawal for those with a place, is queued in the same request.
+
+Runs on a throw-away SQLite database, or on DATABASE_URL's when set.
+"""
+import os
+import secrets
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+
+REGISTRANTS = 1500
+
+
+def run() -> None:
+    """Register REGISTRANTS people (inserted directly), then time the cancellation."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
+        from flask_migrate import upgrade
+
+        from eventhub import create_app
+        from eventhub.events.services import save_event, set_status
+        from eventhub.extensions import db
+        from eventhub.registration.models import Registration
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "EVENTHUB_ENV": "production", "SECRET_KEY": "bench"})
+        with app.app_context():
+            upgrade()
+        with app.test_request_context():
+            start = datetime.now(timezone.utc) + timedelta(days=30)
+            event = save_event({"kind": "congress", "title": f"Bench congress {secrets.token_hex(3)}",
+                                "timezone": "Europe/Lisbon", "start": start, "end": start + timedelta(days=3)})
+            set_status(event, "published")
+            db.session.add_all([
+                Registration(event_id=event.id, full_name=f"Delegate {n}", email=f"delegate{n}@example.org",
+                             status="confirmed", category="delegate", answers={}, manage_token=secrets.token_urlsafe(24))
+                for n in range(REGISTRANTS)
+            ])
+            db.session.commit()
+            began = time.perf_counter()
+            set_status(event, "cancelled")
+            spent = time.perf_counter() - began
+    print(f"cancelling an event with {REGISTRANTS} confirmed registrations (e-mails + calendar withdrawals queued):")
+    print(f"  {spent:.2f} s ({spent / REGISTRANTS * 1000:.1f} ms per registrant)")
