@@ -63,6 +63,19 @@ def timezone_label(value: datetime, tz_name: str) -> str:
     return dates.format_datetime(value, "zzzz, ZZZZ", tzinfo=ZoneInfo(tz_name), locale=get_locale())
 
 
+def format_recorded(value, tz_name: str):
+    """A value from the audit trail as people read it: a recorded moment (stored as UTC ISO text)
+    on the given zone's clock, anything else unchanged."""
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            return format_in_zone(moment, tz_name)
+    return value
+
+
 def init_app(app) -> None:
     """Expose the helpers as Jinja filters."""
     app.add_template_filter(format_in_zone, "in_zone")
@@ -70,6 +83,7 @@ def init_app(app) -> None:
     app.add_template_filter(format_time_in_zone, "time_in_zone")
     app.add_template_filter(format_event_dates, "event_dates")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_recorded, "recorded")
     from eventhub.members.services import country_name
 
     for helper in (local_name_lang, timezone_label, country_name):
