@@ -33,7 +33,8 @@ def run() -> None:
             set_status(event, "published")
             db.session.add_all([
                 Registration(event_id=event.id, full_name=f"Delegate {n}", email=f"delegate{n}@example.org",
-                             status="confirmed", category="delegate", answers={}, manage_token=secrets.token_urlsafe(24))
+                             status="confirmed", category="delegate", answers={},
+                             manage_token=secrets.token_urlsafe(24))
                 for n in range(REGISTRANTS)
             ])
             db.session.commit()

@@ -33,7 +33,8 @@ def event(host):
 
 @pytest.fixture
 def parts(event):
-    return make_agenda_parts(event, rooms=("Plenary hall", "Salle Atlas"), tracks=(("Energy", ENERGY_GREEN), ("Вода", "#0277bd")))
+    tracks = (("Energy", ENERGY_GREEN), ("Вода", "#0277bd"))
+    return make_agenda_parts(event, rooms=("Plenary hall", "Salle Atlas"), tracks=tracks)
 
 
 @pytest.fixture
@@ -50,7 +51,8 @@ def agenda(event, parts):
     services.set_people(water, [{"name": "김민준"}, {"name": "Γιώργος Παπαδόπουλος"}, {"name": "مريم"}], SYSTEM)
     arabic = make_session(event, title="التمويل الأخضر للمدن", room_id=rooms[0].id, start=at(event, 14, day=1),
                           end=at(event, 15, day=1))
-    cancelled = make_session(event, title="Mobility breakfast", room_id=rooms[0].id, start=at(event, 11), end=at(event, 12))
+    cancelled = make_session(event, title="Mobility breakfast", room_id=rooms[0].id,
+                             start=at(event, 11), end=at(event, 12))
     services.save_session(event, {"status": "cancelled"}, SYSTEM, cancelled)
     draft = make_session(event, title="Secret draft", status="draft", start=at(event, 14), end=at(event, 15))
     return {"energy": energy, "water": water, "arabic": arabic, "cancelled": cancelled, "draft": draft}
