@@ -211,3 +211,15 @@ def test_the_timetable_links_to_the_programme(organiser_browser, event, agenda, 
 def test_the_public_agenda_links_to_the_programme(client, event, agenda):
     page = client.get(f"/events/{event.slug}/agenda").get_data(as_text=True)
     assert f'href="/events/{event.slug}/programme.pdf"' in page
+
+
+def test_a_session_with_more_speakers_than_a_page_holds_still_prints(client, event, parts):
+    crowded = make_session(event, title="Mayors' roll call", room_id=parts["rooms"][0].id)
+    people = [{"name": f"Mayor {n}", "position_title": "Mayor of a city with a long official name, region"}
+              for n in range(45)]
+    services.set_people(crowded, people, SYSTEM)
+    response = get_pdf(client, event)
+    assert response.status_code == 200
+    text = "\n".join(pages_text(response))
+    assert "Mayor 19," in text and "Mayor 20," not in text
+    assert "and 25 more: see the online agenda" in text

@@ -24,6 +24,8 @@ from eventhub.typesetting import paragraph
 # Bump when the layout changes, so cached copies (ETags) of the old layout are not served.
 LAYOUT = "1"
 GREY, DARK, LIGHT, PALE = "#5f6b7a", "#1f2d3d", "#c8ced6", "#eef0f3"
+# A table row cannot run over two pages; this many speakers still leave room for a long title.
+MAX_SPEAKERS = 20
 # The last few booklets this process rendered, by ETag: the night before a congress everyone
 # downloads the same one, and rendering a full agenda takes a worker most of a second.
 _rendered: OrderedDict[str, bytes] = OrderedDict()
@@ -129,11 +131,14 @@ def _session_cell(session, styles) -> list:
     facts = [c.name for c in (session.kind, session.track) if c is not None]
     facts.append(session.language.upper() + (" " + _("with interpretation") if session.interpretation else ""))
     cell = [paragraph(title, styles["body"], bold=True), paragraph(" · ".join(facts), styles["small"])]
-    for person in session.people:
+    for person in session.people[:MAX_SPEAKERS]:
         who = ", ".join(p for p in (person.name, person.position_title) if p)
         if person.organisation is not None:
             who += f" — {person.organisation.name}"
         cell.append(paragraph(who, styles["body"]))
+    if len(session.people) > MAX_SPEAKERS:
+        more = len(session.people) - MAX_SPEAKERS
+        cell.append(paragraph(_("and %(count)s more: see the online agenda", count=more), styles["small"]))
     return cell
 
 
