@@ -40,11 +40,12 @@ def record(actor: Actor, action: str, subject, event_id: int | None = None, chan
     return entry
 
 
-def trail(subject_type: str, subject_id: int) -> list[AuditEntry]:
-    """The entries about one object, oldest first."""
+def trail(subject_type: str, subject_id: int, newest_first: bool = False) -> list[AuditEntry]:
+    """The entries about one object, oldest first (newest first for the history tables on the pages)."""
+    order = (AuditEntry.at.desc(), AuditEntry.id.desc()) if newest_first else (AuditEntry.at, AuditEntry.id)
     query = (
         select(AuditEntry)
         .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
-        .order_by(AuditEntry.at, AuditEntry.id)
+        .order_by(*order)
     )
     return list(db.session.scalars(query))

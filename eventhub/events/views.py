@@ -82,7 +82,7 @@ def edit(slug: str):
         flash(_("“%(title)s” saved.", title=event.title), "success")
         return redirect(url_for(".edit", slug=event.slug))
     # Newest first: what changed last is what an organiser looks for.
-    history = trail("event", event.id)[::-1]
+    history = trail("event", event.id, newest_first=True)
     return render_template("events/form.html", form=form, event=event, cancel_form=CancelForm(), history=history)
 
 

@@ -22,7 +22,7 @@ def _actor() -> Actor:
 
 def _history(subject_type: str, subject) -> list:
     """A record's audit trail newest first (none for a record not saved yet), in one query."""
-    return trail(subject_type, subject.id)[::-1] if subject is not None else []
+    return trail(subject_type, subject.id, newest_first=True) if subject is not None else []
 
 
 @bp.route("/")

@@ -143,7 +143,7 @@ def detail(slug: str, registration_id: int):
         candidates = list(db.session.scalars(search_organisations(q=org_q).limit(LINK_CANDIDATES)))
     return render_template(
         "registration/admin/detail.html", event=event, registration=registration, org_q=org_q,
-        candidates=candidates, questions=event_questions(event), trail=trail("registration", registration.id),
+        candidates=candidates, questions=event_questions(event), trail=trail("registration", registration.id, newest_first=True),
         position=services.waitlist_position(registration), actions=ACTIONS,
         actions_for_status=ACTIONS_FOR_STATUS, action_form=ActionForm(), link_form=LinkForm(),
     )
