@@ -84,3 +84,16 @@ def test_the_cancel_form_says_who_will_be_told(organiser_browser, congress):
     event, _people = congress
     page = organiser_browser.get(f"/manage/events/{event.slug}/edit").get_data(as_text=True)
     assert "Everyone registered is told by e-mail" in page
+
+
+def test_back_to_draft_warns_that_registrants_are_not_told(organiser_browser, congress):
+    event, _people = congress
+    page = organiser_browser.get(f"/manage/events/{event.slug}/edit").get_data(as_text=True)
+    # Two live registrations (confirmed, waitlisted); the cancelled one does not count.
+    assert "2 people are registered. Back to draft hides the event" in page and "without telling them" in page
+
+
+def test_no_warning_without_registrants(organiser_browser):
+    event = open_event()
+    page = organiser_browser.get(f"/manage/events/{event.slug}/edit").get_data(as_text=True)
+    assert "Back to draft hides" not in page

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from eventhub.audit.services import Actor, trail
 from eventhub.auth.access import organiser_required
+from eventhub.registration.queries import live_registrations
 from eventhub.events import services
 from eventhub.events.forms import CancelForm, EventForm, event_initial
 from eventhub.events.models import STATUSES
@@ -83,7 +84,8 @@ def edit(slug: str):
         return redirect(url_for(".edit", slug=event.slug))
     # Newest first: what changed last is what an organiser looks for.
     history = trail("event", event.id, newest_first=True)
-    return render_template("events/form.html", form=form, event=event, cancel_form=CancelForm(), history=history)
+    return render_template("events/form.html", form=form, event=event, cancel_form=CancelForm(), history=history,
+                           registered=live_registrations(event))
 
 
 @bp.route("/manage/events/<slug>")

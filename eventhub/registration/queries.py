@@ -16,7 +16,7 @@ from eventhub.extensions import db
 from eventhub.members.models import KINDS, Network, Organisation, Region
 from eventhub.members.services import country_name
 from eventhub.registration.answers import event_questions
-from eventhub.registration.models import STATUSES, Registration
+from eventhub.registration.models import ACTIVE_STATUSES, STATUSES, Registration
 from eventhub.registration.services import waitlist_positions
 from eventhub.text import like_pattern
 
@@ -73,6 +73,12 @@ def status_counts(event, **filters) -> dict[str, int]:
     query = _filtered(_base(event, Registration.status, func.count(Registration.id)), **filters)
     found = dict(db.session.execute(query.group_by(Registration.status)).all())
     return {status: found.get(status, 0) for status in STATUSES}
+
+
+def live_registrations(event) -> int:
+    """How many people are registered and not cancelled or rejected (pending, waitlisted, confirmed)."""
+    counts = status_counts(event)
+    return sum(counts[status] for status in ACTIVE_STATUSES)
 
 
 def registered_organisations(event) -> list[tuple[int, str]]:
