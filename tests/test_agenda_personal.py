@@ -75,6 +75,21 @@ def test_buttons_appear_only_for_the_remembered_confirmed_registrant(browser, ev
     assert "Add to my agenda" not in browser.get(url).get_data(as_text=True)
 
 
+def test_one_device_remembers_its_person_at_each_event(browser, event, workshop, delegate):
+    meeting = open_event(title="Network meeting")
+    meeting.agenda_published_at = utcnow()
+    db.session.commit()
+    talk = make_session(meeting, title="Peer exchange", start=at(meeting, 10), end=at(meeting, 11))
+    at_meeting = make_registration(meeting, full_name="Łucja Żółć", email="lucja@example.org")
+    remember(browser, delegate)
+    remember(browser, at_meeting)  # a second event's link does not make the device forget the first
+    for item, host in ((workshop, event), (talk, meeting)):
+        html = browser.get(f"/events/{host.slug}/sessions/{item.id}").get_data(as_text=True)
+        assert "☆ Add to my agenda" in html, host.title
+    browser.post("/agenda/forget-me")
+    assert "Add to my agenda" not in browser.get(f"/events/{meeting.slug}/sessions/{talk.id}").get_data(as_text=True)
+
+
 def test_people_not_confirmed_see_why_and_are_refused(browser, event, workshop):
     pending = make_registration(event, full_name="Pending Person")
     pending.status = "pending"

@@ -22,17 +22,27 @@ from eventhub.registration.services import by_token
 
 bp = Blueprint("agenda", __name__)
 
-TOKEN_KEY = "registration_token"
+# The device's people, one per event: {event id: manage token} (a city officer may go to the
+# congress and to a network meeting, each registration with its own link).
+TOKEN_KEY = "registration_tokens"
 # Pages whose token identifies the person on the agenda pages afterwards.
 REMEMBERING = {"registration.manage", "agenda.personal"}
 
 
+def _remembered() -> dict:
+    """The tokens this device remembers, by event id (as strings: the session is JSON)."""
+    value = session.get(TOKEN_KEY)
+    return value if isinstance(value, dict) else {}
+
+
 @bp.after_app_request
 def _remember_registration(response):
-    """After a manage link or personal agenda opened fine, remember whose device this is."""
+    """After a manage link or personal agenda opened fine, remember whose device this is, for that event."""
     token = (request.view_args or {}).get("token")
     if request.endpoint in REMEMBERING and token and response.status_code == 200:
-        session[TOKEN_KEY] = token
+        registration = by_token(token)
+        if registration is not None:
+            session[TOKEN_KEY] = {**_remembered(), str(registration.event_id): token}
     return response
 
 
@@ -41,14 +51,14 @@ def _keep_tokens_private(response):
     """Token pages must not leak the token in a Referer header; personal pages stay out of shared caches."""
     if "token" in (request.view_args or {}):
         response.headers["Referrer-Policy"] = "no-referrer"
-    if "token" in (request.view_args or {}) or session.get(TOKEN_KEY):
+    if "token" in (request.view_args or {}) or _remembered():
         response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 def current_registration(event):
-    """The remembered registration, when it belongs to this event."""
-    registration = by_token(session.get(TOKEN_KEY))
+    """The registration this device remembers for this event, if any."""
+    registration = by_token(_remembered().get(str(event.id)))
     return registration if registration is not None and registration.event_id == event.id else None
 
 
@@ -168,7 +178,7 @@ def unstar(slug: str, session_id: int):
 
 @bp.post("/agenda/forget-me")
 def forget():
-    """Stop recognising this device's person (a shared or borrowed computer)."""
+    """Stop recognising this device's people (a shared or borrowed computer), for every event."""
     session.pop(TOKEN_KEY, None)
     flash(_("This device no longer knows who you are. Your registration and your agenda are unchanged."), "info")
     return redirect(back_to(forms.ActionForm().next.data, url_for("events.index")))
