@@ -8,7 +8,7 @@ from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
 from eventhub.registration import services
 from eventhub.registration.notifications import manage_url
-from tests.factories import last_message, make_registration, open_event
+from tests.factories import last_message, make_organisation, make_registration, open_event
 
 
 @pytest.fixture
@@ -97,3 +97,26 @@ def test_no_warning_without_registrants(organiser_browser):
     event = open_event()
     page = organiser_browser.get(f"/manage/events/{event.slug}/edit").get_data(as_text=True)
     assert "Back to draft hides" not in page
+
+
+def _register(event, count):
+    """`count` people from member cities; past the one place, they wait in line."""
+    for n in range(count):
+        city = make_organisation(name=f"Ciudad {event.id}-{n}")
+        make_registration(event, full_name=f"Делегат {n}", organisation_id=city.id)
+
+
+@pytest.mark.parametrize("kind", ["event_cancelled", "event_reinstated"])
+def test_telling_everyone_costs_the_same_queries_however_many_are_registered(count_queries, kind):
+    from eventhub.registration.notifications import notify_everyone
+
+    sizes = {}
+    for count in (3, 12):
+        event = open_event(capacity=1)
+        _register(event, count)
+        db.session.expire_all()
+        with count_queries() as queries:
+            assert notify_everyone(event, kind) == count
+        sizes[count] = len(queries)
+        db.session.rollback()
+    assert sizes[12] == sizes[3], sizes

@@ -36,8 +36,11 @@ def manage_url(registration) -> str:
     return f"{base_url()}/registrations/{registration.manage_token}"
 
 
-def message_context(registration, kind: str) -> dict:
-    """What the templates show: the person, the event, their status and links."""
+def message_context(registration, kind: str, position: int | None = None) -> dict:
+    """What the templates show: the person, the event, their status and links.
+
+    position: the waiting-list place when the caller knows it already (a batch); else looked up.
+    """
     from eventhub.registration.services import waitlist_position  # services imports this module
 
     event = registration.event
@@ -46,18 +49,18 @@ def message_context(registration, kind: str) -> dict:
         "registration": registration,
         "event": event,
         "location": location(event),
-        "position": waitlist_position(registration),
+        "position": position if position is not None else waitlist_position(registration),
         "manage_url": manage_url(registration),
         "event_url": event_url(event),
         "locale": str(get_locale() or "en"),
     }
 
 
-def render_message(registration, kind: str) -> tuple[str, str, str]:
+def render_message(registration, kind: str, position: int | None = None) -> tuple[str, str, str]:
     """Subject, plain text and HTML of one kind of message to one registrant."""
     if kind not in SUBJECTS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    context = message_context(registration, kind)
+    context = message_context(registration, kind, position)
     subject = SUBJECTS[kind](registration.event.title)
     return (
         subject,
@@ -66,7 +69,7 @@ def render_message(registration, kind: str) -> tuple[str, str, str]:
     )
 
 
-def notify(registration, kind: str, withdraw_invitation: bool = False) -> None:
+def notify(registration, kind: str, withdraw_invitation: bool = False, position: int | None = None) -> None:
     """Queue the message for this kind of change (in the caller's transaction: no commit here).
 
     withdraw_invitation: the person had a place (and our invitation in their calendar) and has
@@ -75,7 +78,7 @@ def notify(registration, kind: str, withdraw_invitation: bool = False) -> None:
     if registration.id is None:
         # The calendar UID and the waitlist position need the row's id.
         db.session.flush()
-    subject, text, html = render_message(registration, kind)
+    subject, text, html = render_message(registration, kind, position)
     attachments = []
     if kind in WITH_INVITATION or (kind == "event_reinstated" and registration.status == "confirmed"):
         if kind == "event_reinstated":
@@ -94,13 +97,18 @@ def notify_everyone(event, kind: str) -> int:
     ("event_reinstated"). Queued in the caller's transaction; returns how many were told.
     """
     from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
 
     from eventhub.registration.models import ACTIVE_STATUSES, Registration
+    from eventhub.registration.services import waitlist_positions  # services imports this module
 
+    # Organisations and waiting-list places loaded once, not once per message.
     query = select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
-    people = list(db.session.scalars(query.order_by(Registration.id)))
+    people = list(db.session.scalars(query.options(selectinload(Registration.organisation)).order_by(Registration.id)))
+    positions = waitlist_positions(event)
     for registration in people:
-        notify(registration, kind, withdraw_invitation=kind == "event_cancelled" and registration.status == "confirmed")
+        withdraw = kind == "event_cancelled" and registration.status == "confirmed"
+        notify(registration, kind, withdraw_invitation=withdraw, position=positions.get(registration.id))
     return len(people)
 
 
