@@ -126,3 +126,25 @@ def last_message(recipient):
     email = getattr(recipient, "email", recipient)
     query = select(OutboxMessage).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id.desc())
     return db.session.scalars(query).first()
+
+
+def make_workshop(event, seats=1, title="Solar rooftops workshop", **values):
+    """A sign-up session from 14:00 to 16:00 on the first day, in a room of `seats` places."""
+    from eventhub.agenda.models import Room
+    from eventhub.extensions import db
+
+    room = Room(event_id=event.id, name=f"Workshop room for {title}", capacity=seats)
+    db.session.add(room)
+    db.session.commit()
+    values = {"start": at(event, 14), "end": at(event, 16), **values}
+    return make_session(event, title=title, room_id=room.id, signup_required=True, **values)
+
+
+def publish_agenda(event):
+    """Publish the event's agenda, as the organiser's button does, and return the event."""
+    from eventhub.extensions import db
+    from eventhub.types import utcnow
+
+    event.agenda_published_at = utcnow()
+    db.session.commit()
+    return event

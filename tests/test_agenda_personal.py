@@ -5,31 +5,18 @@ from flask import g
 
 from eventhub.agenda.models import Room, SignUp
 from eventhub.extensions import db
-from eventhub.types import utcnow
 from tests.conftest import Browser
-from tests.factories import at, make_registration, make_session, open_event
+from tests.factories import at, make_registration, make_session, make_workshop, open_event, publish_agenda
 
 
 @pytest.fixture
 def event():
-    event = open_event(capacity=100)
-    event.agenda_published_at = utcnow()
-    db.session.commit()
-    return event
+    return publish_agenda(open_event(capacity=100))
 
 
 @pytest.fixture
-def room(event):
-    room = Room(event_id=event.id, name="Workshop room", capacity=1)
-    db.session.add(room)
-    db.session.commit()
-    return room
-
-
-@pytest.fixture
-def workshop(event, room):
-    return make_session(event, title="Solar rooftops workshop", room_id=room.id, signup_required=True,
-                        start=at(event, 14), end=at(event, 16))
+def workshop(event):
+    return make_workshop(event)
 
 
 @pytest.fixture
@@ -76,9 +63,7 @@ def test_buttons_appear_only_for_the_remembered_confirmed_registrant(browser, ev
 
 
 def test_one_device_remembers_its_person_at_each_event(browser, event, workshop, delegate):
-    meeting = open_event(title="Network meeting")
-    meeting.agenda_published_at = utcnow()
-    db.session.commit()
+    meeting = publish_agenda(open_event(title="Network meeting"))
     talk = make_session(meeting, title="Peer exchange", start=at(meeting, 10), end=at(meeting, 11))
     at_meeting = make_registration(meeting, full_name="Łucja Żółć", email="lucja@example.org")
     remember(browser, delegate)
@@ -131,7 +116,7 @@ def test_sign_up_confirmed_then_waitlisted_then_promoted(app, event, workshop, d
     assert "You have a place in this session." in other.get(f"/events/{event.slug}/sessions/{workshop.id}").get_data(as_text=True)
 
 
-def test_overlapping_sign_up_is_refused(browser, event, room, workshop, delegate):
+def test_overlapping_sign_up_is_refused(browser, event, workshop, delegate):
     other_room = Room(event_id=event.id, name="Site visit bus", capacity=20)
     db.session.add(other_room)
     db.session.commit()

@@ -3,33 +3,25 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from eventhub.agenda.models import Room, SignUp
+from eventhub.agenda.models import SignUp
 from eventhub.agenda.signups import sign_up, star
 from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import REGISTRANT, SYSTEM, Actor
 from eventhub.calendars.services import ensure_calendar_token
 from eventhub.extensions import db
 from eventhub.registration import services
-from eventhub.types import utcnow
-from tests.factories import at, make_registration, make_session, open_event
+from tests.factories import at, make_registration, make_session, make_workshop, open_event, publish_agenda
 
 
 @pytest.fixture
 def event():
-    event = open_event(capacity=100)
-    event.agenda_published_at = utcnow()
-    db.session.commit()
-    return event
+    return publish_agenda(open_event(capacity=100))
 
 
 @pytest.fixture
 def workshop(event):
     """A one-seat workshop: one person signed up, one waiting."""
-    room = Room(event_id=event.id, name="Workshop room", capacity=1)
-    db.session.add(room)
-    db.session.commit()
-    return make_session(event, title="Solar rooftops", room_id=room.id, signup_required=True,
-                        start=at(event, 14), end=at(event, 16))
+    return make_workshop(event, title="Solar rooftops")
 
 
 @pytest.fixture
