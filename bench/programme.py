@@ -33,7 +33,7 @@ def run() -> None:
         app.test_cli_runner().invoke(args=["demo", "--if-empty"])
         with app.test_request_context():
             from eventhub.agenda import queries
-            from eventhub.calendars import programme
+            from eventhub.printing import programme
 
             event = queries.published_agenda_event("world-congress-2027")
             sessions = queries.visible_sessions(event)

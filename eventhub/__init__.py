@@ -18,20 +18,23 @@ def create_app(config: dict | str | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting in production.")
 
-    from eventhub import errors, extensions, formatting
+    from eventhub import extensions
+    from eventhub.core import error_pages, formatting
 
     extensions.init_app(app)
     formatting.init_app(app)
-    errors.init_app(app)
+    error_pages.init_app(app)
 
-    from eventhub.agenda.admin_views import bp as agenda_admin_bp
+    from eventhub.agenda.admin import bp as agenda_admin_bp
     from eventhub.agenda.views import bp as agenda_bp
     from eventhub.auth.views import bp as auth_bp
-    from eventhub.calendars.views import bp as calendars_bp
     from eventhub.calendars.export_views import bp as schedule_exports_bp
+    from eventhub.calendars.views import bp as calendars_bp
     from eventhub.events.views import bp as events_bp
     from eventhub.members.views import bp as members_bp
-    from eventhub.registration.admin_views import bp as registration_admin_bp
+    from eventhub.printing.views import bp as printing_bp
+    from eventhub.registration.admin import bp as registration_admin_bp
+    from eventhub.registration.delegations import bp as delegations_bp
     from eventhub.registration.views import bp as registration_bp
 
     app.register_blueprint(auth_bp)
@@ -39,17 +42,19 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(members_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_admin_bp)
+    app.register_blueprint(delegations_bp)
     app.register_blueprint(agenda_bp)
     app.register_blueprint(agenda_admin_bp)
     app.register_blueprint(calendars_bp)
     app.register_blueprint(schedule_exports_bp)
+    app.register_blueprint(printing_bp)
 
     from eventhub import api
 
     api.init_app(app)
 
     from eventhub.auth.cli import tokens_cli, users_cli
-    from eventhub.demo import demo_command
+    from eventhub.demo.cli import demo_command
     from eventhub.mail.cli import mail_cli
     from eventhub.members.cli import members_cli
 

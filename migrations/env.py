@@ -48,7 +48,7 @@ def get_metadata():
 
 def render_item(type_, obj, autogen_context):
     """Write our UTCDateTime columns as plain DateTime: migrations must not import app code."""
-    from eventhub.types import UTCDateTime
+    from eventhub.core.types import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"

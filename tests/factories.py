@@ -143,7 +143,7 @@ def make_workshop(event, seats=1, title="Solar rooftops workshop", **values):
 def publish_agenda(event):
     """Publish the event's agenda, as the organiser's button does, and return the event."""
     from eventhub.extensions import db
-    from eventhub.types import utcnow
+    from eventhub.core.types import utcnow
 
     event.agenda_published_at = utcnow()
     db.session.commit()

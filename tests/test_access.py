@@ -11,7 +11,8 @@ from tests.factories import make_event, make_network, make_organisation, make_re
 PUBLIC = {"events.index", "events.detail", "auth.login", "static", "api-docs.openapi_json"}
 # Public registration pages; the manage pages are guarded by their secret token instead of a role.
 PUBLIC |= {f"registration.{name}" for name in (
-    "register", "organisations", "resend", "manage", "cancel", "register_delegation", "delegation", "withdraw")}
+    "register", "organisations", "resend", "manage", "cancel")}
+PUBLIC |= {f"delegations.{name}" for name in ("register_delegation", "delegation", "withdraw")}
 # Public agenda pages; the personal agenda is guarded by its token, the buttons by the remembered token.
 PUBLIC |= {f"agenda.{name}" for name in (
     "agenda", "session", "signup", "cancel_signup", "star", "unstar", "forget", "personal")}
@@ -19,7 +20,7 @@ PUBLIC |= {f"agenda.{name}" for name in (
 PUBLIC |= {f"calendars.{name}" for name in ("agenda_feed", "session_ics", "event_ics", "personal_feed", "rotate")}
 # Exports of a published agenda (frab XML/JSON, CSV, the programme PDF).
 PUBLIC |= {"schedule_exports.schedule_json", "schedule_exports.schedule_xml_view", "schedule_exports.agenda_csv",
-           "schedule_exports.programme_pdf"}
+           "printing.programme_pdf"}
 SIGNED_IN = {"auth.logout", "auth.change_password"}
 # The API guards itself with bearer tokens (tests/test_api_*.py).
 API_PREFIXES = ("api_",)

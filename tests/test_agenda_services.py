@@ -8,8 +8,8 @@ from eventhub.agenda.clashes import find_clashes
 from eventhub.agenda.models import Room, SessionKind, Track
 from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
-from eventhub.registration.rules import Refused
-from eventhub.validation import ValidationError
+from eventhub.core.errors import Refused
+from eventhub.core.errors import ValidationError
 from tests.factories import at, make_registration, make_session, open_event
 
 

@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from eventhub.agenda.models import Room, Track
 from eventhub.extensions import db
-from eventhub.types import utcnow
+from eventhub.core.types import utcnow
 from tests.factories import at, make_event, make_session, open_event
 
 MIMETYPES = {"agenda.ics": "text/calendar", "agenda.csv": "text/csv", "schedule.xml": "application/xml",

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from eventhub.auth.models import User
-from eventhub.demo_plan import plan_organisations
+from eventhub.demo.plan import plan_organisations
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.models import DEFAULT_REGIONS, LOCAL_GOVERNMENT_KINDS, Network, Organisation, Region
-from eventhub.types import utcnow
+from eventhub.core.types import utcnow
 from tests import factories
 
 LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(\S+@eventhub\.test)\s+password: (\S+)$", re.M)

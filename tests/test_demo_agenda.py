@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from eventhub.agenda.clashes import find_clashes
 from eventhub.agenda.models import AgendaSession, Room, SignUp, Star, Track
 from eventhub.agenda.services import event_sessions
-from eventhub.demo_agenda import DEFAULT_SESSIONS, _minutes, plan_agenda
-from eventhub.demo_plan import DEFAULT_SEED
+from eventhub.demo.agenda import DEFAULT_SESSIONS, _minutes, plan_agenda
+from eventhub.demo.plan import DEFAULT_SEED
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.models import LOCAL_GOVERNMENT_KINDS

@@ -5,7 +5,7 @@ import unicodedata
 from sqlalchemy import func, select
 
 from eventhub.audit.models import AuditEntry
-from eventhub.demo_attendees import DEFAULT_ATTENDEES
+from eventhub.demo.attendees import DEFAULT_ATTENDEES
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage

@@ -11,7 +11,7 @@ from eventhub.auth.services import create_token
 from eventhub.events.models import Event
 from eventhub.events.services import save_event
 from eventhub.extensions import db
-from eventhub.formatting import format_in_zone
+from eventhub.core.formatting import format_in_zone
 from tests.factories import make_event, make_network, make_organisation, make_user
 
 UTC = timezone.utc

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from eventhub.events import services
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from eventhub.validation import ValidationError
+from eventhub.core.errors import ValidationError
 from tests.factories import make_event, make_organisation
 
 UTC = timezone.utc

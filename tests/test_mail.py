@@ -17,7 +17,7 @@ from eventhub.extensions import db
 from eventhub.mail import sender
 from eventhub.mail.models import OutboxMessage
 from eventhub.mail.services import queue_message
-from eventhub.types import utcnow
+from eventhub.core.types import utcnow
 from tests.factories import make_registration, open_event
 
 

@@ -9,7 +9,7 @@ from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import Actor
 from eventhub.auth.services import create_token
 from eventhub.extensions import db
-from eventhub.formatting import format_in_zone
+from eventhub.core.formatting import format_in_zone
 from eventhub.members.models import Network, Organisation
 from eventhub.members.services import save_organisation
 from tests.factories import make_network, make_organisation, make_user

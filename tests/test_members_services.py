@@ -6,7 +6,7 @@ import pytest
 from eventhub.extensions import db
 from eventhub.members import csvio, services
 from eventhub.members.models import Organisation
-from eventhub.validation import ValidationError
+from eventhub.core.errors import ValidationError
 from tests.factories import make_event, make_network, make_organisation
 
 HEADER = ",".join(services.FIELDS)

@@ -10,7 +10,7 @@ from eventhub.agenda import services
 from eventhub.agenda.models import AgendaSession
 from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
-from eventhub.types import utcnow
+from eventhub.core.types import utcnow
 from tests.factories import (at, bulk_sessions, make_agenda_parts, make_organisation, make_session, make_user,
                              open_event)
 

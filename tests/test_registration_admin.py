@@ -11,7 +11,7 @@ from eventhub.extensions import db
 from eventhub.members.services import region_by_name
 from eventhub.registration import answers, services
 from eventhub.registration.models import Question, Registration
-from eventhub.validation import ValidationError
+from eventhub.core.errors import ValidationError
 from tests.factories import make_event, make_network, make_organisation, make_registration
 
 
@@ -125,7 +125,7 @@ def test_counts_per_status_follow_the_other_filters(organiser_browser, world):
 
 
 def test_pagination_keeps_the_filters(organiser_browser, app, monkeypatch):
-    from eventhub.registration import admin_views
+    from eventhub.registration.admin import registrations as admin_views
 
     monkeypatch.setattr(admin_views, "PER_PAGE", 2)
     event = make_event()

@@ -383,7 +383,7 @@ def test_manage_pages_send_no_referrer(client):
                 "/registrations/not-a-token"):
         response = client.get(url)
         assert response.headers["Referrer-Policy"] == "no-referrer", url
-        assert response.headers["Cache-Control"] == "no-store"
+        assert "no-store" in response.headers["Cache-Control"]
 
 
 def test_forms_need_their_csrf_token(client):

@@ -7,11 +7,12 @@ from eventhub.audit.services import REGISTRANT, Actor
 from eventhub.calendars.services import ensure_calendar_token
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
-from eventhub.registration import delegations, reactivation, services
+from eventhub.registration import reactivation, services
+from eventhub.registration.delegations import services as delegations
 from eventhub.registration.answers import save_question
 from eventhub.registration.models import Delegation, Registration
 from eventhub.registration.notifications import manage_url
-from eventhub.registration.rules import Refused
+from eventhub.core.errors import Refused
 from tests.factories import last_message, make_organisation, make_registration, make_user, open_event
 from tests.test_api_registrations import bearer
 from tests.test_registration_pages import form, registration, text

@@ -6,9 +6,10 @@ from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import REGISTRANT, Actor
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
-from eventhub.registration import delegations, services
-from eventhub.registration.rules import Refused
-from eventhub.validation import ValidationError
+from eventhub.registration import services
+from eventhub.registration.delegations import services as delegations
+from eventhub.core.errors import Refused
+from eventhub.core.errors import ValidationError
 from tests.factories import make_network, make_organisation, make_registration, make_user, open_event
 
 

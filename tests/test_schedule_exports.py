@@ -14,7 +14,7 @@ from eventhub.agenda import services
 from eventhub.agenda.models import AgendaSession
 from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
-from eventhub.types import utcnow
+from eventhub.core.types import utcnow
 from tests.factories import (at, bulk_sessions, make_agenda_parts, make_event, make_organisation, make_registration,
                              make_session, open_event)
 

@@ -1,8 +1,8 @@
 """Typesetting for printed PDFs: every script finds a face, words keep one face, right-to-left lines read right."""
 import pytest
 
-from eventhub import typesetting
-from eventhub.typesetting import break_lines, is_rtl, markup, runs, visual_words
+from eventhub.printing import typesetting
+from eventhub.printing.typesetting import break_lines, is_rtl, markup, runs, visual_words
 
 # One name per script that members write in; each must be printable with the vendored fonts.
 NAMES = {

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventhub.agenda.models import AgendaSession, SessionPerson
+from eventhub.core.text import fold
 from eventhub.extensions import db
-from eventhub.text import fold
 
 
 @dataclass

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.registration.models import Registration
-from eventhub.types import UTCDateTime, utcnow
 
 SESSION_STATUSES = {"draft": "Draft", "scheduled": "Scheduled", "cancelled": "Cancelled"}
 PERSON_ROLES = {"speaker": "Speaker", "moderator": "Moderator", "panellist": "Panellist"}

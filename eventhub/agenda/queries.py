@@ -15,12 +15,12 @@ from sqlalchemy.orm import selectinload
 
 from eventhub.agenda.models import AgendaSession, SessionPerson, SignUp, Star
 from eventhub.agenda.services import event_sessions
+from eventhub.core.formatting import in_zone
+from eventhub.core.text import fold
 from eventhub.events.models import Event
 from eventhub.events.services import public_event
 from eventhub.extensions import db
-from eventhub.formatting import in_zone
 from eventhub.registration.models import Registration
-from eventhub.text import fold
 
 
 @dataclass

@@ -5,15 +5,24 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventhub.agenda.models import PERSON_ROLES, SESSION_STATUSES, AgendaSession, Room, SessionKind, SessionPerson, Track
+from eventhub.agenda.models import (
+    PERSON_ROLES,
+    SESSION_STATUSES,
+    AgendaSession,
+    Room,
+    SessionKind,
+    SessionPerson,
+    Track,
+)
 from eventhub.audit.services import Actor, record
+from eventhub.core.errors import ValidationError
+from eventhub.core.types import utcnow
+from eventhub.core.validation import Collector, text_value
 from eventhub.events.models import Event
 from eventhub.events.validation import to_utc
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.registration.models import Registration
-from eventhub.types import utcnow
-from eventhub.validation import Collector, ValidationError, text_value
 
 # Changes that make calendar apps re-read a session (iCal SEQUENCE).
 SEQUENCED = ("start_at", "end_at", "room_id", "status")

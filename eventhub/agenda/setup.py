@@ -6,9 +6,10 @@ from sqlalchemy import func, select, update
 
 from eventhub.agenda.models import AgendaSession, Room, SessionKind, Track
 from eventhub.audit.services import Actor, record
+from eventhub.core.errors import ValidationError
+from eventhub.core.text import fold
+from eventhub.core.validation import Collector, text_value
 from eventhub.extensions import db
-from eventhub.text import fold
-from eventhub.validation import Collector, ValidationError, text_value
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 

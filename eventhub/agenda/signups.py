@@ -1,17 +1,17 @@
 """Sign-up for sessions that require it, and the personal agenda.
 
-Capacity and the waiting list use eventhub.capacity, the same lock-count-decide rule as event
+Capacity and the waiting list use eventhub.core.capacity, the same lock-count-decide rule as event
 registration: the session row is locked first, so a workshop is never overbooked.
 """
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventhub import capacity
 from eventhub.agenda.models import AgendaSession, SignUp, Star
 from eventhub.audit.services import Actor, record
+from eventhub.core import capacity
+from eventhub.core.errors import Refused
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
-from eventhub.registration.rules import Refused
 
 LIVE = ("confirmed", "waitlisted")
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from eventhub.agenda import forms, queries, signups
 from eventhub.agenda.services import schedule_parts
 from eventhub.audit.services import REGISTRANT
-from eventhub.registration.rules import Refused
+from eventhub.core.errors import Refused
 from eventhub.registration.services import by_token
 
 bp = Blueprint("agenda", __name__)

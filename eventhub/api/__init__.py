@@ -12,7 +12,7 @@ class EventHubApi(Api):
     """
 
     def _register_error_handlers(self):
-        """Leave error handling to eventhub.errors."""
+        """Leave error handling to eventhub.core.error_pages."""
 
 
 def init_app(app) -> None:

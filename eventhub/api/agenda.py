@@ -33,10 +33,9 @@ from eventhub.api.common import ApiBlueprint, paginate, refusal, service_errors
 from eventhub.api.events import get_event
 from eventhub.api.schemas import MAX_ID
 from eventhub.audit.services import Actor
+from eventhub.core.errors import Refused, ValidationError
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
-from eventhub.registration.rules import Refused
-from eventhub.validation import ValidationError
 
 # A refusal about the state of things is a conflict; one about who is asking is a 422.
 CONFLICTS = ("closed", "overlap", "room_taken", "published")

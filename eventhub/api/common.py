@@ -3,14 +3,13 @@ from contextlib import contextmanager
 from http import HTTPStatus
 
 from flask import jsonify
-from werkzeug.exceptions import HTTPException
-
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import HTTPException
 
+from eventhub.core.errors import ValidationError
 from eventhub.extensions import db
-from eventhub.validation import ValidationError
 
 MAX_PER_PAGE = 100
 
@@ -65,7 +64,7 @@ def service_errors():
 
 
 def refusal(code: int, reason: str, message: str, field: str, **extra) -> HTTPException:
-    """A refusal by the rules as an HTTPException carrying its own JSON body (eventhub.errors leaves it as is):
+    """A refusal by the rules as an HTTPException carrying its own JSON body (eventhub.core.error_pages leaves it as is):
     the usual error shape plus `reason`, a code clients can act on."""
     body = {"code": code, "status": HTTPStatus(code).phrase, "message": message,
             "errors": {"json": {field: [message]}}, "reason": reason, **extra}

@@ -25,10 +25,10 @@ from eventhub.api.schemas import (
     RegistrationSchema,
 )
 from eventhub.audit.services import Actor
+from eventhub.core.errors import Refused
 from eventhub.extensions import db
 from eventhub.registration import queries, services
 from eventhub.registration.models import Registration
-from eventhub.registration.rules import Refused
 
 # A refusal about the current state of things (already registered, already cancelled, no place
 # to promote into) is a conflict; one about who is asking (not eligible, over quota) is a 422.

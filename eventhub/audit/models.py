@@ -5,8 +5,8 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.auth.models import User
+from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.extensions import db
-from eventhub.types import UTCDateTime, utcnow
 
 
 class AuditEntry(db.Model):

@@ -5,8 +5,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.extensions import db
-from eventhub.types import UTCDateTime, utcnow
 
 ROLES = ("admin", "organiser", "checkin")
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventhub.auth.models import ROLES, ApiToken, User, UserRole
+from eventhub.core.types import utcnow
 from eventhub.extensions import db
-from eventhub.types import utcnow
 
 MIN_PASSWORD_LENGTH = 8
 

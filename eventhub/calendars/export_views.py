@@ -1,5 +1,5 @@
 """Public exports of a published agenda: frab schedule XML/JSON for apps and screens, CSV for
-spreadsheets, the printable programme (PDF).
+spreadsheets (the printable programme is in eventhub.printing).
 
 Each is public only for a public event whose agenda is published (404 otherwise), is built from the
 same session list as the agenda page (fixed number of queries), and answers conditional requests
@@ -10,12 +10,10 @@ import io
 import json
 
 from flask import Blueprint, Response, abort, request
-from flask_login import current_user
 
 from eventhub.agenda import forms, queries
 from eventhub.calendars.schedule import schedule_dict, schedule_xml
-from eventhub.events.services import event_by_slug
-from eventhub.formatting import in_zone
+from eventhub.core.formatting import in_zone
 
 bp = Blueprint("schedule_exports", __name__)
 
@@ -83,29 +81,3 @@ def agenda_csv(slug: str):
     writer.writerow(CSV_COLUMNS)
     writer.writerows(agenda_rows(event, shown))
     return _send(out.getvalue().encode("utf-8-sig"), "text/csv", f"{event.slug}-agenda.csv")
-
-
-@bp.route("/events/<slug>/programme.pdf")
-def programme_pdf(slug: str):
-    """The printable programme; an unchanged agenda answers a conditional request without rendering it again.
-
-    Organisers also get a proof before the agenda (or the event) is public, marked as a draft.
-    """
-    from eventhub.calendars import programme
-
-    event, proof = queries.published_agenda_event(slug), False
-    if event is None and current_user.is_authenticated and current_user.has_role("organiser"):
-        event, proof = event_by_slug(slug), True
-    if event is None:
-        abort(404)
-    sessions = queries.visible_sessions(event)
-    etag = programme.programme_etag(event, sessions, proof)
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        response = Response(programme.cached_programme_pdf(event, sessions, etag, proof), mimetype="application/pdf")
-        response.headers["Content-Disposition"] = f'inline; filename="{event.slug}-programme.pdf"'
-    response.set_etag(etag)
-    if proof:
-        response.cache_control.private = True
-    return response

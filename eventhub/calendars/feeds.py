@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from eventhub.calendars.invitation import base_url, event_url, location, vtimezone
-from eventhub.types import utcnow
+from eventhub.core.types import utcnow
 
 PRODID = "-//EventHub//Agenda feed//EN"
 # Clients should re-read a feed about hourly: soon enough to see a moved session the same day.

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from eventhub.types import utcnow
+from eventhub.core.types import utcnow
 
 PRODID = "-//EventHub//Registration invitation//EN"
 CONTENT_TYPE = "text/calendar; method=REQUEST; charset=utf-8"

@@ -22,8 +22,8 @@ from flask import current_app
 from slugify import slugify
 
 from eventhub.agenda.models import AgendaSession, SessionPerson
+from eventhub.core.text import fold
 from eventhub.events.models import Event
-from eventhub.text import fold
 
 GENERATOR = "EventHub"
 TIMESLOT = "00:15"

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from eventhub.agenda import queries, signups
 from eventhub.audit.services import REGISTRANT
 from eventhub.calendars import feeds, services
+from eventhub.core.tokens import keep_tokens_private
 from eventhub.events.services import public_event
 from eventhub.registration.services import by_token
 
@@ -23,13 +24,7 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 STAMP = re.compile(rb"^DTSTAMP:[^\r\n]*\r\n", re.MULTILINE)
 
 
-@bp.after_request
-def _keep_tokens_private(response):
-    """Token URLs must not leak through a Referer header nor sit in shared caches."""
-    if "token" in (request.view_args or {}):
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "private, no-cache"
-    return response
+keep_tokens_private(bp, cache_control="private, no-cache")
 
 
 def ics_response(calendar, last_modified, filename: str) -> Response:

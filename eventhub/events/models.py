@@ -4,9 +4,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
-from eventhub.types import UTCDateTime, utcnow
 
 KINDS = {"congress": "Congress", "network_meeting": "Network meeting"}
 STATUSES = {"draft": "Draft", "published": "Published", "cancelled": "Cancelled"}

@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, case, or_, select
 
 from eventhub.audit.services import SYSTEM, Actor, record
+from eventhub.core.errors import ValidationError
+from eventhub.core.types import utcnow
 from eventhub.events.models import STATUSES, Event
+
 # TIME_FIELDS and timezone_names are read through this module by events.forms.
 from eventhub.events.validation import TIME_FIELDS, clean_event, timezone_names  # noqa: F401
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
-from eventhub.types import utcnow
-from eventhub.validation import ValidationError
 
 # What event.ics shows as significant (DTSTART, DTEND, LOCATION, STATUS): a change raises its SEQUENCE.
 SEQUENCED = ("start_at", "end_at", "timezone", "venue_name", "venue_address", "status")

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from eventhub.core.validation import Collector, text_value
 from eventhub.events.models import KINDS, Event
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
-from eventhub.validation import Collector, text_value
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_FIELDS = ("start", "end", "registration_opens", "registration_closes")

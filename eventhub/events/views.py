@@ -5,12 +5,12 @@ from flask_login import current_user
 
 from eventhub.audit.services import Actor, trail
 from eventhub.auth.access import organiser_required
-from eventhub.registration.queries import live_registrations
+from eventhub.core.errors import ValidationError
 from eventhub.events import services
 from eventhub.events.forms import CancelForm, EventForm, event_initial
 from eventhub.events.models import STATUSES
 from eventhub.extensions import db
-from eventhub.validation import ValidationError
+from eventhub.registration.queries import live_registrations
 
 bp = Blueprint("events", __name__)
 

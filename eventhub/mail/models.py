@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.extensions import db
-from eventhub.types import UTCDateTime, utcnow
 
 
 class OutboxMessage(db.Model):

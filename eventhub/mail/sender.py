@@ -16,9 +16,9 @@ from email.utils import format_datetime, parseaddr
 from flask import current_app
 from sqlalchemy import select, update
 
+from eventhub.core.types import utcnow
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
-from eventhub.types import utcnow
 
 MAX_ATTEMPTS = 10
 # How long a claimed message stays invisible to other workers: far longer than one SMTP send.

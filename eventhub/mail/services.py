@@ -1,9 +1,9 @@
 """Queueing messages; sending lives in eventhub.mail.sender."""
 from sqlalchemy import func, select, update
 
+from eventhub.core.types import utcnow
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
-from eventhub.types import utcnow
 
 
 def queue_message(

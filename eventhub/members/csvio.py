@@ -15,11 +15,11 @@ from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 
 from eventhub.audit.services import SYSTEM, Actor
+from eventhub.core.errors import ValidationError
 from eventhub.extensions import db
 from eventhub.members import services
 from eventhub.members.models import Organisation
 from eventhub.members.validation import clean_organisation
-from eventhub.validation import ValidationError
 
 COLUMNS = services.FIELDS
 BOM = "\ufeff"

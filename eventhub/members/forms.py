@@ -9,6 +9,7 @@ from wtforms import DateField, Form, SearchField, SelectField, SelectMultipleFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from eventhub.core.countries import country_choices
 from eventhub.members import services
 from eventhub.members.models import KINDS, STATUSES
 
@@ -54,7 +55,7 @@ class OrganisationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = _options([("", _l("Choose a country"))] + services.country_choices())
+        self.country.choices = _options([("", _l("Choose a country"))] + country_choices())
         self.region.choices = _options([("", _l("No region"))] + [(r.name, r.name) for r in services.list_regions()])
         self.network_ids.choices = _options((n.id, n.name) for n in services.list_networks())
 
@@ -122,7 +123,7 @@ class FilterForm(Form):
         super().__init__(*args, **kwargs)
         regions = [(str(r.id), r.name) for r in services.list_regions()]
         self.region_id.choices = _options([("", _l("All regions"))] + regions)
-        self.country.choices = _options([("", _l("All countries"))] + services.country_choices())
+        self.country.choices = _options([("", _l("All countries"))] + country_choices())
         networks = [(str(n.id), n.name) for n in services.list_networks()]
         self.network_id.choices = _options([("", _l("All networks"))] + networks)
 

@@ -4,8 +4,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.extensions import db
-from eventhub.types import UTCDateTime, utcnow
 
 # Stored value -> label. Local governments first, then partners, as organisers think of them.
 KINDS = {
@@ -84,7 +84,7 @@ class Organisation(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     # Key of the record in the CRM the CSV came from; re-imports match on it.
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
-    # Folded name + local name (see eventhub.text.fold), so search ignores accents and case.
+    # Folded name + local name (see eventhub.core.text.fold), so search ignores accents and case.
     search_text: Mapped[str] = mapped_column(String(420), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -4,17 +4,18 @@ Input is checked in members.validation; every change is written here with its au
 """
 from datetime import date
 
-import pycountry
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from eventhub.audit.services import SYSTEM, Actor, record
+from eventhub.core.errors import ValidationError
+from eventhub.core.text import fold, like_pattern
+from eventhub.core.validation import Collector, text_value
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation, Region, network_members
+
 # list_regions is read through this module by the member and registration forms.
 from eventhub.members.validation import clean_organisation, list_regions, region_by_name  # noqa: F401
-from eventhub.text import fold, like_pattern
-from eventhub.validation import Collector, ValidationError, text_value
 
 # Fields an organisation is made of, in CSV column order (network_ids is not in the CSV).
 FIELDS = ("name", "local_name", "kind", "country", "region", "population", "status", "member_since", "website", "external_id")
@@ -22,17 +23,6 @@ FIELDS = ("name", "local_name", "kind", "country", "region", "population", "stat
 AUDITED = (*FIELDS, "notes", "networks")
 # Long texts (notes, descriptions) are cut in the trail: it says they changed, the record keeps the full text.
 AUDIT_TEXT_LIMIT = 300
-
-
-def country_name(code: str | None) -> str:
-    """English short name of an ISO alpha-2 code, or the code itself if unknown."""
-    found = pycountry.countries.get(alpha_2=code) if code else None
-    return found.name if found else (code or "")
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """(alpha-2, name) pairs sorted by name, for select boxes."""
-    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
 
 
 def find_match(cleaned: dict, exclude_id: int | None = None) -> Organisation | None:

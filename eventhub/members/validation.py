@@ -6,9 +6,9 @@ import pycountry
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from eventhub.core.validation import Collector, text_value
 from eventhub.extensions import db
 from eventhub.members.models import KINDS, STATUSES, Network, Region
-from eventhub.validation import Collector, text_value
 
 
 def _choice(value, choices: dict[str, str]) -> str | None:

@@ -6,11 +6,11 @@ from sqlalchemy.orm import selectinload
 
 from eventhub.audit.services import Actor, trail
 from eventhub.auth.access import organiser_required
+from eventhub.core.errors import ValidationError
 from eventhub.extensions import db
 from eventhub.members import csvio, services
 from eventhub.members.forms import FilterForm, ImportForm, NetworkForm, OrganisationForm, RegionForm, add_errors
 from eventhub.members.models import Network, Organisation
-from eventhub.validation import ValidationError
 
 bp = Blueprint("members", __name__, url_prefix="/members")
 
@@ -34,7 +34,7 @@ def index():
     query = services.search_organisations(**filters).options(selectinload(Organisation.networks))
     page = db.paginate(query, per_page=current_app.config["MEMBERS_PER_PAGE"], error_out=False)
     return render_template(
-        "members/index.html", form=form, page=page, filters=filters, country_name=services.country_name
+        "members/index.html", form=form, page=page, filters=filters
     )
 
 
@@ -88,7 +88,6 @@ def detail(id: int):
         "members/detail.html",
         organisation=organisation,
         participation=services.participation(organisation),
-        country_name=services.country_name,
     )
 
 
@@ -134,7 +133,7 @@ def _edit_network(form: NetworkForm, network: Network | None):
 def network_detail(id: int):
     """A network and its members."""
     network = db.get_or_404(Network, id)
-    return render_template("members/network_detail.html", network=network, country_name=services.country_name)
+    return render_template("members/network_detail.html", network=network)
 
 
 @bp.route("/regions", methods=["GET", "POST"])

@@ -5,9 +5,9 @@ import pycountry
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from eventhub.core.validation import Collector, text_value
 from eventhub.extensions import db
 from eventhub.registration.models import QUESTION_KINDS, Question
-from eventhub.validation import Collector, text_value
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 MAX_ANSWER = 2000

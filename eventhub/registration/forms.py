@@ -10,12 +10,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired
 
+from eventhub.core.countries import country_name
+from eventhub.core.text import fold
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
-from eventhub.members.services import country_name, search_organisations
+from eventhub.members.services import search_organisations
 from eventhub.registration.models import CATEGORIES
 from eventhub.registration.question_fields import Needed, answers_of, question_fields
-from eventhub.text import fold
 
 # How many member records the no-script fallback offers as choices.
 MAX_CHOICES = 10

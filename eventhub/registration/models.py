@@ -4,10 +4,10 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
-from eventhub.types import UTCDateTime, utcnow
 
 STATUSES = {
     "pending": "Pending approval",
@@ -111,7 +111,7 @@ class Registration(db.Model):
     # to the event's sequence, so a CANCEL outranks the REQUEST before it, and a return the CANCEL.
     invitation_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegations.id", ondelete="SET NULL"), index=True)
-    # Folded name, email and typed organisation (eventhub.text.fold), for accent-insensitive search.
+    # Folded name, email and typed organisation (eventhub.core.text.fold), for accent-insensitive search.
     search_text: Mapped[str] = mapped_column(String(700), default="")
     # Order on the waiting list: when the registration joined it (None when not waitlisted).
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -128,7 +128,7 @@ class Registration(db.Model):
 
     def refresh_search_text(self) -> None:
         """Keep search_text in step with the fields it folds."""
-        from eventhub.text import fold
+        from eventhub.core.text import fold
 
         self.search_text = fold(" ".join(filter(None, (self.full_name, self.email, self.organisation_name))))
 

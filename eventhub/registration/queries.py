@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from eventhub.core.countries import country_name
+from eventhub.core.text import like_pattern
 from eventhub.extensions import db
 from eventhub.members.models import KINDS, Network, Organisation, Region
-from eventhub.members.services import country_name
 from eventhub.registration.answers import event_questions
 from eventhub.registration.models import ACTIVE_STATUSES, STATUSES, Registration
 from eventhub.registration.services import waitlist_positions
-from eventhub.text import like_pattern
 
 FILTERS = ("status", "category", "organisation_id", "country", "region_id", "network_id", "q")
 # The overview counts the registrations that hold or wait for a place.

@@ -4,10 +4,10 @@ A question with key "diet" becomes the field "answer_diet"; the service reports 
 "answers.diet". Answers are checked by registration.answers.clean_answers, not here.
 """
 from flask_babel import gettext as _
-from wtforms import BooleanField, SelectChoice, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from eventhub.members.services import country_choices
+from eventhub.core.countries import country_choices
 from eventhub.registration.answers import MAX_ANSWER
 
 # Up to this many choices show as radio buttons (all visible at once); longer lists as a select.

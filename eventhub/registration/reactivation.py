@@ -3,7 +3,7 @@
 An email is unique per event (uq_registrations_event_email), and a cancelled or rejected
 registration keeps its row, so the audit trail and the CSV still show it. When the same address
 registers again (public form, delegation, organiser, API), that row is reused. The callers hold the
-event lock (eventhub.capacity) from before the email check until the commit, exactly as for a new
+event lock (eventhub.core.capacity) from before the email check until the commit, exactly as for a new
 registration, so the place, the quota and the waiting list are decided under the same lock.
 
 The choices, and why:
@@ -27,13 +27,13 @@ The choices, and why:
 from sqlalchemy import select
 
 from eventhub.audit.services import Actor, record
+from eventhub.core.types import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.registration import rules
 from eventhub.registration.models import ACTIVE_STATUSES, Delegation, Registration
 from eventhub.registration.notifications import notify
-from eventhub.types import utcnow
 
 # Registrations that no longer hold or wait for a place and may be brought back.
 INACTIVE_STATUSES = ("cancelled", "rejected")

@@ -4,20 +4,12 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventhub import capacity
+from eventhub.core import capacity
+from eventhub.core.errors import Refused
+from eventhub.core.types import utcnow
 from eventhub.events.models import Event
 from eventhub.members.models import Organisation, network_members
 from eventhub.registration.models import ACTIVE_STATUSES, Registration
-from eventhub.types import utcnow
-
-
-class Refused(ValueError):
-    """A registration the rules refuse as a whole. `reason` is a code for callers:
-    closed, not_eligible, over_quota, duplicate, full_for_promotion, wrong_status."""
-
-    def __init__(self, reason: str, message: str, field: str = "_form"):
-        self.reason, self.message, self.field = reason, message, field
-        super().__init__(message)
 
 
 def why_closed(event: Event, now: datetime | None = None) -> str | None:
@@ -79,7 +71,7 @@ def needs_approval(event: Event, organisation: Organisation | None) -> bool:
 
 def place(event: Event, registration: Registration, organisation: Organisation | None) -> None:
     """Set a new registration's status: pending when the organisers approve non-members, confirmed when a
-    place is free, else the end of the waiting list. The caller holds the event lock (eventhub.capacity)."""
+    place is free, else the end of the waiting list. The caller holds the event lock (eventhub.core.capacity)."""
     if needs_approval(event, organisation):
         registration.status, registration.waitlisted_at = "pending", None
     elif capacity.has_place(event.capacity, confirmed_count(event)):

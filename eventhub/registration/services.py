@@ -1,6 +1,6 @@
 """Registration rules: every state change goes through here, is audited and queues its e-mail.
 
-Each function that can take or free a place locks the event first (see eventhub.capacity), so
+Each function that can take or free a place locks the event first (see eventhub.core.capacity), so
 the confirmed count never exceeds the capacity, whatever runs at the same time.
 """
 import re
@@ -9,8 +9,10 @@ import secrets
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventhub import capacity
 from eventhub.audit.services import REGISTRANT, SYSTEM, Actor, record
+from eventhub.core import capacity
+from eventhub.core.errors import Refused
+from eventhub.core.validation import Collector, text_value
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
@@ -18,8 +20,6 @@ from eventhub.registration import reactivation, rules
 from eventhub.registration.answers import clean_answers, event_questions
 from eventhub.registration.models import CATEGORIES, Registration
 from eventhub.registration.notifications import notify
-from eventhub.registration.rules import Refused
-from eventhub.validation import Collector, text_value
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # Fields people may change on their own registration afterwards.

@@ -1,19 +1,19 @@
 """Public registration pages: the form, the organisation type-ahead and the personal manage links.
 
 There are no id-based public URLs: a registration is reached only through its secret token.
-The delegation pages (delegation_views.py) hang off the same blueprint.
+The delegation pages are in registration/delegations.
 """
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from eventhub.core.errors import Refused, ValidationError
+from eventhub.core.tokens import keep_tokens_private
 from eventhub.events.services import public_event
 from eventhub.extensions import db, limiter
 from eventhub.members.services import search_organisations
 from eventhub.registration import forms, rules, services
 from eventhub.registration.answers import event_questions
 from eventhub.registration.models import ACTIVE_STATUSES
-from eventhub.registration.rules import Refused
-from eventhub.validation import ValidationError
 
 bp = Blueprint("registration", __name__)
 
@@ -78,13 +78,7 @@ def position_suggestions() -> list[str]:
     return [str(suggestion) for suggestion in forms.POSITION_SUGGESTIONS]
 
 
-@bp.after_request
-def _keep_tokens_private(response):
-    """Pages under a manage token must not leak it in a Referer header, nor sit in a shared cache."""
-    if "token" in (request.view_args or {}):
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-    return response
+keep_tokens_private(bp)
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
@@ -164,5 +158,3 @@ def cancel(token: str):
     return render_template("registration/confirm.html", form=form, registration=registration,
                            event=registration.event, back=url_for(".manage", token=token))
 
-
-from eventhub.registration import delegation_views  # noqa: E402,F401  (routes on this blueprint)

@@ -7,14 +7,15 @@ whose earlier registration was cancelled or rejected is brought back on that row
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventhub import capacity
 from eventhub.audit.services import REGISTRANT, SYSTEM, Actor, record
+from eventhub.core import capacity
+from eventhub.core.errors import Refused
+from eventhub.core.validation import Collector, text_value
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration import reactivation, rules
 from eventhub.registration.models import Delegation, Registration
 from eventhub.registration.notifications import notify_delegation_head
-from eventhub.registration.rules import Refused
 from eventhub.registration.services import (
     check_consent,
     clean_organisation_choice,
@@ -23,7 +24,6 @@ from eventhub.registration.services import (
     fill_places,
     new_token,
 )
-from eventhub.validation import Collector, text_value
 
 
 def register_delegation(event: Event, data: dict, actor: Actor = REGISTRANT, organiser: bool = False) -> Delegation:

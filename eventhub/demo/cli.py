@@ -11,19 +11,18 @@ from sqlalchemy import func, select
 
 from eventhub.auth.models import User
 from eventhub.auth.services import AccountError, create_user, find_user
-from eventhub.demo_agenda import DEFAULT_SESSIONS, seed_agenda
-from eventhub.demo_attendees import DEFAULT_ATTENDEES, seed_attendees
-from eventhub.demo_plan import DEFAULT_MEMBERS, DEFAULT_SEED, plan_events, plan_network_members, plan_organisations
-from eventhub.demo_scenario import ACCOUNTS, NETWORKS, URL
+from eventhub.core.errors import Refused, ValidationError
+from eventhub.core.types import utcnow
+from eventhub.demo.agenda import DEFAULT_SESSIONS, seed_agenda
+from eventhub.demo.attendees import DEFAULT_ATTENDEES, seed_attendees
+from eventhub.demo.plan import DEFAULT_MEMBERS, DEFAULT_SEED, plan_events, plan_network_members, plan_organisations
+from eventhub.demo.scenario import ACCOUNTS, NETWORKS, URL
 from eventhub.events.models import Event
 from eventhub.events.services import publish_event, save_event
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
 from eventhub.members.services import add_region, save_network, save_organisation
 from eventhub.members.validation import list_regions
-from eventhub.registration.rules import Refused
-from eventhub.types import utcnow
-from eventhub.validation import ValidationError
 
 # Organisations are committed in batches: one transaction per record is what makes seeding slow.
 BATCH_SIZE = 100

@@ -2,20 +2,21 @@
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
 from babel import dates
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from eventhub.agenda import services
-from eventhub.agenda.admin_forms import MoveForm, PublishForm
-from eventhub.agenda.admin_grid import build_grid, event_days
-from eventhub.agenda.admin_views import actor, bp, event_or_404, local, owned_or_404
+from eventhub.agenda.admin import bp
+from eventhub.agenda.admin.forms import MoveForm, PublishForm
+from eventhub.agenda.admin.grid import build_grid, event_days
+from eventhub.agenda.admin.sessions import actor, event_or_404, local, owned_or_404
 from eventhub.agenda.clashes import clashes_by_session, find_clashes
 from eventhub.agenda.models import SESSION_STATUSES, AgendaSession
 from eventhub.auth.access import organiser_required
+from eventhub.core.errors import ValidationError
 from eventhub.extensions import db
-from eventhub.validation import ValidationError
 
 
 def _day(days: list[date]) -> date:

@@ -1,28 +1,23 @@
-"""Organiser pages to build the agenda: rooms, tracks, sessions, the timetable, clashes.
-
-This file holds the blueprint, the loading helpers and the session form; rooms, tracks and kinds are in
-admin_rooms.py, the timetable, moves, clashes and publishing in admin_timetable.py (imported at the end).
-"""
+"""The session form: create, edit and delete one session with its people."""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from eventhub.agenda import services
-from eventhub.agenda.admin_forms import LOCAL_FORMATS, ConfirmForm, SessionForm, add_errors
+from eventhub.agenda.admin import bp
+from eventhub.agenda.admin.forms import LOCAL_FORMATS, ConfirmForm, SessionForm, add_errors
 from eventhub.agenda.models import AgendaSession
 from eventhub.audit.services import Actor
 from eventhub.auth.access import organiser_required
+from eventhub.core.errors import ValidationError
 from eventhub.events.services import event_by_slug
 from eventhub.extensions import db
 from eventhub.members.services import organisation_choices
 from eventhub.registration.models import Registration
-from eventhub.validation import ValidationError
-
-bp = Blueprint("agenda_admin", __name__, url_prefix="/manage/events/<slug>/agenda")
 
 
 def event_or_404(slug: str):
@@ -153,5 +148,3 @@ def delete_session(slug: str, session_id: int):
     flash(_("The session “%(title)s” is deleted.", title=title), "success")
     return redirect(url_for(".timetable", slug=slug, day=day))
 
-
-from eventhub.agenda import admin_rooms, admin_timetable  # noqa: E402,F401  (routes on this blueprint)

@@ -9,7 +9,7 @@ where the script is not Latin (the latin part makes the e-mail address), else ju
 import random
 import re
 
-from eventhub.text import fold
+from eventhub.core.text import fold
 
 POOLS = {
     "nordic": ("given family", "Åsa Ingrid Karin Märta Sofia Freja Ebba", "Björn Sven Lars Erik Mads Søren Anders",

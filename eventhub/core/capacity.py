@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from eventhub.core.types import utcnow
 from eventhub.extensions import db
-from eventhub.types import utcnow
 
 
 def lock(model, row_id: int) -> None:

@@ -1,7 +1,7 @@
 """Text for printed PDFs: names and titles in any script, set with fonts embedded in the file.
 
 No single font covers every script our members write in, so each character is set in the first
-of the vendored fonts (static/fonts/) that has it. Arabic, the Indic scripts and Thai are shaped by
+of the vendored fonts (fonts/ beside this module) that has it. Arabic, the Indic scripts and Thai are shaped by
 HarfBuzz (reportlab does it when uharfbuzz is installed); right-to-left text is broken into
 lines in reading order and each line is then laid out left to right for the page, as the
 Unicode bidi algorithm asks. reportlab and bidi are imported inside the functions (pretalx's
@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+FONT_DIR = Path(__file__).resolve().parent / "fonts"  # server-side files, never served under /static/
 # A character goes to the first face that has it. EventHub Sans is Noto Sans merged with the
-# Noto fonts of the other scripts (static/fonts/build.py), so a word and its punctuation share
+# Noto fonts of the other scripts (eventhub/printing/fonts/build.py), so a word and its punctuation share
 # one face, as HarfBuzz needs; Chinese, Japanese and Korean come from Droid Sans Fallback.
 FACES = (("Sans", "EventHubSans"), ("CJK", "DroidSansFallback"))
 # Hebrew, Arabic and Thaana (with their presentation forms): written right to left.

@@ -1,7 +1,7 @@
 """The printable programme: the published agenda as an A4 booklet, made with reportlab.
 
 A cover with the event, its host city and the track colours, then one section per day with the
-sessions by time and room. Every text goes through eventhub.typesetting, so a speaker from
+sessions by time and room. Every text goes through eventhub.printing.typesetting, so a speaker from
 Αθήνα, Київ, 서울 or الرباط prints in their own script with fonts embedded in the file.
 """
 import hashlib
@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 
 from eventhub.calendars.invitation import event_url, location
 from eventhub.calendars.schedule import version_of
-from eventhub.formatting import format_date_in_zone, format_event_dates, format_time_in_zone
-from eventhub.members.services import country_name
-from eventhub.typesetting import paragraph
+from eventhub.core.countries import country_name
+from eventhub.core.formatting import format_date_in_zone, format_event_dates, format_time_in_zone
+from eventhub.printing.typesetting import paragraph
 
 # Bump when the layout changes, so cached copies (ETags) of the old layout are not served.
 LAYOUT = "1"

@@ -1,26 +1,22 @@
-"""Organiser pages for an event's registrations: list, actions, detail, CSV and the participation overview.
-
-The custom questions editor shares this blueprint (see admin_questions.py, imported at the end).
-"""
+"""Organiser pages for an event's registrations: list, actions, detail, CSV and the participation overview."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from eventhub.audit.services import Actor, trail
 from eventhub.auth.access import organiser_required
+from eventhub.core.errors import Refused
 from eventhub.events.services import event_by_slug
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.members.services import search_organisations
 from eventhub.registration import queries, services
-from eventhub.registration.admin_forms import ACTIONS, ACTIONS_FOR_STATUS, ActionForm, BulkForm, FilterForm, LinkForm
+from eventhub.registration.admin import bp
+from eventhub.registration.admin.forms import ACTIONS, ACTIONS_FOR_STATUS, ActionForm, BulkForm, FilterForm, LinkForm
 from eventhub.registration.answers import event_questions
 from eventhub.registration.models import STATUSES, Registration
-from eventhub.registration.rules import Refused
-
-bp = Blueprint("registration_admin", __name__, url_prefix="/manage/events/<slug>")
 
 PER_PAGE = 50
 # Each action is one service function; they all take (registration, actor) and raise Refused.
@@ -176,6 +172,3 @@ def participation(slug: str):
         counts=queries.status_counts(event), statuses=STATUSES,
     )
 
-
-# The questions editor registers its routes on bp.
-from eventhub.registration import admin_questions  # noqa: E402,F401

@@ -6,7 +6,7 @@ Where the local script differs, the parts carry it too and the local name is bui
 """
 import random
 
-from eventhub.text import fold
+from eventhub.core.text import fold
 
 _ENGLISH_ENDINGS = ["ton", "field", "wood", "view", "ville", "port", "dale", "brook", "ford", "ridge"]
 

@@ -1,12 +1,5 @@
-"""The error every service raises for input it refuses, shared by forms, CSV and the API."""
-
-
-class ValidationError(ValueError):
-    """Input refused by a service. `errors` maps a field name to its messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items()))
+"""Checking raw input in services: collect every field's problems, then raise them together."""
+from eventhub.core.errors import ValidationError
 
 
 class Collector:

@@ -15,14 +15,24 @@ from eventhub.agenda import services, signups
 from eventhub.agenda.models import SessionKind
 from eventhub.agenda.setup import save_room, save_track
 from eventhub.audit.services import Actor
-from eventhub.demo_agenda_data import (
-    EXTERNAL_SPEAKERS, FORMATS, OTHER_LANGUAGE_TITLES, PLENARIES, RECEPTIONS, ROOMS, SIDE_EVENTS, SITE_VISITS,
-    TOPICS, TRACKS, WORKSHOP_ROOM, WORKSHOPS,
+from eventhub.core.errors import Refused
+from eventhub.demo.agenda_data import (
+    EXTERNAL_SPEAKERS,
+    FORMATS,
+    OTHER_LANGUAGE_TITLES,
+    PLENARIES,
+    RECEPTIONS,
+    ROOMS,
+    SIDE_EVENTS,
+    SITE_VISITS,
+    TOPICS,
+    TRACKS,
+    WORKSHOP_ROOM,
+    WORKSHOPS,
 )
 from eventhub.extensions import db
 from eventhub.members.models import LOCAL_GOVERNMENT_KINDS, Organisation
 from eventhub.registration.models import Registration
-from eventhub.registration.rules import Refused
 
 DEFAULT_SESSIONS = 120
 BLOCKS = [("10:30", "12:00"), ("13:00", "14:30"), ("15:00", "16:30"), ("16:30", "18:00")]

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 from babel import dates, numbers
 from flask_babel import get_locale
 
+from eventhub.core.countries import country_name
+
 
 def in_zone(value: datetime | None, tz_name: str) -> datetime | None:
     """An aware datetime converted to the named IANA timezone."""
@@ -84,7 +86,5 @@ def init_app(app) -> None:
     app.add_template_filter(format_event_dates, "event_dates")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_recorded, "recorded")
-    from eventhub.members.services import country_name
-
     for helper in (local_name_lang, timezone_label, country_name):
         app.add_template_global(helper)

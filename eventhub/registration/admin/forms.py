@@ -1,12 +1,22 @@
 """Forms of the organiser pages for registrations and custom questions; limits match the columns."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Form, HiddenField, IntegerField, SearchField, SelectField, SelectMultipleField
-from wtforms import StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Form,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
-from eventhub.members.services import country_choices, list_networks, list_regions
+from eventhub.core.countries import country_choices
+from eventhub.members.services import list_networks, list_regions
 from eventhub.registration.models import CATEGORIES, QUESTION_KINDS, STATUSES
 
 # What an organiser can do to a registration; the view maps each to its service function.

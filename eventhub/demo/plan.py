@@ -7,9 +7,9 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from eventhub.demo_data import REAL_ORGANISATIONS
-from eventhub.demo_scenario import EVENTS
-from eventhub.demo_synthetic import synthetic_organisations
+from eventhub.demo.data import REAL_ORGANISATIONS
+from eventhub.demo.scenario import EVENTS
+from eventhub.demo.synthetic import synthetic_organisations
 from eventhub.members.models import LOCAL_GOVERNMENT_KINDS
 
 DEFAULT_MEMBERS = 150

@@ -11,12 +11,13 @@ import random
 from sqlalchemy import func, select
 
 from eventhub.audit.services import Actor
-from eventhub.demo_names import person_name, pool_for
+from eventhub.demo.names import person_name, pool_for
 from eventhub.events.services import save_event, slugify
 from eventhub.extensions import db
 from eventhub.members.models import LOCAL_GOVERNMENT_KINDS, Organisation
-from eventhub.registration import delegations, services
+from eventhub.registration import services
 from eventhub.registration.answers import save_question
+from eventhub.registration.delegations import services as delegations
 from eventhub.registration.models import Delegation, Registration
 
 DEFAULT_ATTENDEES = 200

@@ -1,19 +1,24 @@
 """Organiser pages for an event's custom questions: list, add, edit, delete, reorder.
 
-Routes on the registration_admin blueprint (/manage/events/<slug>/questions…); every change goes
-through registration/answers.py.
+Every change goes through registration/answers.py.
 """
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from eventhub.auth.access import organiser_required
+from eventhub.core.errors import ValidationError
 from eventhub.extensions import db
 from eventhub.registration import answers
-from eventhub.registration.admin_forms import DeleteQuestionForm, MoveQuestionForm, QuestionForm, add_errors
-from eventhub.registration.admin_forms import question_initial
-from eventhub.registration.admin_views import bp, event_or_404
+from eventhub.registration.admin import bp
+from eventhub.registration.admin.forms import (
+    DeleteQuestionForm,
+    MoveQuestionForm,
+    QuestionForm,
+    add_errors,
+    question_initial,
+)
+from eventhub.registration.admin.registrations import event_or_404
 from eventhub.registration.models import QUESTION_KINDS, Question
-from eventhub.validation import ValidationError
 
 
 def question_or_404(event, question_id: int) -> Question:

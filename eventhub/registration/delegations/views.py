@@ -5,11 +5,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from eventhub.extensions import limiter
-from eventhub.registration import delegations, rules, services
+from eventhub.registration import rules, services
 from eventhub.registration.answers import event_questions
-from eventhub.registration.delegation_forms import add_delegate_form, delegation_form
+from eventhub.registration.delegations import bp
+from eventhub.registration.delegations import services as delegations
+from eventhub.registration.delegations.forms import add_delegate_form, delegation_form
 from eventhub.registration.forms import WithdrawForm
-from eventhub.registration.views import bp, event_or_404, registration_limit, submit
+from eventhub.registration.views import event_or_404, registration_limit, submit
 
 
 def delegation_message(delegation) -> str:

@@ -5,7 +5,7 @@ reportlab shapes a word (HarfBuzz) in the font of its first character, so "(ال
 Merging Noto Sans with the Noto fonts of the other scripts gives one font that has them all.
 
 Run from the repository root with the dev requirements installed (fonttools), on a Debian
-machine that can reach its package archive:  .venv/bin/python static/fonts/build.py
+machine that can reach its package archive:  .venv/bin/python eventhub/printing/fonts/build.py
 """
 import subprocess
 import tempfile

@@ -3,12 +3,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from eventhub.agenda import setup
-from eventhub.agenda.admin_forms import ConfirmForm, DirectionForm, KindForm, RoomForm, TrackForm, add_errors
-from eventhub.agenda.admin_views import actor, bp, event_or_404, owned_or_404
+from eventhub.agenda.admin import bp
+from eventhub.agenda.admin.forms import ConfirmForm, DirectionForm, KindForm, RoomForm, TrackForm, add_errors
+from eventhub.agenda.admin.sessions import actor, event_or_404, owned_or_404
 from eventhub.agenda.models import Room, SessionKind, Track
 from eventhub.auth.access import organiser_required
+from eventhub.core.errors import ValidationError
 from eventhub.extensions import db
-from eventhub.validation import ValidationError
 
 
 def _saved(form, save, *args):

@@ -1,0 +1,1 @@
+"""`flask demo`: realistic, deterministic demo data at any scale (see cli.py)."""
