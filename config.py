@@ -50,6 +50,8 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     MEMBERS_PER_PAGE = 25
+    # werkzeug's default: deliberately slow, so a stolen hash is slow to crack.
+    PASSWORD_HASH_METHOD = "scrypt"
     TESTING = False
     DEBUG = False
 
@@ -67,6 +69,8 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     RATELIMIT_STORAGE_URI = "memory://"
+    # One round: the tests check that passwords work, not that they are slow to crack.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
 
 class ProductionConfig(Config):

@@ -2,6 +2,7 @@
 import hashlib
 import secrets
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -38,7 +39,7 @@ def create_user(email: str, full_name: str, password: str, roles: list[str] | tu
     if unknown:
         raise AccountError(_("Unknown role(s): %(unknown)s. Known: %(known)s.", unknown=", ".join(sorted(unknown)), known=", ".join(ROLES)))
     _check_password(password)
-    user = User(email=email, full_name=full_name.strip(), password_hash=generate_password_hash(password))
+    user = User(email=email, full_name=full_name.strip(), password_hash=_hash_password(password))
     user.role_rows = [UserRole(role=role) for role in dict.fromkeys(roles)]
     db.session.add(user)
     db.session.commit()
@@ -60,8 +61,13 @@ def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise AccountError(_("The current password is not correct."))
     _check_password(new)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = _hash_password(new)
     db.session.commit()
+
+
+def _hash_password(password: str) -> str:
+    """The stored form of a password, with the configured method (werkzeug's scrypt by default)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def _check_password(password: str) -> None:
