@@ -8,10 +8,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> int:
     """Run every benchmark and print its figures."""
-    from bench import cancellation, programme
+    from bench import cancellation, demo, programme
 
     programme.run()
     cancellation.run()
+    demo.run()
     return 0
 
 

@@ -1,4 +1,4 @@
-"""`flask demo`: realistic, deterministic demo data created through the services."""
+"""`flask demo`: realistic, deterministic demo data, exactly as many members as asked for."""
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -6,15 +6,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from eventhub.audit.models import AuditEntry
 from eventhub.auth.models import User
+from eventhub.core.types import utcnow
+from eventhub.demo.cli import MAX_MEMBERS, existing_data
 from eventhub.demo.plan import plan_organisations
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.models import DEFAULT_REGIONS, LOCAL_GOVERNMENT_KINDS, Network, Organisation, Region
-from eventhub.core.types import utcnow
 from tests import factories
+from tests.demo_support import restore, seed_once
 
-LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(\S+@eventhub\.test)\s+password: (\S+)$", re.M)
+LOGIN_LINE = re.compile(r"^\s+(\w+)\s+(\S+@eventhub\.test)\s+password: (\S+)$", re.MULTILINE)
 
 
 def _demo(runner, *args):
@@ -55,12 +58,18 @@ def _snapshot() -> list[tuple]:
     ]
 
 
+@pytest.fixture(scope="module")
+def default_demo(app):
+    """A default `flask demo` (members, networks, events, accounts), seeded once for the module."""
+    return seed_once(app, "--attendees", "0", "--sessions", "0")
+
+
 @pytest.fixture
-def seeded(runner):
+def seeded(default_demo):
     """A database after a default `flask demo`; the value is the command's output."""
-    result = _demo(runner)
-    assert result.exit_code == 0, result.output
-    return result.output
+    output, rows = default_demo
+    restore(rows)
+    return output
 
 
 def test_default_run_creates_about_150_members_in_every_region(seeded):
@@ -186,3 +195,34 @@ def test_members_beyond_the_real_list_are_invented_plausibly(runner):
     assert len({o.name for o in organisations}) == 175
     assert all(o.kind in ("city", "town") and o.population and o.region for o in invented)
     assert any(o.local_name and o.local_name.endswith("市") for o in invented)
+
+
+def test_members_give_exactly_the_number_asked_for_with_unique_names_and_ids(runner):
+    assert _demo(runner, "--members", "3000").exit_code == 0
+    organisations = _organisations()
+    assert len(organisations) == 3000
+    assert len({(o.name.lower(), o.country) for o in organisations}) == 3000
+    assert len({o.external_id for o in organisations}) == 3000
+    assert {o.region.name for o in organisations} == set(DEFAULT_REGIONS)
+    # Every record has the organisation.created entry save_organisation writes, with its values.
+    created = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "organisation.created")).all()
+    assert sorted(e.subject_id for e in created) == sorted(o.id for o in organisations)
+    first = next(e for e in created if e.subject_id == organisations[0].id)
+    assert first.subject_type == "organisation" and first.changes["name"] == organisations[0].name
+    # Search folds them as the member pages do.
+    assert db.session.scalars(select(Organisation).where(Organisation.search_text.like("%krakow%"))).one().name == "Kraków"
+
+
+def test_a_plan_of_25000_members_keeps_names_and_external_ids_unique():
+    plans = plan_organisations(25_000, 2027)
+    assert len(plans) == 25_000
+    assert len({(p["name"].lower(), p["country"]) for p in plans}) == 25_000  # the unique constraint, in any case
+    assert len({p["external_id"] for p in plans}) == 25_000
+    assert all(len(p["name"]) <= 200 and (p["local_name"] is None or len(p["local_name"]) <= 200) for p in plans)
+
+
+def test_more_members_than_supported_are_refused_before_anything_is_written(runner):
+    result = runner.invoke(args=["demo", "--members", str(MAX_MEMBERS + 1)])
+    assert result.exit_code == 2
+    assert f"at most {MAX_MEMBERS:,} organisations" in result.output
+    assert existing_data() == ""

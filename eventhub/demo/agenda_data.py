@@ -100,3 +100,20 @@ EXTERNAL_SPEAKERS = [
     ("Ngozi Okafor", "Director", "C40 Cities"),
     ("Lars Pettersson", "Head of Innovation", "Malmö University"),
 ]
+# A second round of parallel-session titles for large agendas: each base title again, seen from
+# another angle ("Sponge cities: what cities have learnt — focus on Africa").
+ANGLES = [
+    "focus on Africa", "focus on Latin America", "focus on South Asia", "focus on Southeast Asia",
+    "focus on small towns", "focus on island states", "focus on metropolitan regions", "the investor's view",
+    "the youth perspective", "from the mayor's desk", "what the data say", "the next ten years",
+    "lessons from failure",
+]
+# Capacities of the meeting rooms added for large agendas, in turn.
+EXTRA_ROOM_CAPACITIES = (150, 120, 100, 80, 60)
+
+
+def extra_room(number: int, name: str) -> tuple:
+    """A meeting room added for a large agenda, as a ROOMS row; `number` counts from 0."""
+    level = 4 + number // 5
+    capacity = EXTRA_ROOM_CAPACITIES[number % len(EXTRA_ROOM_CAPACITIES)]
+    return (name, capacity, f"Congress annex, level {level}", "Lift; hearing loop on request.")

@@ -1,26 +1,19 @@
-"""`flask demo --attendees N`: realistic registrations, made through the registration services.
+"""Who registers in `flask demo --attendees N`, as plain values: people, their organisations and answers.
 
-The congress gets three custom questions and asks approval for non-members, so some people
-are pending; the network meeting gets a small room, so its waiting list shows. People come
-from member cities (names in their country's script, see demo_names), a few city delegations
-register together, partners and the press register too. One random.Random(seed) decides all:
-the same seed gives the same people, answers and statuses.
+People come from member cities (names in their country's script, see names.py), a few city
+delegations register together, partners and the press register too; a fifth go to the network
+meeting. One random.Random(seed) decides all: the same seed gives the same people and answers.
+registrations.py decides their statuses and writes them.
 """
 import random
 
-from sqlalchemy import func, select
-
-from eventhub.audit.services import Actor
 from eventhub.demo.names import person_name, pool_for
-from eventhub.events.services import save_event, slugify
-from eventhub.extensions import db
-from eventhub.members.models import LOCAL_GOVERNMENT_KINDS, Organisation
-from eventhub.registration import services
-from eventhub.registration.answers import save_question
-from eventhub.registration.delegations import services as delegations
-from eventhub.registration.models import Delegation, Registration
+from eventhub.events.services import slugify
+from eventhub.members.models import LOCAL_GOVERNMENT_KINDS
 
 DEFAULT_ATTENDEES = 200
+# A network meeting is a seminar, not a second congress: larger demos grow the congress instead.
+MEETING_MAX = 500
 DIETS = ["No special diet", "Vegetarian", "Vegan", "Halal", "Kosher", "Gluten-free"]
 LANGUAGES = ["English", "Français", "Español", "Português", "Русский", "中文", "العربية"]
 QUESTIONS = [
@@ -61,12 +54,22 @@ class Planner:
     """Draws people, their organisations and answers from one random.Random."""
 
     def __init__(self, rng: random.Random):
-        self.rng, self.emails, self.mayors = rng, set(), set()
+        """Every draw from `rng`; e-mails, mayors and mail domains remembered across people."""
+        self.rng, self.emails, self.mayors, self.domains = rng, set(), set(), {}
+
+    def domain(self, name: str) -> str:
+        """The mail domain of an organisation (slugified once per name: thousands of people share it)."""
+        if name not in self.domains:
+            self.domains[name] = slugify(name)[:40].strip("-") or "city"
+        return self.domains[name]
 
     def person(self, country, category, organisation=None, organisation_name=None, answers=True) -> dict:
-        """One registration's data, e-mail unique across the demo (on a reserved .example domain)."""
+        """One registration's data, e-mail unique across the demo (on a reserved .example domain).
+
+        `organisation` is a member record (anything with id, name, kind, country and status).
+        """
         full_name, local_part = person_name(self.rng, country)
-        domain = slugify(organisation.name if organisation else organisation_name)[:40].strip("-") or "city"
+        domain = self.domain(organisation.name if organisation else organisation_name)
         email, number = f"{local_part}@{domain}.example", 2
         while email in self.emails:
             email, number = f"{local_part}{number}@{domain}.example", number + 1
@@ -113,10 +116,11 @@ def plan_attendees(count: int, seed: int, organisations: list, host, meeting_mem
     cities = [o for o in organisations if o.kind in LOCAL_GOVERNMENT_KINDS]
     partners = [o for o in organisations if o.kind not in LOCAL_GOVERNMENT_KINDS]
     members = [o for o in cities if o.status == "member"]
-    meeting_count = count // 5 if meeting_members else 0
+    meeting_count = min(count // 5, MEETING_MAX) if meeting_members else 0
     congress_left = count - meeting_count
     plan = []
-    for city in rng.sample(members, min(len(members), 5, congress_left // 40)):
+    # A few city delegations; a large congress has more of them (the same for up to 2,000 people).
+    for city in rng.sample(members, min(len(members), congress_left // 40, 5 + congress_left // 400)):
         size = min(rng.randint(3, 6), congress_left)
         delegates = [planner.person(city.country, "delegate", city) for _ in range(size)]
         head = delegates[0]
@@ -151,51 +155,3 @@ def _congress_person(planner: Planner, cities: list, partners: list, host) -> di
         return planner.person(country, "delegate", organisation_name=name)
     city = rng.choice(cities)
     return planner.person(city.country, "speaker" if rng.random() < 0.1 else "delegate", city)
-
-
-def seed_attendees(events: list, count: int, seed: int, organiser) -> str:
-    """Register `count` people for the demo events; returns a one-line summary."""
-    congress = next(e for e in events if e.kind == "congress")
-    meeting = next((e for e in events if e.kind == "network_meeting" and e.status == "published"), None)
-    actor = Actor.for_user(organiser)
-    organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.id)))
-    meeting_members = list(meeting.network.members) if meeting is not None and meeting.network else []
-    plan = plan_attendees(count, seed, organisations, congress.host_organisation, meeting_members)
-    save_event({"non_member_policy": "approve"}, congress)
-    for question in QUESTIONS:
-        save_question(congress, question)
-    meeting_count = sum(1 for where, _kind, _data in plan if where == "meeting")
-    if meeting_count:
-        # A seminar room rather than the hall, so the waiting list has people on it.
-        save_event({"capacity": max(2, meeting_count * 3 // 4)}, meeting)
-    for where, kind, data in plan:
-        event = congress if where == "congress" else meeting
-        if kind == "delegation":
-            delegations.register_delegation(event, data, actor, organiser=True)
-        else:
-            services.register(event, data, actor, organiser=True)
-    _show_the_workflow(congress, meeting, actor)
-    return _summary(count)
-
-
-def _show_the_workflow(congress, meeting, actor) -> None:
-    """Organisers have already approved some partners, and two people left the meeting (promoting two)."""
-    pending = db.session.scalars(select(Registration).where(
-        Registration.event_id == congress.id, Registration.status == "pending", Registration.category == "partner"
-    ).order_by(Registration.id)).all()
-    for registration in pending[::2]:
-        services.approve(registration, actor)
-    if meeting is not None and services.waitlist_positions(meeting):
-        confirmed = db.session.scalars(select(Registration).where(
-            Registration.event_id == meeting.id, Registration.status == "confirmed").order_by(Registration.id)).all()
-        for registration in confirmed[:2]:
-            services.cancel(registration, actor)
-
-
-def _summary(count: int) -> str:
-    """E.g. "Created 200 registrations (3 delegations): 160 confirmed, 10 waitlisted, 28 pending, 2 cancelled."""
-    statuses = dict(db.session.execute(select(Registration.status, func.count()).group_by(Registration.status)).all())
-    delegations = db.session.scalar(select(func.count()).select_from(Delegation))
-    shown = ("confirmed", "waitlisted", "pending", "cancelled")
-    parts = ", ".join(f"{statuses[status]} {status}" for status in shown if statuses.get(status))
-    return f"Created {count} registrations ({delegations} delegations): {parts}."

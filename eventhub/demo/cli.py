@@ -1,7 +1,9 @@
-"""`flask demo`: realistic, deterministic demo data, created through the services.
+"""`flask demo`: realistic, deterministic demo data at any scale.
 
-One entry point that later features extend: add a seed_* function and call it from seed_demo.
-The plan (what to create) lives in demo_plan; this module only writes it.
+One entry point that later features extend: add a phase to seed_demo. What to create is planned
+as plain values (plan.py, attendees.py, agenda.py); the phases write it, the many rows in bulk
+(bulk.py), the few through the services, all in one unit of work (`with atomic():`): a demo that
+fails halfway leaves the database empty, so it can simply be run again.
 """
 from datetime import datetime
 
@@ -12,23 +14,25 @@ from sqlalchemy import func, select
 from eventhub.auth.models import User
 from eventhub.auth.services import AccountError, create_user, find_user
 from eventhub.core.errors import Refused, ValidationError
+from eventhub.core.transaction import atomic
 from eventhub.core.types import utcnow
-from eventhub.demo.agenda import DEFAULT_SESSIONS, seed_agenda
-from eventhub.demo.attendees import DEFAULT_ATTENDEES, seed_attendees
-from eventhub.demo.plan import DEFAULT_MEMBERS, DEFAULT_SEED, plan_events, plan_network_members, plan_organisations
-from eventhub.demo.scenario import ACCOUNTS, NETWORKS, URL
+from eventhub.demo.agenda import DEFAULT_SESSIONS
+from eventhub.demo.agenda_seed import seed_agenda
+from eventhub.demo.attendees import DEFAULT_ATTENDEES
+from eventhub.demo.members import seed_members, seed_networks
+from eventhub.demo.plan import DEFAULT_MEMBERS, DEFAULT_SEED, plan_events, plan_organisations
+from eventhub.demo.registrations import seed_attendees
+from eventhub.demo.scenario import ACCOUNTS, URL
+from eventhub.demo.timetable import MAX_DAYS, MAX_ROOMS, max_sessions
 from eventhub.events.models import Event
 from eventhub.events.services import publish_event, save_event
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
-from eventhub.members.services import add_region, save_network, save_organisation
-from eventhub.members.validation import list_regions
 
-# Organisations are committed in batches: one transaction per record is what makes seeding slow.
-BATCH_SIZE = 100
-ORGANISATION_FIELDS = (
-    "name", "local_name", "kind", "country", "population", "status", "member_since", "website", "external_id", "notes"
-)
+# The largest demos made and timed (bench/demo.py); beyond them flask demo refuses rather than
+# leave someone waiting for minutes on a size nobody has tried.
+MAX_MEMBERS = 50_000
+MAX_ATTENDEES = 50_000
 
 
 def existing_data() -> str:
@@ -42,46 +46,13 @@ def existing_data() -> str:
     return ", ".join(f"{count} {what}" for what, count in counts.items() if count)
 
 
-def seed_members(plans: list[dict]) -> dict[str, Organisation]:
-    """Create the planned organisations; returns them by name."""
-    regions = {region.name: region for region in list_regions()}
-    for name in sorted({plan["region"] for plan in plans} - regions.keys()):
-        regions[name] = add_region(name)  # an organiser removed or renamed a default region
-    created = {}
-    for number, plan in enumerate(plans, start=1):
-        data = {field: plan.get(field) for field in ORGANISATION_FIELDS}
-        # The Region object itself, which spares save_organisation a lookup by name per record.
-        data["region"] = regions[plan["region"]]
-        created[plan["name"]] = save_organisation(data, commit=False)
-        if number % BATCH_SIZE == 0:
-            db.session.commit()
-    db.session.commit()
-    return created
-
-
-def seed_networks(plans: list[dict], organisations: dict[str, Organisation]) -> dict[str, Network]:
-    """Create the three networks with their planned members; returns them by tag."""
-    members = plan_network_members(plans)
-    networks = {}
-    for tag, spec in NETWORKS.items():
-        member_ids = [organisations[name].id for name in members[tag]]
-        networks[tag] = save_network({**spec, "member_ids": member_ids})
-    return networks
-
-
-def seed_events(
-    organisations: dict[str, Organisation], networks: dict[str, Network], now: datetime | None = None
-) -> list[Event]:
+def seed_events(organisations: dict[str, int], networks: dict[str, Network], now: datetime | None = None) -> list[Event]:
     """Create the congress, the network meeting and the draft; a host missing from a small demo is left out."""
     events = []
     for plan in plan_events(now or utcnow()):
-        host = organisations.get(plan["host"])
         network = networks.get(plan["network"]) if plan["network"] else None
-        data = {
-            **plan["data"],
-            "host_organisation_id": host.id if host else None,
-            "network_id": network.id if network else None,
-        }
+        data = {**plan["data"], "host_organisation_id": organisations.get(plan["host"]),
+                "network_id": network.id if network else None}
         event = save_event(data)
         if plan["publish"]:
             publish_event(event)
@@ -98,24 +69,24 @@ def seed_accounts() -> list[User]:
 
 
 def seed_demo(members: int, seed: int, attendees: int = 0, sessions: int = 0) -> None:
-    """Seed an empty database, reporting each part as it is done."""
-    plans = plan_organisations(members, seed)
-    organisations = seed_members(plans)
-    regions = len({plan["region"] for plan in plans})
-    click.echo(f"Created {len(organisations)} organisations in {regions} regions (seed {seed}).")
-    networks = seed_networks(plans, organisations)
-    for network in networks.values():
-        click.echo(f"Created network {network.name} with {len(network.members)} members.")
-    events = seed_events(organisations, networks)
-    for event in events:
-        click.echo(f"Created {event.kind_label.lower()} {event.title} ({event.status}): /events/{event.slug}")
-    accounts = seed_accounts()
-    organiser = next(user for user in accounts if user.roles == {"organiser"})
-    if attendees:
-        click.echo(seed_attendees(events, attendees, seed, organiser))
-    if sessions:
-        congress = next(event for event in events if event.kind == "congress")
-        click.echo(seed_agenda(congress, sessions, seed, organiser))
+    """Seed an empty database in one unit of work, reporting each part as it is done."""
+    with atomic():
+        plans = plan_organisations(members, seed)
+        organisations = seed_members(plans)
+        regions = len({plan["region"] for plan in plans})
+        click.echo(f"Created {len(organisations)} organisations in {regions} regions (seed {seed}).")
+        networks = seed_networks(plans, organisations)
+        for network in networks.values():
+            click.echo(f"Created network {network.name} with {len(network.members)} members.")
+        events = seed_events(organisations, networks)
+        for event in events:
+            click.echo(f"Created {event.kind_label.lower()} {event.title} ({event.status}): /events/{event.slug}")
+        organiser = next(user for user in seed_accounts() if user.roles == {"organiser"})
+        if attendees:
+            click.echo(seed_attendees(events, attendees, seed, organiser))
+        if sessions:
+            congress = next(event for event in events if event.kind == "congress")
+            click.echo(seed_agenda(congress, sessions, seed, organiser))
 
 
 def print_logins() -> None:
@@ -126,18 +97,39 @@ def print_logins() -> None:
         click.echo(f"  {account['role']:<10} {account['email']:<26} password: {account['password']}{missing}")
 
 
+def _at_most(limit: int, why: str):
+    """A click callback refusing a count above `limit`, before anything is written."""
+
+    def check(_context, _parameter, value: int) -> int:
+        """The value, when the demo supports it."""
+        if value > limit:
+            raise click.BadParameter(f"flask demo makes at most {limit:,} {why}; {value:,} is more than that.")
+        return value
+
+    return check
+
+
 @click.command("demo")
 @click.option("--members", default=DEFAULT_MEMBERS, show_default=True, type=click.IntRange(min=0),
-              help="Organisations to create: real ones first, then invented ones.")
+              callback=_at_most(MAX_MEMBERS, "organisations"),
+              help=f"Organisations to create: real ones first, then invented ones (at most {MAX_MEMBERS:,}).")
 @click.option("--attendees", default=DEFAULT_ATTENDEES, show_default=True, type=click.IntRange(min=0),
-              help="Registrations for the congress and the network meeting.")
+              callback=_at_most(MAX_ATTENDEES, "registrations"),
+              help=f"Registrations for the congress and the network meeting (at most {MAX_ATTENDEES:,}).")
 @click.option("--sessions", default=DEFAULT_SESSIONS, show_default=True, type=click.IntRange(min=0),
-              help="Agenda sessions of the congress (at most what its timetable holds).")
+              callback=_at_most(max_sessions(), f"sessions ({MAX_ROOMS} rooms over {MAX_DAYS} days)"),
+              help=f"Agenda sessions of the congress, exactly this many: rooms, then days, are added as needed "
+                   f"(at most {max_sessions():,}).")
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Same seed, same data.")
 @click.option("--if-empty", is_flag=True, help="Seed only an empty database; otherwise skip without an error.")
 @with_appcontext
 def demo_command(members, attendees, sessions, seed, if_empty):
-    """Seed an empty database with demo members, networks, events, accounts, registrations and an agenda."""
+    """Seed an empty database with demo members, networks, events, accounts, registrations and an agenda.
+
+    The counts are exact: a count beyond what the demo supports is refused before anything is
+    written. No e-mail is queued for the seeded registrants (invented people on reserved
+    .example domains).
+    """
     existing = existing_data()
     if existing and not if_empty:
         raise click.ClickException(
@@ -150,6 +142,5 @@ def demo_command(members, attendees, sessions, seed, if_empty):
         try:
             seed_demo(members, seed, attendees, sessions)
         except (ValidationError, AccountError, Refused) as error:
-            db.session.rollback()
             raise click.ClickException(f"Demo data refused: {getattr(error, 'errors', error)}")
     print_logins()

@@ -132,6 +132,7 @@ def pool_for(country: str | None) -> str:
 
 
 def _email_part(latin: str) -> str:
+    """A name as it may appear in an e-mail address: folded ASCII letters and digits."""
     return re.sub(r"[^a-z0-9]", "", fold(latin))
 
 

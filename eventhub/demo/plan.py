@@ -44,6 +44,7 @@ def real_rows(count: int) -> list[tuple[str, tuple]]:
 
 
 def _real_plan(region: str, row: tuple) -> dict:
+    """A row of the real list as a plan."""
     name, local_name, kind, country, population, website, tags = row
     return {
         "name": name,
@@ -58,6 +59,7 @@ def _real_plan(region: str, row: tuple) -> dict:
 
 
 def _random_day(rng: random.Random) -> date:
+    """A day someone may have joined on."""
     return FIRST_MEMBER_DAY + timedelta(days=rng.randrange((LAST_MEMBER_DAY - FIRST_MEMBER_DAY).days))
 
 

@@ -90,6 +90,7 @@ STYLES = [
 
 
 def _parts(part) -> tuple[str, str | None]:
+    """(latin, local script or None) of a name part."""
     return part if isinstance(part, tuple) else (part, None)
 
 
@@ -100,23 +101,42 @@ def _compose(style: dict, first, second) -> tuple[str, str | None]:
     return latin_a + latin_b, local
 
 
-def _unique_name(style: dict, rng: random.Random, taken: set[str]) -> tuple[str, str | None]:
-    """A name of this style nobody has yet: random parts first, then any free pair, then numbered."""
-    for _ in range(20):
-        name, local = _compose(style, rng.choice(style["first"]), rng.choice(style["second"]))
-        if name not in taken:
-            return name, local
-    for first in style["first"]:
-        for second in style["second"]:
-            name, local = _compose(style, first, second)
-            if name not in taken:
-                return name, local
-    # Every combination is used (thousands of members): number them, as new towns sometimes are.
-    base, local = _compose(style, rng.choice(style["first"]), rng.choice(style["second"]))
-    number = 2
-    while f"{base} {number}" in taken:
-        number += 1
-    return f"{base} {number}", (f"{local} {number}" if local else None)
+class _Names:
+    """Hands out names nobody has yet, per style: random parts first, then any free pair, then numbered."""
+
+    def __init__(self, rng: random.Random, taken: set[str]):
+        """Names from `rng`, unique against `taken` (which grows as names are handed out)."""
+        self.rng, self.taken = rng, taken
+        # Styles whose every pair is taken, and the next number of each numbered base name: without
+        # them, each of tens of thousands of names would try every pair again and count up from 2.
+        self.exhausted, self.numbers = set(), {}
+
+    def unique(self, index: int, style: dict) -> tuple[str, str | None]:
+        """(name, local name) of this style, added to the taken names."""
+        name, local = self._pick(index, style)
+        self.taken.add(name)
+        return name, local
+
+    def _pick(self, index: int, style: dict) -> tuple[str, str | None]:
+        """A free name of the style, not yet added to the taken names."""
+        if index not in self.exhausted:
+            for _ in range(20):
+                name, local = _compose(style, self.rng.choice(style["first"]), self.rng.choice(style["second"]))
+                if name not in self.taken:
+                    return name, local
+            for first in style["first"]:
+                for second in style["second"]:
+                    name, local = _compose(style, first, second)
+                    if name not in self.taken:
+                        return name, local
+            self.exhausted.add(index)
+        # Every combination is used (thousands of members): number them, as new towns sometimes are.
+        base, local = _compose(style, self.rng.choice(style["first"]), self.rng.choice(style["second"]))
+        number = self.numbers.get(base, 2)
+        while f"{base} {number}" in self.taken:
+            number += 1
+        self.numbers[base] = number + 1
+        return f"{base} {number}", (f"{local} {number}" if local else None)
 
 
 def synthetic_organisations(count: int, rng: random.Random, taken: set[str]) -> list[dict]:
@@ -124,11 +144,10 @@ def synthetic_organisations(count: int, rng: random.Random, taken: set[str]) -> 
 
     `taken` holds names already planned; it is updated so names stay unique.
     """
-    plans = []
+    plans, names = [], _Names(rng, taken)
     for index in range(count):
         style = STYLES[index % len(STYLES)]
-        name, local_name = _unique_name(style, rng, taken)
-        taken.add(name)
+        name, local_name = names.unique(index % len(STYLES), style)
         country, region, website = rng.choice(style["places"])
         is_town = rng.random() < 0.35
         slug = "".join(ch for ch in fold(name) if ch.isascii() and ch.isalnum())
