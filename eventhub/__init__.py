@@ -52,6 +52,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub import api
 
     api.init_app(app)
+    _connect_domain_events()
 
     from eventhub.auth.cli import tokens_cli, users_cli
     from eventhub.demo.cli import demo_command
@@ -64,3 +65,10 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_command)
     return app
+
+
+def _connect_domain_events() -> None:
+    """Let each domain listen to the domains it builds on (see eventhub.core.signals)."""
+    from eventhub.agenda import listeners as _agenda  # noqa: F401
+    from eventhub.events import listeners as _events  # noqa: F401
+    from eventhub.registration import listeners as _registration  # noqa: F401

@@ -27,6 +27,8 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
+# How long a SQLite connection waits for another's write to finish before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 @event.listens_for(Engine, "connect")
@@ -36,7 +38,7 @@ def _configure_sqlite(dbapi_connection, connection_record):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
 

@@ -1,8 +1,12 @@
-"""Factories that build valid records through the services, with overridable defaults."""
+"""Factories that build valid records through the services, with overridable defaults.
+
+Each one is its own unit of work, as a request would be: what it returns is committed.
+"""
 import itertools
 from datetime import datetime, timedelta, timezone
 
 from eventhub.auth.services import create_user
+from eventhub.core.transaction import atomic
 from eventhub.events.services import save_event, set_status
 from eventhub.members.services import save_network, save_organisation
 
@@ -11,19 +15,38 @@ _numbers = itertools.count(1)
 
 
 def make_user(roles=("organiser",), email=None, full_name="Test User", password=PASSWORD):
-    return create_user(email or f"user{next(_numbers)}@example.org", full_name, password, list(roles))
+    with atomic():
+        return create_user(email or f"user{next(_numbers)}@example.org", full_name, password, list(roles))
+
+
+def make_token(user, name="tests"):
+    """An API token of the user: (row, secret), as `flask tokens create` makes it."""
+    from eventhub.auth.services import create_token
+
+    with atomic():
+        return create_token(user, name)
+
+
+def make_question(event, data):
+    """A custom question of the event's registration form, as the organisers' editor saves it."""
+    from eventhub.registration.questions import save_question
+
+    with atomic():
+        return save_question(event, data)
 
 
 def make_organisation(**values):
     data = {"name": f"Testville {next(_numbers)}", "kind": "city", "country": "DE", "status": "member"}
     data.update(values)
-    return save_organisation(data)
+    with atomic():
+        return save_organisation(data)
 
 
 def make_network(name=None, members=(), **values):
     data = {"name": name or f"Network {next(_numbers)}", "member_ids": [m.id for m in members]}
     data.update(values)
-    return save_network(data)
+    with atomic():
+        return save_network(data)
 
 
 def make_event(status="published", days_from_now=30, length_days=3, **values):
@@ -36,11 +59,12 @@ def make_event(status="published", days_from_now=30, length_days=3, **values):
         "end": start + timedelta(days=length_days),
     }
     data.update(values)
-    event = save_event(data)
-    if status == "cancelled":
-        set_status(event, "published")  # only a public event can be cancelled
-    if status != "draft":
-        set_status(event, status)
+    with atomic():
+        event = save_event(data)
+        if status == "cancelled":
+            set_status(event, "published")  # only a public event can be cancelled
+        if status != "draft":
+            set_status(event, status)
     return event
 
 
@@ -52,7 +76,8 @@ def make_registration(event, **values):
     number = next(_numbers)
     data = {"full_name": f"Delegate {number}", "email": f"delegate{number}@example.org", "organisation_name": "Testville"}
     data.update(values)
-    return register(event, data, actor=SYSTEM, organiser=True)
+    with atomic():
+        return register(event, data, actor=SYSTEM, organiser=True)
 
 
 def open_event(**values):
@@ -77,7 +102,8 @@ def make_session(event, **values):
 
     data = {"title": "Session", "start": at(event, 10), "end": at(event, 11), "status": "scheduled"}
     data.update(values)
-    return save_session(event, data, SYSTEM)
+    with atomic():
+        return save_session(event, data, SYSTEM)
 
 
 def make_agenda_parts(event, rooms=("Plenary hall", "Sala Ipê"), tracks=(("Energy", "#2e7d32"), ("Вода", "#0277bd"))):

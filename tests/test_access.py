@@ -5,8 +5,7 @@ added, and a page that forgets its guard fails test_every_page_is_public_or_guar
 """
 import pytest
 
-from eventhub.registration.answers import save_question
-from tests.factories import make_event, make_network, make_organisation, make_registration, make_user
+from tests.factories import make_question, make_event, make_network, make_organisation, make_registration, make_user
 
 PUBLIC = {"events.index", "events.detail", "auth.login", "static", "api-docs.openapi_json"}
 # Public registration pages; the manage pages are guarded by their secret token instead of a role.
@@ -53,7 +52,7 @@ def sample_url(app):
         "slug": event.slug,
         "id": organisation.id,
         "registration_id": make_registration(event).id,
-        "question_id": save_question(event, {"label": "Dietary needs", "kind": "short_text"}).id,
+        "question_id": make_question(event, {"label": "Dietary needs", "kind": "short_text"}).id,
     }
     network = make_network(members=[organisation])
     values.update(_agenda_ids(event))

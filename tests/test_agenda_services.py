@@ -7,6 +7,7 @@ from eventhub.agenda import services, signups
 from eventhub.agenda.clashes import find_clashes
 from eventhub.agenda.models import Room, SessionKind, Track
 from eventhub.audit.services import SYSTEM
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from eventhub.core.errors import Refused
 from eventhub.core.errors import ValidationError
@@ -85,10 +86,13 @@ def test_publishing_is_blocked_by_a_room_double_booking(event, rooms):
 def test_sign_up_with_capacity_waiting_list_and_promotion(event, rooms):
     workshop = make_session(event, title="Nature-based solutions", room_id=rooms[1].id, capacity=1, signup_required=True)
     first, second = make_registration(event), make_registration(event)
-    assert signups.sign_up(workshop, first, SYSTEM).status == "confirmed"
-    waiting = signups.sign_up(workshop, second, SYSTEM)
+    with atomic():
+        assert signups.sign_up(workshop, first, SYSTEM).status == "confirmed"
+    with atomic():
+        waiting = signups.sign_up(workshop, second, SYSTEM)
     assert waiting.status == "waitlisted" and signups.signup_position(waiting) == 1
-    signups.cancel_signup(signups.sign_up(workshop, first, SYSTEM), SYSTEM)
+    with atomic():
+        signups.cancel_signup(signups.sign_up(workshop, first, SYSTEM), SYSTEM)
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"
 

@@ -8,6 +8,7 @@ import pytest
 from eventhub.agenda import services
 from eventhub.agenda.models import AgendaSession, Room, Track
 from eventhub.audit.services import SYSTEM
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from tests.factories import make_event, make_registration
 
@@ -48,7 +49,8 @@ def at(event, hours, minutes=0) -> str:
 def make_session(event, **values):
     data = {"title": "Sessão", "start": at(event, 10), "end": at(event, 11), "status": "scheduled"}
     data.update(values)
-    return services.save_session(event, data, SYSTEM)
+    with atomic():
+        return services.save_session(event, data, SYSTEM)
 
 
 def local_hour(event, value):

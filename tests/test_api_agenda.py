@@ -7,9 +7,8 @@ import pytest
 from eventhub.agenda import services
 from eventhub.agenda.models import AgendaSession, Room, Track
 from eventhub.audit.services import SYSTEM
-from eventhub.auth.services import create_token
 from eventhub.extensions import db
-from tests.factories import at, make_organisation, make_registration, make_session, make_user, open_event
+from tests.factories import make_token, at, make_organisation, make_registration, make_session, make_user, open_event
 
 SESSION_FIELDS = {
     "id", "uuid", "event_slug", "title", "description", "kind", "track_id", "room_id", "start", "end", "language",
@@ -19,7 +18,7 @@ SESSION_FIELDS = {
 
 def bearer(user) -> dict:
     """Authorization header with a fresh token of this user."""
-    _token, secret = create_token(user, "tests")
+    _token, secret = make_token(user, "tests")
     return {"Authorization": f"Bearer {secret}"}
 
 

@@ -3,9 +3,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from eventhub.auth.services import create_token
 from eventhub.events.services import event_by_slug
-from tests.factories import make_event, make_network, make_organisation, make_user
+from tests.factories import make_token, make_event, make_network, make_organisation, make_user
 
 EVENT_FIELDS = {
     "slug", "kind", "title", "summary", "description", "host_organisation_id", "venue_name", "venue_address",
@@ -17,7 +16,7 @@ EVENT_FIELDS = {
 @pytest.fixture
 def headers(organiser):
     """An organiser's bearer token."""
-    _token, secret = create_token(organiser, "tests")
+    _token, secret = make_token(organiser, "tests")
     return {"Authorization": f"Bearer {secret}"}
 
 
@@ -59,7 +58,7 @@ def test_organisers_see_drafts_and_can_filter_by_status(client, headers):
 
 def test_a_checkin_token_sees_only_public_events(client):
     make_event(status="draft", title="Secret Plans")
-    _token, secret = create_token(make_user(roles=["checkin"]))
+    _token, secret = make_token(make_user(roles=["checkin"]))
     body = client.get("/api/v1/events", headers={"Authorization": f"Bearer {secret}"}).json
     assert body["total"] == 0
 

@@ -16,7 +16,7 @@ from eventhub.agenda import services as agenda
 from eventhub.agenda import signups
 from eventhub.agenda.models import Room, SessionKind, Track
 from eventhub.audit.services import SYSTEM
-from eventhub.calendars.services import ensure_calendar_token
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from tests.factories import make_event, make_organisation, make_registration
 
@@ -124,7 +124,7 @@ def test_personal_feed_matches_golden_file(client, congress):
     event, _opening, workshop, _draft = congress
     registration = make_registration(event)
     signups.star(registration, workshop)
-    response = client.get(f"/calendar/{ensure_calendar_token(registration)}.ics")
+    response = client.get(f"/calendar/{registration.calendar_token}.ics")
     assert_golden("personal.ics", normalise(response.data, event, [workshop]))
 
 
@@ -231,7 +231,7 @@ def test_the_personal_feed_holds_starred_sessions_and_rotation_kills_the_old_url
 
 def test_rotation_needs_the_csrf_token(client, congress):
     registration = make_registration(congress[0])
-    old = ensure_calendar_token(registration)
+    old = registration.calendar_token
     assert client.post(f"/registrations/{registration.manage_token}/calendar/rotate").status_code == 400
     assert client.get(f"/calendar/{old}.ics").status_code == 200
 
@@ -239,11 +239,13 @@ def test_rotation_needs_the_csrf_token(client, congress):
 def _agenda_with(n: int, slug: str):
     event = make_event(slug=slug, start=datetime(2027, 6, 15, 9), end=datetime(2027, 6, 17, 18))
     city = make_organisation(name=f"Łódź {slug}", country="PL")
-    for i in range(n):
-        item = agenda.save_session(event, {"title": f"Session {i}", "status": "scheduled",
-                                           "start": f"2027-06-15T{9 + i % 8:02d}:00", "end": f"2027-06-15T{10 + i % 8:02d}:00"}, SYSTEM)
-        agenda.set_people(item, [{"role": "speaker", "name": f"Speaker {i}", "organisation_id": city.id}], SYSTEM)
-    agenda.publish_agenda(event, SYSTEM)
+    with atomic():
+        for i in range(n):
+            agenda.save_session(event, {
+                "title": f"Session {i}", "status": "scheduled", "start": f"2027-06-15T{9 + i % 8:02d}:00",
+                "end": f"2027-06-15T{10 + i % 8:02d}:00",
+                "people": [{"role": "speaker", "name": f"Speaker {i}", "organisation_id": city.id}]}, SYSTEM)
+        agenda.publish_agenda(event, SYSTEM)
     return event
 
 

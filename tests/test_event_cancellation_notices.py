@@ -3,7 +3,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from eventhub.calendars.invitation import invitation_ics
+from eventhub.registration.invitation import invitation_ics
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
 from eventhub.registration import services

@@ -7,12 +7,11 @@ from sqlalchemy import select
 
 from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import Actor
-from eventhub.auth.services import create_token
 from eventhub.events.models import Event
 from eventhub.events.services import save_event
 from eventhub.extensions import db
 from eventhub.core.formatting import format_in_zone
-from tests.factories import make_event, make_network, make_organisation, make_user
+from tests.factories import make_token, make_event, make_network, make_organisation, make_user
 
 UTC = timezone.utc
 
@@ -53,7 +52,7 @@ def prefilled(page: str) -> dict:
 @pytest.fixture
 def headers(organiser):
     """An organiser's bearer token."""
-    _token, secret = create_token(organiser, "tests")
+    _token, secret = make_token(organiser, "tests")
     return {"Authorization": f"Bearer {secret}"}
 
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from eventhub.calendars.invitation import CONTENT_TYPE, invitation_attachment, invitation_ics
+from eventhub.registration.invitation import CONTENT_TYPE, invitation_attachment, invitation_ics
 from eventhub.registration.notifications import manage_url
 from tests.factories import last_message, make_registration, open_event
 

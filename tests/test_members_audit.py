@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import Actor
-from eventhub.auth.services import create_token
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from eventhub.core.formatting import format_in_zone
 from eventhub.members.models import Network, Organisation
 from eventhub.members.services import save_organisation
-from tests.factories import make_network, make_organisation, make_user
+from tests.factories import make_token, make_network, make_organisation, make_user
 
 HEADER = "name,local_name,kind,country,region,population,status,member_since,website,external_id"
 
@@ -46,7 +46,7 @@ def organisation_form(**values) -> dict:
 @pytest.fixture
 def headers(organiser):
     """An organiser's bearer token."""
-    _token, secret = create_token(organiser, "tests")
+    _token, secret = make_token(organiser, "tests")
     return {"Authorization": f"Bearer {secret}"}
 
 
@@ -179,7 +179,9 @@ def test_the_member_history_costs_the_same_queries_however_long_it_is(organiser_
     with count_queries() as few:
         organiser_browser.get(url)
     for n in range(6):  # six different people: a per-row look-up of who acted could not hide in the session
-        save_organisation({"population": 1000 + n}, organisation, actor=Actor.for_user(make_user(email=f"editor{n}@example.org")))
+        editor = Actor.for_user(make_user(email=f"editor{n}@example.org"))
+        with atomic():
+            save_organisation({"population": 1000 + n}, organisation, actor=editor)
     db.session.expire_all()
     with count_queries() as many:
         page = organiser_browser.get(url).get_data(as_text=True)

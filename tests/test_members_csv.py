@@ -98,7 +98,9 @@ def test_rows_with_quoted_newlines_are_reported_at_their_own_line(organiser_brow
         "Broken,,city,ZZ,,,member,,,Z-1",  # line 6
     )
     problems = _problems(_upload(organiser_browser, data).get_data(as_text=True))
-    assert [(line, column) for line, column, _ in problems] == [(6, "country")]
+    # A name is one line: each multi-line one is refused at the line its row starts on.
+    assert [(line, column) for line, column, _ in problems] == [(2, "name"), (4, "name"), (6, "country")]
+    assert [reason for line, _column, reason in problems if line == 2] == ["Keep this on one line."]
 
 
 def test_blank_trailing_rows_are_ignored(organiser_browser):
@@ -194,7 +196,7 @@ MANY_SCRIPTS = [
     dict(name="Seoul", local_name="서울특별시", country="KR", region="East Asia", external_id="X-2"),
     dict(name="Tokyo", local_name="東京都", country="JP", kind="metropolitan_area", notes="not exported"),
     dict(name="Cairo", local_name="القاهرة", country="EG", region="Africa"),
-    dict(name='Quoted "Town", with; separators', local_name="two\nlines", country="DE", kind="town"),
+    dict(name='Quoted "Town", with; separators', local_name='Ort "Zwei", mit; Trennern', country="DE", kind="town"),
 ]
 
 

@@ -3,6 +3,8 @@ import contextlib
 
 import pytest
 
+from eventhub.core.transaction import atomic
+
 from eventhub.extensions import db
 from eventhub.members import csvio, services
 from eventhub.members.models import Organisation
@@ -86,13 +88,13 @@ def test_an_import_that_fails_half_way_is_rolled_back(monkeypatch):
     text = HEADER + "\nLyon,,city,FR,,,member,,,\nOslo,,city,NO,,,member,,,\n"
     real_save = services.save_organisation
 
-    def save_then_fail(data, organisation=None, commit=True, **kwargs):
+    def save_then_fail(data, organisation=None, **kwargs):
         if data["name"] == "Oslo":
             raise RuntimeError("disk full")
-        return real_save(data, organisation, commit, **kwargs)
+        return real_save(data, organisation, **kwargs)
 
     monkeypatch.setattr(services, "save_organisation", save_then_fail)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), atomic():
         csvio.import_csv(text)
     assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 0
 

@@ -9,10 +9,11 @@ from eventhub.audit.services import SYSTEM
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.services import region_by_name
-from eventhub.registration import answers, services
+from eventhub.registration import questions as answers
+from eventhub.registration import services
 from eventhub.registration.models import Question, Registration
 from eventhub.core.errors import ValidationError
-from tests.factories import make_event, make_network, make_organisation, make_registration
+from tests.factories import make_question, make_event, make_network, make_organisation, make_registration
 
 
 def page_text(response) -> str:
@@ -240,10 +241,10 @@ def test_bulk_without_a_selection_changes_nothing(organiser_browser):
 
 def test_detail_shows_details_answers_and_audit_trail(organiser_browser, organiser):
     event = make_event(capacity=1)
-    answers.save_question(event, {"label": "Dietary needs", "key": "diet", "kind": "multiple_choice",
+    make_question(event, {"label": "Dietary needs", "key": "diet", "kind": "multiple_choice",
                                   "options": "Vegetarian\nHalal\nKosher"})
-    answers.save_question(event, {"label": "Needs a wheelchair space", "key": "wheelchair", "kind": "checkbox"})
-    answers.save_question(event, {"label": "Country of residence", "key": "residence", "kind": "country"})
+    make_question(event, {"label": "Needs a wheelchair space", "key": "wheelchair", "kind": "checkbox"})
+    make_question(event, {"label": "Country of residence", "key": "residence", "kind": "country"})
     make_registration(event)
     person = make_registration(event, full_name="Ελένη Παπαδοπούλου", position="Δήμαρχος",
                                answers={"diet": ["Halal", "Vegetarian"], "wheelchair": True, "residence": "GR"})
@@ -349,7 +350,7 @@ def test_questions_editor_adds_edits_moves_and_deletes(organiser_browser):
 
 def test_question_errors_are_shown_next_to_the_field(organiser_browser):
     event = make_event()
-    answers.save_question(event, {"label": "Arrival", "key": "arrival", "kind": "short_text"})
+    make_question(event, {"label": "Arrival", "key": "arrival", "kind": "short_text"})
     response = organiser_browser.post(f"/manage/events/{event.slug}/questions",
                                       {"label": "Arrival date", "key": "arrival", "kind": "single_choice", "options": "x"})
     page = page_text(response)
@@ -370,7 +371,7 @@ def test_a_required_question_added_in_the_editor_is_enforced_on_registration(org
 
 def test_question_of_another_event_is_404(organiser_browser):
     mine, other = make_event(), make_event()
-    question = answers.save_question(other, {"label": "Diet", "kind": "short_text"})
+    question = make_question(other, {"label": "Diet", "kind": "short_text"})
     assert organiser_browser.get(f"/manage/events/{mine.slug}/questions/{question.id}").status_code == 404
     assert organiser_browser.post(f"/manage/events/{mine.slug}/questions/{question.id}/delete",
                                   {"confirm": "y"}).status_code == 404

@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from eventhub.auth.services import create_token
 from eventhub.events.models import Event
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
-from eventhub.registration import services
+from eventhub.registration import rules, services
 from eventhub.registration.models import Registration
-from tests.factories import make_registration, open_event
+from tests.factories import make_token, make_registration, open_event
 
 CAPACITY = 5
 
@@ -90,7 +90,8 @@ class Watcher:
 def register_job(event_id: int, n: int):
     """A job registering person n; it loads the event in its own session, as a request would."""
     def job():
-        registration = services.register(db.session.get(Event, event_id), person(n))
+        with atomic():
+            registration = services.register(db.session.get(Event, event_id), person(n))
         return registration.id, registration.status
     return job
 
@@ -98,7 +99,9 @@ def register_job(event_id: int, n: int):
 def cancel_job(registration_id: int):
     """A job cancelling one registration in its own session."""
     def job():
-        return services.cancel(db.session.get(Registration, registration_id)).status
+        with atomic():
+            registration = services.cancel(db.session.get(Registration, registration_id))
+        return registration.status
     return job
 
 
@@ -128,10 +131,10 @@ def test_thirty_at_once_confirm_exactly_the_capacity_and_queue_the_rest(app):
     assert statuses.count("confirmed") == CAPACITY and statuses.count("waitlisted") == 30 - CAPACITY
     # What each request was told is what the database holds.
     assert {rid: status for rid, status in results} == {r.id: r.status for r in registrations}
-    positions = services.waitlist_positions(event)
+    positions = rules.waitlist_positions(event)
     assert sorted(positions.values()) == list(range(1, 30 - CAPACITY + 1))
     # Each person's own position agrees with the list: no gaps, no duplicates.
-    assert {r.id: services.waitlist_position(r) for r in registrations if r.status == "waitlisted"} == positions
+    assert {r.id: rules.waitlist_position(r) for r in registrations if r.status == "waitlisted"} == positions
 
 
 def test_cancellations_and_registrations_at_once_never_overbook_and_promote_in_order(app):
@@ -153,7 +156,7 @@ def test_cancellations_and_registrations_at_once_never_overbook_and_promote_in_o
     assert now_confirmed == {confirmed[4].id, *queue[:4]}
     after = waiting_list(event)
     assert after[:6] == queue[4:] and len(after) == 6 + 8
-    assert sorted(services.waitlist_positions(event).values()) == list(range(1, 15))
+    assert sorted(rules.waitlist_positions(event).values()) == list(range(1, 15))
     promoted_mail = db.session.scalar(select(func.count()).where(OutboxMessage.subject.like("A place is free%")))
     assert promoted_mail == 4
 
@@ -165,7 +168,7 @@ def test_concurrent_cancellations_of_everyone_fill_every_freed_place_once(app):
     run_together(app, [cancel_job(r.id) for r in confirmed])
     statuses = {r.email: r.status for r in rows(event.id)}
     assert [statuses[r.email] for r in waiting] == ["confirmed"] * 5 + ["waitlisted"] * 2
-    assert sorted(services.waitlist_positions(event).values()) == [1, 2]
+    assert sorted(rules.waitlist_positions(event).values()) == [1, 2]
 
 
 @pytest.fixture
@@ -181,7 +184,7 @@ def server(app):
 
 def test_concurrent_api_requests_to_a_real_server_never_overbook(app, server, organiser):
     event = open_event(capacity=3)
-    _token, secret = create_token(organiser, "load test")
+    _token, secret = make_token(organiser, "load test")
     url = f"{server}/api/v1/events/{event.slug}/registrations"
 
     def request_job(n):

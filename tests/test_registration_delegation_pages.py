@@ -6,9 +6,8 @@ from sqlalchemy import func, select
 
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
-from eventhub.registration.answers import save_question
 from eventhub.registration.models import Delegation, Registration
-from tests.factories import make_network, make_organisation, make_registration, open_event
+from tests.factories import make_question, make_network, make_organisation, make_registration, open_event
 from tests.test_registration_pages import field_error, input_value, text
 
 DELEGATES = [
@@ -138,7 +137,7 @@ def test_a_delegation_needs_at_least_one_delegate(browser, warsaw):
 
 def test_required_questions_are_asked_in_every_row(browser, warsaw):
     event = open_event()
-    save_question(event, {"key": "diet", "label": "Diet", "kind": "single_choice", "options": ["Vegan", "Halal"],
+    make_question(event, {"key": "diet", "label": "Diet", "kind": "single_choice", "options": ["Vegan", "Halal"],
                           "required": True})
     rows = DELEGATES[:2]
     page = text(browser.post(f"/events/{event.slug}/register/delegation",
@@ -214,7 +213,7 @@ def test_the_delegation_page_does_not_query_per_delegate(browser, warsaw, count_
 
 def test_a_delegate_edits_their_own_answers_but_not_the_delegations_organisation(browser, warsaw):
     event = open_event()
-    save_question(event, {"key": "diet", "label": "Diet", "kind": "short_text"})
+    make_question(event, {"key": "diet", "label": "Diet", "kind": "short_text"})
     browser.post(f"/events/{event.slug}/register/delegation", delegation_form(warsaw, rows=DELEGATES[:1]))
     delegate = db.session.scalar(select(Registration))
     url = f"/registrations/{delegate.manage_token}"

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from eventhub.registration import answers
+from eventhub.registration import questions as answers
 from eventhub.registration.queries import COLUMNS
-from tests.factories import make_event, make_organisation, make_registration
+from tests.factories import make_question, make_event, make_organisation, make_registration
 
 
 def export(browser, event, **filters):
@@ -21,11 +21,11 @@ def export(browser, event, **filters):
 def event():
     """A congress in Tokyo time with a question of every kind, and room for two."""
     event = make_event(title="Tokyo Congress", timezone="Asia/Tokyo", capacity=2)
-    answers.save_question(event, {"label": "Dietary needs", "key": "diet", "kind": "multiple_choice",
+    make_question(event, {"label": "Dietary needs", "key": "diet", "kind": "multiple_choice",
                                   "options": ["Vegetarian", "Halal", "Kosher"]})
-    answers.save_question(event, {"label": "Wheelchair space", "key": "wheelchair", "kind": "checkbox"})
-    answers.save_question(event, {"label": "Arrival, day & time", "key": "arrival", "kind": "short_text"})
-    answers.save_question(event, {"label": "Interpretation", "key": "language", "kind": "single_choice",
+    make_question(event, {"label": "Wheelchair space", "key": "wheelchair", "kind": "checkbox"})
+    make_question(event, {"label": "Arrival, day & time", "key": "arrival", "kind": "short_text"})
+    make_question(event, {"label": "Interpretation", "key": "language", "kind": "single_choice",
                                   "options": ["English", "日本語"]})
     return event
 

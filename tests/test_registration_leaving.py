@@ -7,7 +7,6 @@ from eventhub.agenda.models import SignUp
 from eventhub.agenda.signups import sign_up, star
 from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import REGISTRANT, SYSTEM, Actor
-from eventhub.calendars.services import ensure_calendar_token
 from eventhub.extensions import db
 from eventhub.registration import services
 from tests.factories import at, make_registration, make_session, make_workshop, open_event, publish_agenda
@@ -66,7 +65,7 @@ def test_leaving_also_drops_a_place_on_a_session_waiting_list(seated, waiting):
 
 def test_the_personal_feed_of_someone_who_cancelled_is_empty_but_still_answers(client, event, seated, workshop):
     star(seated, make_session(event, title="Closing plenary", start=at(event, 17), end=at(event, 18)))
-    feed = f"/calendar/{ensure_calendar_token(seated)}.ics"
+    feed = f"/calendar/{seated.calendar_token}.ics"
     assert len(Calendar.from_ical(client.get(feed).data).walk("VEVENT")) == 2
     services.cancel(seated)
     response = client.get(feed)

@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
-from eventhub.registration.answers import save_question
 from eventhub.registration.models import Registration
-from tests.factories import make_event, make_network, make_organisation, make_registration, open_event
+from tests.factories import make_question, make_event, make_network, make_organisation, make_registration, open_event
 
 NAMES = ["Łucja Wiśniewska", "Дмитрий", "서지원", "محمد"]
 
@@ -194,7 +193,7 @@ def questioned_event():
         {"key": "photos", "label": "I agree to be photographed", "kind": "checkbox", "required": True},
         {"key": "country", "label": "Country of residence", "kind": "country"},
     ):
-        save_question(event, data)
+        make_question(event, data)
     return event
 
 

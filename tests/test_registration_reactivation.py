@@ -4,16 +4,14 @@ from sqlalchemy import func, select
 
 from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import REGISTRANT, Actor
-from eventhub.calendars.services import ensure_calendar_token
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
-from eventhub.registration import reactivation, services
+from eventhub.registration import rules, services
 from eventhub.registration.delegations import services as delegations
-from eventhub.registration.answers import save_question
 from eventhub.registration.models import Delegation, Registration
 from eventhub.registration.notifications import manage_url
 from eventhub.core.errors import Refused
-from tests.factories import last_message, make_organisation, make_registration, make_user, open_event
+from tests.factories import make_question, last_message, make_organisation, make_registration, make_user, open_event
 from tests.test_api_registrations import bearer
 from tests.test_registration_pages import form, registration, text
 
@@ -51,12 +49,12 @@ def reactivations(registration_id: int) -> list[AuditEntry]:
 
 def test_a_visitor_who_cancelled_registers_again_on_the_same_row_with_a_new_link(browser):
     event = open_event(capacity=5, title="Forum Urbano São Paulo")
-    save_question(event, {"key": "diet", "label": "Dietary needs", "kind": "single_choice",
+    make_question(event, {"key": "diet", "label": "Dietary needs", "kind": "single_choice",
                           "options": ["None", "Vegetarian", "Halal"]})
     browser.post(f"/events/{event.slug}/register", form(not_listed="y", organisation_name="Villa", answer_diet="None"))
     first = registration("ana@example.org")
     old_token, old_id = first.manage_token, first.id
-    old_feed = f"/calendar/{ensure_calendar_token(first)}.ics"
+    old_feed = f"/calendar/{first.calendar_token}.ics"
     browser.post(f"/registrations/{old_token}/cancel", {"confirm": "y"})
     cancelled_page = text(browser.get(f"/registrations/{old_token}"))
     assert "This registration is cancelled." in cancelled_page and "Register again" in cancelled_page
@@ -113,13 +111,13 @@ def test_coming_back_to_a_full_event_joins_the_end_of_the_waiting_list():
     holder = services.register(event, person(1))
     leaver = services.register(event, person(2))
     stayer = services.register(event, person(3))
-    assert services.waitlist_position(leaver) == 1 and services.waitlist_position(stayer) == 2
+    assert rules.waitlist_position(leaver) == 1 and rules.waitlist_position(stayer) == 2
     services.cancel(leaver)
-    assert services.waitlist_position(stayer) == 1
+    assert rules.waitlist_position(stayer) == 1
 
     back = services.register(event, person(2, full_name="Ana Returned"))
     assert back.id == leaver.id and back.status == "waitlisted"
-    assert services.waitlist_positions(event) == {stayer.id: 1, back.id: 2}  # no jumping the queue
+    assert rules.waitlist_positions(event) == {stayer.id: 1, back.id: 2}  # no jumping the queue
     assert holder.status == "confirmed"
     assert reactivations(back.id)[0].changes["status"] == ["cancelled", "waitlisted"]
     message = last_message("ana2@example.org")
@@ -134,7 +132,7 @@ def test_a_confirmed_person_who_cancelled_does_not_get_their_old_place_back_when
     services.cancel(first)  # the place goes to the waiting list
     assert waiting.status == "confirmed"
     back = services.register(event, person(1))
-    assert (back.id, back.status, services.waitlist_position(back)) == (first.id, "waitlisted", 1)
+    assert (back.id, back.status, rules.waitlist_position(back)) == (first.id, "waitlisted", 1)
 
 
 def test_a_rejected_person_registering_again_goes_back_to_the_organisers():
@@ -178,9 +176,9 @@ def test_reactivation_is_decided_under_the_event_lock(monkeypatch):
     event = open_event(capacity=1)
     services.cancel(services.register(event, person(1)))
     calls = []
-    lock, lookup = services.capacity.lock, reactivation.previous_registrations
+    lock, lookup = services.capacity.lock, rules.previous_registrations
     monkeypatch.setattr(services.capacity, "lock", lambda *args: (calls.append("lock"), lock(*args))[1])
-    monkeypatch.setattr(reactivation, "previous_registrations",
+    monkeypatch.setattr(rules, "previous_registrations",
                         lambda *args: (calls.append("lookup"), lookup(*args))[1])
     services.register(event, person(1))
     assert calls[:2] == ["lock", "lookup"]

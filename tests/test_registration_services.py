@@ -6,11 +6,13 @@ from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import REGISTRANT, Actor
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
-from eventhub.registration import services
+from eventhub.registration import rules, services
 from eventhub.registration.delegations import services as delegations
 from eventhub.core.errors import Refused
 from eventhub.core.errors import ValidationError
-from tests.factories import make_network, make_organisation, make_registration, make_user, open_event
+from eventhub.core.transaction import atomic
+from eventhub.events.services import save_event
+from tests.factories import make_question, make_network, make_organisation, make_registration, make_user, open_event
 
 
 def person(n=1, **values):
@@ -27,8 +29,8 @@ def test_registrations_beyond_capacity_join_the_waiting_list_in_order():
     event = open_event(capacity=2)
     first, second, third, fourth = (services.register(event, person(n)) for n in range(4))
     assert [r.status for r in (first, second, third, fourth)] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
-    assert services.waitlist_position(third) == 1 and services.waitlist_position(fourth) == 2
-    assert services.waitlist_positions(event) == {third.id: 1, fourth.id: 2}
+    assert rules.waitlist_position(third) == 1 and rules.waitlist_position(fourth) == 2
+    assert rules.waitlist_positions(event) == {third.id: 1, fourth.id: 2}
 
 
 def test_cancelling_a_confirmed_place_promotes_the_first_waitlisted_and_tells_them():
@@ -36,7 +38,7 @@ def test_cancelling_a_confirmed_place_promotes_the_first_waitlisted_and_tells_th
     confirmed, waiting, later = (services.register(event, person(n)) for n in range(3))
     services.cancel(confirmed)
     assert (confirmed.status, waiting.status, later.status) == ("cancelled", "confirmed", "waitlisted")
-    assert services.waitlist_position(later) == 1
+    assert rules.waitlist_position(later) == 1
     subjects = db.session.scalars(select(OutboxMessage.subject).where(OutboxMessage.recipient == waiting.email)).all()
     assert any("A place is free" in s for s in subjects)
 
@@ -83,10 +85,9 @@ def test_raising_capacity_fills_from_the_waiting_list():
     event = open_event(capacity=1)
     services.register(event, person(1))
     waiting = [services.register(event, person(n)) for n in (2, 3, 4)]
-    event.capacity = 3
-    db.session.commit()
-    promoted = services.fill_after_capacity_change(event)
-    assert promoted == waiting[:2] and waiting[2].status == "waitlisted"
+    with atomic():
+        save_event({"capacity": 3}, event)  # announces the raise: registration moves the list up
+    assert [r.status for r in waiting] == ["confirmed", "confirmed", "waitlisted"]
 
 
 def test_network_meeting_takes_only_members_of_its_network():
@@ -182,10 +183,10 @@ def test_taking_places_does_not_mark_the_event_as_edited():
 
 
 def test_answers_to_deleted_questions_survive_an_edit():
-    from eventhub.registration.answers import delete_question, save_question
+    from eventhub.registration.questions import delete_question
 
     event = open_event()
-    diet = save_question(event, {"label": "Dietary needs", "kind": "short_text"})
+    diet = make_question(event, {"label": "Dietary needs", "kind": "short_text"})
     registration = services.register(event, person(1, answers={"dietary_needs": "Halal"}))
     delete_question(diet)
     services.update_details(registration, {"position": "Mayor"})

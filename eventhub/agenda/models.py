@@ -19,6 +19,7 @@ DEFAULT_KINDS = ("Plenary", "Parallel session", "Workshop", "Side event", "Site 
 
 class Room(db.Model):
     __tablename__ = "rooms"
+    audit_type = "room"  # what its audit entries are filed under (eventhub.audit)
     __table_args__ = (
         UniqueConstraint("event_id", "name", name="uq_rooms_event_name"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_positive"),
@@ -33,9 +34,15 @@ class Room(db.Model):
     # Column order in the timetable.
     position: Mapped[int] = mapped_column(default=0)
 
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.name
+
 
 class Track(db.Model):
     __tablename__ = "tracks"
+    audit_type = "track"  # what its audit entries are filed under (eventhub.audit)
     __table_args__ = (UniqueConstraint("event_id", "name", name="uq_tracks_event_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,20 +51,32 @@ class Track(db.Model):
     # CSS hex colour such as "#2e7d32", used in the timetable, the PDF and the feeds.
     colour: Mapped[str] = mapped_column(String(7), default="#0a66c2")
 
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.name
+
 
 class SessionKind(db.Model):
     """Plenary, workshop, site visit …; the defaults are seeded by the migration, organisers add more."""
 
     __tablename__ = "session_kinds"
+    audit_type = "session_kind"  # what its audit entries are filed under (eventhub.audit)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
+
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.name
 
 
 class AgendaSession(db.Model):
     """One session of the agenda (named so it is never confused with the database session)."""
 
     __tablename__ = "agenda_sessions"
+    audit_type = "session"  # what its audit entries are filed under (eventhub.audit)
     __table_args__ = (
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint("status IN ('draft', 'scheduled', 'cancelled')", name="status_known"),
@@ -99,6 +118,11 @@ class AgendaSession(db.Model):
     def effective_capacity(self) -> int | None:
         return self.capacity if self.capacity is not None else (self.room.capacity if self.room else None)
 
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.title
+
 
 class SessionPerson(db.Model):
     """A speaker, moderator or panellist: a registration of the event, or an external person."""
@@ -126,6 +150,7 @@ class SignUp(db.Model):
     """A confirmed registrant's place (or waiting-list spot) in a session that requires sign-up."""
 
     __tablename__ = "signups"
+    audit_type = "signup"  # what its audit entries are filed under (eventhub.audit)
     __table_args__ = (
         UniqueConstraint("session_id", "registration_id", name="uq_signups_session_registration"),
         CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
@@ -140,6 +165,11 @@ class SignUp(db.Model):
 
     session: Mapped[AgendaSession] = relationship()
     registration: Mapped[Registration] = relationship()
+
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return f"signup {self.id}"
 
 
 class Star(db.Model):

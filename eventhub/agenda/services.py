@@ -14,18 +14,20 @@ from eventhub.agenda.models import (
     SessionPerson,
     Track,
 )
-from eventhub.audit.services import Actor, record
+from eventhub.audit.services import Actor, diff, record, record_deleted, snapshot
 from eventhub.core.errors import ValidationError
 from eventhub.core.types import utcnow
-from eventhub.core.validation import Collector, text_value
+from eventhub.core.validation import MAX_ID, Collector, as_id, moment, text_value
 from eventhub.events.models import Event
-from eventhub.events.validation import to_utc
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.registration.models import Registration
 
 # Changes that make calendar apps re-read a session (iCal SEQUENCE).
 SEQUENCED = ("start_at", "end_at", "room_id", "status")
+# What a session's audit entries record (its people are added by _audited).
+AUDITED = ("title", "description", "kind", "track", "room", "start_at", "end_at", "language", "interpretation",
+           "capacity", "signup_required", "status")
 
 
 class RoomTaken(ValueError):
@@ -56,10 +58,11 @@ def schedule_parts(event: Event) -> Schedule:
 
 
 def _own(model, event: Event, value, field: str, errors: Collector):
-    """A room or track of this event by id (None for blank)."""
+    """A room, track or kind of this event by id (None for blank)."""
     if value in (None, ""):
         return None
-    item = db.session.get(model, int(value))
+    item_id = as_id(value)
+    item = db.session.get(model, item_id) if item_id else None
     if item is None or getattr(item, "event_id", event.id) != event.id:
         errors.add(field, _("No such choice for this event."))
         return None
@@ -67,6 +70,7 @@ def _own(model, event: Event, value, field: str, errors: Collector):
 
 
 def _number(data: dict, field: str, errors: Collector) -> int | None:
+    """A whole number of at least zero, None when blank."""
     value = data.get(field)
     if value in (None, ""):
         return None
@@ -75,38 +79,27 @@ def _number(data: dict, field: str, errors: Collector) -> int | None:
     except (TypeError, ValueError):
         errors.add(field, _("'%(value)s' is not a whole number.", value=value))
         return None
-    if number < 0:
-        errors.add(field, _("Cannot be negative."))
+    if not 0 <= number <= MAX_ID:
+        errors.add(field, _("Give a number between 0 and %(max)d.", max=MAX_ID))
     return number
 
 
-def _time(data: dict, field: str, tz: str, errors: Collector):
-    try:
-        value = to_utc(data.get(field), tz)
-    except (TypeError, ValueError):
-        errors.add(field, _("'%(value)s' is not a date and time.", value=data.get(field)))
-        return None
-    if value is None:
-        errors.add(field, _("This field is required."))
-    return value
-
-
 def _flag(value) -> bool:
+    """A checkbox or JSON boolean as True or False."""
     return value in (True, "true", "on", "yes", "y", "1", 1)
 
 
-def clean_session(event: Event, data: dict) -> dict:
+def clean_session(event: Event, data: dict, errors: Collector) -> dict:
     """Check and convert raw session input (times as wall clock in the event's timezone, or aware)."""
-    errors = Collector()
     cleaned = {
         "title": text_value(data, "title", 300, errors, required=True),
-        "description": text_value(data, "description", 50_000, errors),
+        "description": text_value(data, "description", 50_000, errors, multiline=True),
         "language": text_value(data, "language", 10, errors) or "en",
         "interpretation": _flag(data.get("interpretation")),
         "signup_required": _flag(data.get("signup_required")),
         "capacity": _number(data, "capacity", errors),
-        "start_at": _time(data, "start", event.timezone, errors),
-        "end_at": _time(data, "end", event.timezone, errors),
+        "start_at": moment(data, "start", event.timezone, errors, required=True),
+        "end_at": moment(data, "end", event.timezone, errors, required=True),
         "room": _own(Room, event, data.get("room_id"), "room_id", errors),
         "track": _own(Track, event, data.get("track_id"), "track_id", errors),
         "kind": _own(SessionKind, event, data.get("kind_id"), "kind_id", errors),
@@ -117,8 +110,43 @@ def clean_session(event: Event, data: dict) -> dict:
     cleaned["status"] = status
     if cleaned["start_at"] and cleaned["end_at"] and cleaned["end_at"] <= cleaned["start_at"]:
         errors.add("end", _("The session must end after it starts."))
-    errors.raise_if_any()
     return cleaned
+
+
+def clean_people(event: Event, people, errors: Collector) -> list[SessionPerson]:
+    """Speakers, moderators and panellists as new rows: each a registration of the event
+    (registration_id), or an external person by name (+ position_title, organisation_id)."""
+    if not isinstance(people, (list, tuple)):
+        errors.add("people", _("Give the people as a list."))
+        return []
+    rows = []
+    for n, data in enumerate(people):
+        where = f"people-{n}-"
+        role = data.get("role") or "speaker"
+        if role not in PERSON_ROLES:
+            errors.add(where + "role", _("Choose one of: %(choices)s.", choices=", ".join(PERSON_ROLES)))
+        person = SessionPerson(role=role, position=n)
+        if data.get("registration_id") not in (None, ""):
+            registration_id = as_id(data["registration_id"])
+            registration = db.session.get(Registration, registration_id) if registration_id else None
+            if registration is None or registration.event_id != event.id:
+                errors.add(where + "registration_id", _("No such registration for this event."))
+                continue
+            person.registration = registration
+            person.name, person.position_title = registration.full_name, registration.position
+            person.organisation_id = registration.organisation_id
+        else:
+            person.name = text_value(data, "name", 200, errors, required=True, error_field=where + "name")
+            person.position_title = text_value(data, "position_title", 200, errors,
+                                               error_field=where + "position_title")
+            if data.get("organisation_id") not in (None, ""):
+                organisation_id = as_id(data["organisation_id"])
+                organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+                if organisation is None:
+                    errors.add(where + "organisation_id", _("No such organisation."))
+                person.organisation = organisation
+        rows.append(person)
+    return rows
 
 
 def session_values(session: AgendaSession) -> dict:
@@ -148,17 +176,29 @@ def room_clash(event_id: int, room_id: int | None, start, end, exclude_id: int |
     return db.session.scalars(query.order_by(AgendaSession.start_at)).first()
 
 
-def save_session(
-    event: Event, data: dict, actor: Actor, session: AgendaSession | None = None, commit: bool = True
-) -> AgendaSession:
-    """Create or update (partially) a session; refuses a room double-booking with RoomTaken.
+def _audited(session: AgendaSession) -> dict:
+    """What a session's audit entries compare: every field the form edits, and its people."""
+    return {**snapshot(session, AUDITED), "people": [_person_label(p) for p in session.people]}
 
-    The form, the timetable's drag and drop and the API all come through here. commit=False
-    leaves the transaction open, so the API can set the people in the same one.
+
+def _person_label(person: SessionPerson) -> str:
+    """A person as the trail shows them: "Name (role)"."""
+    return f"{person.name} ({person.role})"
+
+
+def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession | None = None) -> AgendaSession:
+    """Create or update (partially) a session and, when data has "people", replace its people.
+
+    The form, the timetable's drag and drop and the API all come through here. Every field and
+    person is checked before anything changes (ValidationError lists them all); a room
+    double-booking is refused with RoomTaken. One audit entry records every field before and after.
     """
     if session is not None:
         data = {**session_values(session), **data}
-    cleaned = clean_session(event, data)
+    errors = Collector()
+    cleaned = clean_session(event, data, errors)
+    people = clean_people(event, data["people"], errors) if "people" in data else None
+    errors.raise_if_any()
     if cleaned["status"] != "cancelled":
         room_id = cleaned["room"].id if cleaned["room"] else None
         other = room_clash(event.id, room_id, cleaned["start_at"], cleaned["end_at"], session.id if session else None)
@@ -168,66 +208,37 @@ def save_session(
     if created:
         session = AgendaSession(event_id=event.id)
         db.session.add(session)
-    before = {f: getattr(session, f) for f in SEQUENCED}
+    before = None if created else _audited(session)
+    sequenced = {f: getattr(session, f) for f in SEQUENCED}
     for field, value in cleaned.items():
         setattr(session, field, value)
     session.room_id = cleaned["room"].id if cleaned["room"] else None
-    changed = [f for f in SEQUENCED if before[f] != getattr(session, f)]
-    if changed and not created:
+    if people is not None:
+        session.people = people
+        # The speakers are part of what feeds publish (DESCRIPTION), so the session counts as modified.
+        session.updated_at = utcnow()
+    if not created and any(sequenced[f] != getattr(session, f) for f in SEQUENCED):
         session.sequence += 1
-    record(actor, "session.created" if created else "session.updated", session, event.id, {"changed": changed})
-    if commit:
-        db.session.commit()
+    db.session.flush()
+    if created:
+        record(actor, "session.created", session, event.id,
+               {f: v for f, v in _audited(session).items() if v not in (None, "", [])})
+    elif changes := diff(before, _audited(session)):
+        record(actor, "session.updated", session, event.id, changes)
     return session
+
+
+def set_people(session: AgendaSession, people: list[dict], actor: Actor) -> AgendaSession:
+    """Replace a session's speakers, moderators and panellists (see save_session)."""
+    return save_session(session.event, {"people": people}, actor, session)
 
 
 def delete_session(session: AgendaSession, actor: Actor) -> None:
     """Delete a draft session; a published one is cancelled instead, so calendars learn of it."""
     if session.status != "draft" and session.event.agenda_published_at is not None:
         raise ValidationError({"status": [_("A published session is cancelled, not deleted.")]})
-    record(actor, "session.deleted", session, session.event_id, {"title": session.title})
+    record_deleted(actor, session, ("title", "start_at", "end_at", "room"), session.event_id)
     db.session.delete(session)
-    db.session.commit()
-
-
-def set_people(session: AgendaSession, people: list[dict], actor: Actor, commit: bool = True) -> AgendaSession:
-    """Replace a session's speakers, moderators and panellists.
-
-    Each person: role, and registration_id (a registration of the event) or name
-    (+ position_title, organisation_id) for an external speaker.
-    """
-    errors = Collector()
-    rows = []
-    for n, data in enumerate(people):
-        role = data.get("role") or "speaker"
-        if role not in PERSON_ROLES:
-            errors.add(f"people-{n}-role", _("Choose one of: %(choices)s.", choices=", ".join(PERSON_ROLES)))
-        person = SessionPerson(role=role, position=n)
-        if data.get("registration_id") not in (None, ""):
-            registration = db.session.get(Registration, int(data["registration_id"]))
-            if registration is None or registration.event_id != session.event_id:
-                errors.add(f"people-{n}-registration_id", _("No such registration for this event."))
-                continue
-            person.registration = registration
-            person.name, person.position_title = registration.full_name, registration.position
-            person.organisation_id = registration.organisation_id
-        else:
-            person.name = text_value(data, "name", 200, errors, required=True)
-            person.position_title = text_value(data, "position_title", 200, errors)
-            if data.get("organisation_id") not in (None, ""):
-                organisation = db.session.get(Organisation, int(data["organisation_id"]))
-                if organisation is None:
-                    errors.add(f"people-{n}-organisation_id", _("No such organisation."))
-                person.organisation = organisation
-        rows.append(person)
-    errors.raise_if_any()
-    session.people = rows
-    # The speakers are part of what feeds publish (DESCRIPTION), so the session counts as modified.
-    session.updated_at = utcnow()
-    record(actor, "session.people", session, session.event_id, {"people": [p.name for p in rows]})
-    if commit:
-        db.session.commit()
-    return session
 
 
 def event_sessions(event: Event, include_drafts: bool = True) -> list[AgendaSession]:
@@ -252,7 +263,6 @@ def publish_agenda(event: Event, actor: Actor) -> Event:
         raise ValidationError({"_form": [c.message for c in errors]})
     event.agenda_published_at = event.agenda_published_at or utcnow()
     record(actor, "agenda.published", event, event.id)
-    db.session.commit()
     return event
 
 
@@ -260,5 +270,4 @@ def unpublish_agenda(event: Event, actor: Actor) -> Event:
     """Hide the agenda from the public again."""
     event.agenda_published_at = None
     record(actor, "agenda.unpublished", event, event.id)
-    db.session.commit()
     return event

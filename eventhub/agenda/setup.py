@@ -5,13 +5,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from eventhub.agenda.models import AgendaSession, Room, SessionKind, Track
-from eventhub.audit.services import Actor, record
+from eventhub.audit.services import Actor, record, record_created, record_deleted, record_update, snapshot
 from eventhub.core.errors import ValidationError
 from eventhub.core.text import fold
 from eventhub.core.validation import Collector, text_value
 from eventhub.extensions import db
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# What the audit trail records of rooms and tracks.
+ROOM_FIELDS = ("name", "capacity", "location", "accessibility")
+TRACK_FIELDS = ("name", "colour")
 
 
 def _capacity(data: dict, errors: Collector) -> int | None:
@@ -52,16 +55,25 @@ def save_room(event, data: dict, actor: Actor, room: Room | None = None) -> Room
     _unique_name(Room, event.id, name, room, errors)
     capacity = _capacity(data, errors)
     location = text_value(data, "location", 200, errors)
-    accessibility = text_value(data, "accessibility", 500, errors)
+    accessibility = text_value(data, "accessibility", 500, errors, multiline=True)
     errors.raise_if_any()
-    if room is None:
+    created = room is None
+    before = None if created else snapshot(room, ROOM_FIELDS)
+    if created:
         last = db.session.scalar(select(func.max(Room.position)).where(Room.event_id == event.id))
         room = Room(event_id=event.id, position=(last if last is not None else -1) + 1)
         db.session.add(room)
     room.name, room.capacity, room.location, room.accessibility = name, capacity, location, accessibility
-    record(actor, "room.saved", room, event.id, {"name": name})
-    db.session.commit()
+    _record_save(actor, room, before, ROOM_FIELDS, event.id)
     return room
+
+
+def _record_save(actor: Actor, item, before: dict | None, fields, event_id: int | None) -> None:
+    """<type>.created with its values, or <type>.updated with what changed."""
+    if before is None:
+        record_created(actor, item, fields, event_id)
+    else:
+        record_update(actor, item, before, event_id)
 
 
 def delete_room(room: Room, actor: Actor) -> None:
@@ -70,9 +82,8 @@ def delete_room(room: Room, actor: Actor) -> None:
     if used:
         raise ValidationError({"_form": [_("%(room)s still has %(n)d sessions: move them to another room first.",
                                            room=room.name, n=used)]})
-    record(actor, "room.deleted", room, room.event_id, {"name": room.name})
+    record_deleted(actor, room, ROOM_FIELDS, room.event_id)
     db.session.delete(room)
-    db.session.commit()
 
 
 def move_room(room: Room, offset: int, actor: Actor) -> None:
@@ -85,8 +96,7 @@ def move_room(room: Room, offset: int, actor: Actor) -> None:
         rooms[index], rooms[target] = rooms[target], rooms[index]
         for position, item in enumerate(rooms):
             item.position = position
-        record(actor, "room.moved", room, room.event_id, {"position": target})
-        db.session.commit()
+        record(actor, "room.moved", room, room.event_id, {"position": [index, target]})
 
 
 def save_track(event, data: dict, actor: Actor, track: Track | None = None) -> Track:
@@ -98,21 +108,20 @@ def save_track(event, data: dict, actor: Actor, track: Track | None = None) -> T
     if not COLOUR.match(colour):
         errors.add("colour", _("Use a colour such as #2e7d32."))
     errors.raise_if_any()
+    before = None if track is None else snapshot(track, TRACK_FIELDS)
     if track is None:
         track = Track(event_id=event.id)
         db.session.add(track)
     track.name, track.colour = name, colour.lower()
-    record(actor, "track.saved", track, event.id, {"name": name, "colour": track.colour})
-    db.session.commit()
+    _record_save(actor, track, before, TRACK_FIELDS, event.id)
     return track
 
 
 def delete_track(track: Track, actor: Actor) -> None:
     """Delete a track; its sessions stay, without a track."""
     db.session.execute(update(AgendaSession).where(AgendaSession.track_id == track.id).values(track_id=None))
-    record(actor, "track.deleted", track, track.event_id, {"name": track.name})
+    record_deleted(actor, track, TRACK_FIELDS, track.event_id)
     db.session.delete(track)
-    db.session.commit()
 
 
 def list_kinds() -> list[SessionKind]:
@@ -126,10 +135,10 @@ def add_kind(data: dict, actor: Actor, kind: SessionKind | None = None) -> Sessi
     name = text_value(data, "name", 60, errors, required=True)
     _unique_name(SessionKind, None, name, kind, errors)
     errors.raise_if_any()
+    before = None if kind is None else snapshot(kind, ("name",))
     if kind is None:
         kind = SessionKind()
         db.session.add(kind)
     kind.name = name
-    record(actor, "session_kind.saved", kind, None, {"name": name})
-    db.session.commit()
+    _record_save(actor, kind, before, ("name",), None)
     return kind

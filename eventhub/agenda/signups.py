@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from eventhub.agenda.models import AgendaSession, SignUp, Star
-from eventhub.audit.services import Actor, record
+from eventhub.audit.services import SYSTEM, Actor, record
 from eventhub.core import capacity
 from eventhub.core.errors import Refused
 from eventhub.extensions import db
@@ -49,27 +49,21 @@ def _check_can_sign_up(session: AgendaSession, registration: Registration) -> No
 def sign_up(session: AgendaSession, registration: Registration, actor: Actor) -> SignUp:
     """Take a place in the session, or a place on its waiting list; refuses overlaps."""
     capacity.lock(AgendaSession, session.id)
-    try:
-        _check_can_sign_up(session, registration)
-        signup = db.session.scalar(
-            select(SignUp).where(SignUp.session_id == session.id, SignUp.registration_id == registration.id)
-        )
-        if signup is not None and signup.status in LIVE:
-            db.session.rollback()
-            return signup
-        if signup is None:
-            signup = SignUp(session_id=session.id, registration_id=registration.id)
-            db.session.add(signup)
-        with db.session.no_autoflush:
-            if capacity.has_place(session.effective_capacity, _confirmed_signups(session)):
-                signup.status, signup.waitlisted_at = "confirmed", None
-            else:
-                capacity.join_waitlist(signup)
-        record(actor, f"signup.{signup.status}", signup, session.event_id, {"session": session.id})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    _check_can_sign_up(session, registration)
+    signup = db.session.scalar(
+        select(SignUp).where(SignUp.session_id == session.id, SignUp.registration_id == registration.id)
+    )
+    if signup is not None and signup.status in LIVE:
+        return signup
+    if signup is None:
+        signup = SignUp(session_id=session.id, registration_id=registration.id)
+        db.session.add(signup)
+    with db.session.no_autoflush:
+        if capacity.has_place(session.effective_capacity, _confirmed_signups(session)):
+            signup.status, signup.waitlisted_at = "confirmed", None
+        else:
+            capacity.join_waitlist(signup)
+    record(actor, f"signup.{signup.status}", signup, session.event_id, {"session": session.id})
     return signup
 
 
@@ -77,24 +71,19 @@ def cancel_signup(signup: SignUp, actor: Actor) -> SignUp:
     """Give the place back; the first on the session's waiting list takes it."""
     session = signup.session
     capacity.lock(AgendaSession, session.id)
-    try:
-        db.session.refresh(signup)
-        was_confirmed = signup.status == "confirmed"
-        signup.status, signup.waitlisted_at = "cancelled", None
-        record(actor, "signup.cancelled", signup, session.event_id, {"session": session.id})
-        if was_confirmed:
-            _promote_next(session)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    db.session.refresh(signup)
+    was_confirmed = signup.status == "confirmed"
+    signup.status, signup.waitlisted_at = "cancelled", None
+    record(actor, "signup.cancelled", signup, session.event_id, {"session": session.id})
+    if was_confirmed:
+        _promote_next(session)
     return signup
 
 
 def release_signups(registration: Registration, actor: Actor) -> list[SignUp]:
     """Give back the workshop places (and waiting-list places) of someone who no longer attends.
 
-    Runs inside the caller's transaction (a registration being cancelled or rejected); each
+    Runs when a registration leaves (agenda/listeners.py), inside that change's unit of work; each
     freed place goes to the next person on that session's waiting list. Stars stay: they hold no
     place, and they come back with the registration if it is ever reactivated.
     """
@@ -123,7 +112,7 @@ def _promote_next(session: AgendaSession) -> None:
     following = db.session.scalars(query).first()
     if following is not None:
         following.status, following.waitlisted_at = "confirmed", None
-        record(Actor("system"), "signup.promoted", following, session.event_id, {"session": session.id})
+        record(SYSTEM, "signup.promoted", following, session.event_id, {"session": session.id})
 
 
 def signup_position(signup: SignUp) -> int | None:
@@ -141,7 +130,6 @@ def star(registration: Registration, session: AgendaSession) -> None:
     )
     if exists is None:
         db.session.add(Star(registration_id=registration.id, session_id=session.id))
-        db.session.commit()
 
 
 def unstar(registration: Registration, session: AgendaSession) -> None:
@@ -151,7 +139,6 @@ def unstar(registration: Registration, session: AgendaSession) -> None:
     )
     if star_row is not None:
         db.session.delete(star_row)
-        db.session.commit()
 
 
 def personal_agenda(registration: Registration) -> list[tuple[AgendaSession, bool]]:

@@ -18,6 +18,8 @@ from eventhub.agenda import forms, queries, signups
 from eventhub.agenda.services import schedule_parts
 from eventhub.audit.services import REGISTRANT
 from eventhub.core.errors import Refused
+from eventhub.core.transaction import atomic
+from eventhub.core.urls import safe_redirect_target
 from eventhub.registration.services import by_token
 
 bp = Blueprint("agenda", __name__)
@@ -73,12 +75,6 @@ def session_or_404(slug: str, session_id: int):
     return event, queries.visible_session(event, session_id) or abort(404)
 
 
-def back_to(target: str | None, fallback: str) -> str:
-    """Where to go after a button: a path on this site (never another host), else the fallback."""
-    safe = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-    return target if safe else fallback
-
-
 @bp.route("/events/<slug>/agenda")
 def agenda(slug: str):
     """The published agenda by day, with filters and text search."""
@@ -128,10 +124,12 @@ def act(slug: str, session_id: int, action):
               "error")
     else:
         try:
-            flash(action(item, registration), "success")
+            with atomic():
+                message = action(item, registration)
+            flash(message, "success")
         except Refused as refused:
             flash(refused.message, "error")
-    return redirect(back_to(form.next.data, url_for(".session", slug=slug, session_id=session_id)))
+    return redirect(safe_redirect_target(form.next.data, url_for(".session", slug=slug, session_id=session_id)))
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/signup")
@@ -181,7 +179,7 @@ def forget():
     """Stop recognising this device's people (a shared or borrowed computer), for every event."""
     session.pop(TOKEN_KEY, None)
     flash(_("This device no longer knows who you are. Your registration and your agenda are unchanged."), "info")
-    return redirect(back_to(forms.ActionForm().next.data, url_for("events.index")))
+    return redirect(safe_redirect_target(forms.ActionForm().next.data, url_for("events.index")))
 
 
 @bp.route("/registrations/<token>/agenda")

@@ -34,6 +34,7 @@ from eventhub.api.events import get_event
 from eventhub.api.schemas import MAX_ID
 from eventhub.audit.services import Actor
 from eventhub.core.errors import Refused, ValidationError
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
@@ -65,10 +66,8 @@ def refusals():
         with service_errors():
             yield
     except services.RoomTaken as taken:
-        db.session.rollback()
         raise refusal(409, "room_taken", str(taken), "room_id", clashing_session=_clashing(taken.other)) from None
     except Refused as refused:
-        db.session.rollback()
         code = 409 if refused.reason in CONFLICTS else 422
         raise refusal(code, refused.reason, refused.message, refused.field) from None
 
@@ -119,27 +118,21 @@ def sessions_query(event, args: dict, include_drafts: bool):
     return query
 
 
-def _service_data(data: dict) -> tuple[dict, list | None]:
-    """Split off `people` and turn a kind name into kind_id (unknown names are a 422)."""
-    people = data.pop("people", None)
+def _service_data(data: dict) -> dict:
+    """Turn a kind name into kind_id (unknown names are a 422)."""
     if "kind" in data:
         name = data.pop("kind")
         kind = db.session.scalar(select(SessionKind).where(SessionKind.name == name)) if name else None
         if name and kind is None:
             raise ValidationError({"kind": [_("There is no session kind called “%(name)s”.", name=name)]})
         data["kind_id"] = kind.id if kind else None
-    return data, people
+    return data
 
 
 def _write(event, data: dict, session: AgendaSession | None = None) -> AgendaSession:
-    """Save the session and its people in one transaction."""
-    actor = Actor.for_user(g.api_user)
+    """Save the session and its people in one unit of work."""
     with refusals():
-        data, people = _service_data(data)
-        session = services.save_session(event, data, actor, session, commit=False)
-        if people is not None:
-            services.set_people(session, people, actor, commit=False)
-        db.session.commit()
+        session = services.save_session(event, _service_data(data), Actor.for_user(g.api_user), session)
     return session
 
 
@@ -192,9 +185,9 @@ class SessionDetail(MethodView):
         """Delete a session; one of a published agenda is refused (PATCH its status to cancelled)."""
         session = get_session(session_id, organiser=True)
         try:
-            services.delete_session(session, Actor.for_user(g.api_user))
+            with atomic():
+                services.delete_session(session, Actor.for_user(g.api_user))
         except ValidationError as error:
-            db.session.rollback()
             raise refusal(409, "published", error.errors["status"][0], "status") from None
 
 

@@ -9,6 +9,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from eventhub.core.errors import ValidationError
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 
 MAX_PER_PAGE = 100
@@ -55,11 +56,12 @@ class ApiBlueprint(Blueprint):
 
 @contextmanager
 def service_errors():
-    """Turn a service's ValidationError into the same 422 shape as a schema error."""
+    """Run the service calls of one request as one unit of work; a ValidationError becomes the same 422
+    shape as a schema error (the unit of work has rolled back by then)."""
     try:
-        yield
+        with atomic():
+            yield
     except ValidationError as error:
-        db.session.rollback()
         abort(422, message=_("The input is not valid."), errors={"json": error.errors})
 
 

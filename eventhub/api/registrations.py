@@ -27,7 +27,7 @@ from eventhub.api.schemas import (
 from eventhub.audit.services import Actor
 from eventhub.core.errors import Refused
 from eventhub.extensions import db
-from eventhub.registration import queries, services
+from eventhub.registration import queries, rules, services
 from eventhub.registration.models import Registration
 
 # A refusal about the current state of things (already registered, already cancelled, no place
@@ -56,7 +56,6 @@ def refusals():
         with service_errors():
             yield
     except Refused as refused:
-        db.session.rollback()
         code = 409 if refused.reason in CONFLICTS else 422
         raise refusal(code, refused.reason, refused.message, refused.field) from None
 
@@ -71,7 +70,7 @@ def get_registration(registration_id: int) -> Registration:
 
 def positioned(registration: Registration) -> Registration:
     """Put the waiting-list position on the object for RegistrationSchema."""
-    registration._waitlist_position = services.waitlist_position(registration)
+    registration._waitlist_position = rules.waitlist_position(registration)
     return registration
 
 
@@ -87,7 +86,7 @@ class Registrations(MethodView):
         filters = {key: args.get(key) for key in ("status", "category", "organisation_id", "country", "network_id", "q")}
         query = queries.registrations_query(event, region_id=region_id_from_name(args.get("region")), **filters)
         page = paginate(query, args)
-        positions = services.waitlist_positions(event) if any(r.status == "waitlisted" for r in page.items) else {}
+        positions = rules.waitlist_positions(event) if any(r.status == "waitlisted" for r in page.items) else {}
         for registration in page.items:
             registration._waitlist_position = positions.get(registration.id)
         return page

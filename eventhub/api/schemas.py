@@ -195,7 +195,7 @@ class MemberPageSchema(PageSchema):
 
 def _waitlist_position(registration) -> int | None:
     """The position the resource put on the object (one query per page), else asked of the service."""
-    from eventhub.registration.services import waitlist_position
+    from eventhub.registration.rules import waitlist_position
 
     if hasattr(registration, "_waitlist_position"):
         return registration._waitlist_position

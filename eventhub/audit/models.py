@@ -2,9 +2,8 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from eventhub.auth.models import User
 from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.extensions import db
 
@@ -20,10 +19,9 @@ class AuditEntry(db.Model):
     actor: Mapped[str] = mapped_column(String(254))
     # e.g. "registration.confirmed", "registration.updated".
     action: Mapped[str] = mapped_column(String(60), index=True)
+    # The subject's stable audit_type ("event", "session", "user"…), never a Python class name.
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int] = mapped_column()
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     # {"field": [old, new]} for updates, or any details of the action.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
-
-    user: Mapped[User | None] = relationship()

@@ -1,10 +1,22 @@
-"""Writing and reading the audit trail."""
+"""The audit trail: one way to record who changed what, used by every service.
+
+Every audited model names itself with a stable `audit_type` ("event", "session", "user"…), which
+is what the trail stores and what the pages look entries up by: renaming a Python class never
+orphans its history. Changes are recorded as {field: [before, after]} from two snapshots taken
+with the same serializer (`plain`), so every object's history reads the same way. The entry
+joins the caller's unit of work: it is committed with the change, or not at all.
+"""
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from eventhub.audit.models import AuditEntry
 from eventhub.extensions import db
+
+# Long texts (descriptions, notes) are cut in the trail: it says they changed, the record keeps the full text.
+TEXT_LIMIT = 300
 
 
 @dataclass(frozen=True)
@@ -16,28 +28,88 @@ class Actor:
 
     @classmethod
     def for_user(cls, user) -> "Actor":
+        """The signed-in user or the owner of an API token."""
         return cls(label=user.email, user_id=user.id)
 
 
 SYSTEM = Actor("system")
 REGISTRANT = Actor("registrant")
+CLI = Actor("cli")
+
+
+def subject_type(subject) -> str:
+    """The stable name an object's entries are filed under; a model without one is a programming error."""
+    name = getattr(type(subject), "audit_type", None)
+    if not name:
+        raise TypeError(f"{type(subject).__name__} has no audit_type: name it before auditing it.")
+    return name
+
+
+def plain(value):
+    """A value as the trail's JSON keeps it: moments and dates in ISO form (UTC), records by their
+    audit_label, collections sorted, long texts cut."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if hasattr(type(value), "audit_type"):
+        return value.audit_label
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [plain(item) for item in value]
+        return items if isinstance(value, (list, tuple)) else sorted(items, key=str)
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, str) and len(value) > TEXT_LIMIT:
+        return value[:TEXT_LIMIT] + "…"
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(subject, fields) -> dict:
+    """The fields of an object as the trail would record them."""
+    return {field: plain(getattr(subject, field)) for field in fields}
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [before, after]} for every field whose recorded value changed."""
+    return {field: [before.get(field), value] for field, value in after.items() if before.get(field) != value}
 
 
 def record(actor: Actor, action: str, subject, event_id: int | None = None, changes: dict | None = None) -> AuditEntry:
-    """Add an entry to the current transaction; the caller's commit makes it permanent with the change."""
+    """Add an entry to the current unit of work; it is committed with the change it describes."""
     if subject.id is None:
         db.session.flush()
     entry = AuditEntry(
         actor=actor.label,
         user_id=actor.user_id,
         action=action,
-        subject_type=type(subject).__name__.lower(),
+        subject_type=subject_type(subject),
         subject_id=subject.id,
         event_id=event_id,
         changes=changes or {},
     )
     db.session.add(entry)
     return entry
+
+
+def record_created(actor: Actor, subject, fields, event_id: int | None = None) -> AuditEntry:
+    """<type>.created with the values the object was made with (blanks left out)."""
+    values = {f: v for f, v in snapshot(subject, fields).items() if v not in (None, "", [], {})}
+    return record(actor, f"{subject_type(subject)}.created", subject, event_id, values)
+
+
+def record_update(actor: Actor, subject, before: dict, event_id: int | None = None,
+                  action: str | None = None) -> AuditEntry | None:
+    """<type>.updated with [before, after] of every field of the `before` snapshot that changed;
+    nothing at all when nothing changed."""
+    changes = diff(before, snapshot(subject, before))
+    if not changes:
+        return None
+    return record(actor, action or f"{subject_type(subject)}.updated", subject, event_id, changes)
+
+
+def record_deleted(actor: Actor, subject, fields, event_id: int | None = None) -> AuditEntry:
+    """<type>.deleted with what the object was, so the trail still says what is gone."""
+    return record(actor, f"{subject_type(subject)}.deleted", subject, event_id, snapshot(subject, fields))
 
 
 def trail(subject_type: str, subject_id: int, newest_first: bool = False) -> list[AuditEntry]:
@@ -49,3 +121,8 @@ def trail(subject_type: str, subject_id: int, newest_first: bool = False) -> lis
         .order_by(*order)
     )
     return list(db.session.scalars(query))
+
+
+def history(subject) -> list[AuditEntry]:
+    """An object's trail newest first, for its page (none for an object not saved yet); one query."""
+    return trail(subject_type(subject), subject.id, newest_first=True) if subject is not None and subject.id else []

@@ -2,8 +2,10 @@
 import click
 from flask.cli import AppGroup
 
+from eventhub.audit.services import CLI
 from eventhub.auth import services
 from eventhub.auth.models import ROLES
+from eventhub.core.transaction import atomic
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -19,10 +21,25 @@ def create_user(email, name, roles, password):
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = services.create_user(email, name, password, roles)
+        with atomic():
+            user = services.create_user(email, name, password, roles, actor=CLI)
     except services.AccountError as error:
         raise click.ClickException(str(error))
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.roles)) or 'none'}.")
+
+
+@users_cli.command("roles")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES),
+              help="Repeat for several roles; none takes every role away.")
+def set_roles(email, roles):
+    """Give an account exactly the roles named (the change is in the audit trail)."""
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user with the email {email}.")
+    with atomic():
+        services.set_roles(user, roles, actor=CLI)
+    click.echo(f"{user.email} now has the roles: {', '.join(sorted(user.roles)) or 'none'}.")
 
 
 @tokens_cli.command("create")
@@ -33,7 +50,8 @@ def create_token(email, name):
     user = services.find_user(email)
     if user is None:
         raise click.ClickException(f"No user with the email {email}.")
-    token, secret = services.create_token(user, name)
+    with atomic():
+        token, secret = services.create_token(user, name, actor=CLI)
     click.echo(f"Token {token.id} for {user.email}. Store it now, it is not shown again:")
     click.echo(secret)
 
@@ -56,7 +74,8 @@ def list_tokens(email):
 def revoke_token(token_id):
     """Revoke a token by its id."""
     try:
-        services.revoke_token(token_id)
+        with atomic():
+            services.revoke_token(token_id, actor=CLI)
     except services.AccountError as error:
         raise click.ClickException(str(error))
     click.echo(f"Token {token_id} revoked.")

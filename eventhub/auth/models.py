@@ -13,6 +13,7 @@ ROLES = ("admin", "organiser", "checkin")
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    audit_type = "user"  # what its audit entries are filed under (eventhub.audit)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Always stored lower-cased by the service, so the unique constraint is case-insensitive.
@@ -44,6 +45,11 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.email}>"
 
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.email
+
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
@@ -61,6 +67,7 @@ class UserRole(db.Model):
 
 class ApiToken(db.Model):
     __tablename__ = "api_tokens"
+    audit_type = "api_token"  # what its audit entries are filed under (eventhub.audit)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -72,3 +79,8 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.name or f"token {self.id}"

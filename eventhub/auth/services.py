@@ -1,17 +1,26 @@
-"""Account rules: creating users, checking passwords, issuing API tokens."""
-import hashlib
-import secrets
+"""Account rules: creating users, their roles and passwords, issuing and revoking API tokens.
+
+Every change is audited (user.created, user.updated for roles, user.password_changed,
+api_token.created, api_token.revoked) in the caller's unit of work; nothing here commits.
+"""
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from eventhub.audit.services import SYSTEM, Actor, record, record_created, record_update
 from eventhub.auth.models import ROLES, ApiToken, User, UserRole
+from eventhub.core.tokens import digest, new_secret
 from eventhub.core.types import utcnow
-from eventhub.extensions import db
+from eventhub.extensions import SQLITE_BUSY_TIMEOUT_MS, db
 
 MIN_PASSWORD_LENGTH = 8
+# A token's "last used" is a day-to-day answer ("is this integration still alive?"): noting it at
+# most this often keeps the API's reads from writing on every call.
+LAST_USED_PRECISION = timedelta(hours=1)
 
 
 class AccountError(ValueError):
@@ -28,41 +37,58 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email: str, full_name: str, password: str, roles: list[str] | tuple = ()) -> User:
+def _check_roles(roles) -> list[str]:
+    """The roles without repeats; refuses unknown ones."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise AccountError(_("Unknown role(s): %(unknown)s. Known: %(known)s.",
+                             unknown=", ".join(sorted(unknown)), known=", ".join(ROLES)))
+    return list(dict.fromkeys(roles))
+
+
+def create_user(email: str, full_name: str, password: str, roles: list[str] | tuple = (),
+                actor: Actor = SYSTEM) -> User:
     """Create an account; refuses a taken email, an unknown role or a short password."""
     email = normalise_email(email)
     if not email or "@" not in email:
         raise AccountError(_("'%(email)s' is not an email address.", email=email))
     if find_user(email):
         raise AccountError(_("A user with the email %(email)s already exists.", email=email))
-    unknown = set(roles) - set(ROLES)
-    if unknown:
-        raise AccountError(_("Unknown role(s): %(unknown)s. Known: %(known)s.", unknown=", ".join(sorted(unknown)), known=", ".join(ROLES)))
+    roles = _check_roles(roles)
     _check_password(password)
     user = User(email=email, full_name=full_name.strip(), password_hash=_hash_password(password))
-    user.role_rows = [UserRole(role=role) for role in dict.fromkeys(roles)]
+    user.role_rows = [UserRole(role=role) for role in roles]
     db.session.add(user)
-    db.session.commit()
+    record_created(actor, user, ("email", "full_name", "roles"))
+    return user
+
+
+def set_roles(user: User, roles, actor: Actor) -> User:
+    """Give the user exactly these roles (none: the account can sign in but open no organiser page)."""
+    roles = _check_roles(roles)
+    before = {"roles": sorted(user.roles)}
+    kept = [row for row in user.role_rows if row.role in roles]
+    user.role_rows = kept + [UserRole(role=role) for role in roles if role not in user.roles]
+    record_update(actor, user, before)
     return user
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None; records the login time."""
+    """The active user with these credentials, or None; notes the login time."""
     user = find_user(email)
     if user is None or not user.active or not check_password_hash(user.password_hash, password):
         return None
     user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Replace the password after checking the current one."""
+    """Replace the password after checking the current one; the trail says when, never what."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError(_("The current password is not correct."))
     _check_password(new)
     user.password_hash = _hash_password(new)
-    db.session.commit()
+    record(Actor.for_user(user), "user.password_changed", user)
 
 
 def _hash_password(password: str) -> str:
@@ -71,33 +97,56 @@ def _hash_password(password: str) -> str:
 
 
 def _check_password(password: str) -> None:
+    """Refuse a password shorter than MIN_PASSWORD_LENGTH."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
 
 
-def _hash_token(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Issue a token; returns the row and the secret, which is never stored."""
-    secret = "eh_" + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, token_hash=_hash_token(secret))
+def create_token(user: User, name: str = "", actor: Actor = SYSTEM) -> tuple[ApiToken, str]:
+    """Issue a token; returns the row and the secret, which is stored only as its digest."""
+    secret = new_secret(prefix="eh_")
+    token = ApiToken(user=user, name=name, token_hash=digest(secret))
     db.session.add(token)
-    db.session.commit()
+    db.session.flush()
+    record(actor, "api_token.created", token, changes={"user": user.email, "name": name or None})
     return token, secret
 
 
 def user_for_token(secret: str) -> User | None:
     """The active user owning this unrevoked token, or None."""
     token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _hash_token(secret), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
     )
     if token is None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
-    db.session.commit()
+    _note_use(token)
     return token.user
+
+
+def _note_use(token: ApiToken) -> None:
+    """Keep `last_used_at` to the hour, best effort, in a short transaction of its own.
+
+    Bookkeeping, not a change of anything the request is about: it is not part of the request's
+    unit of work (a refused write must not undo it), a read through the API writes at most once an
+    hour per token, and it never waits for a lock: when the database is busy, the note waits for
+    the next call rather than the caller waiting for the note.
+    """
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_PRECISION:
+        return
+    try:
+        with db.engine.begin() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            connection.exec_driver_sql("PRAGMA busy_timeout = 0" if sqlite else "SET LOCAL lock_timeout = '100ms'")
+            try:
+                connection.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+            finally:
+                if sqlite:  # the pooled connection goes back to waiting as usual (extensions.py)
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    except OperationalError as error:
+        current_app.logger.debug("Token %s: last use not noted (%s)", token.id, error)
+        return
+    db.session.expire(token, ["last_used_at"])
 
 
 def list_tokens(user: User | None = None) -> list[ApiToken]:
@@ -108,12 +157,12 @@ def list_tokens(user: User | None = None) -> list[ApiToken]:
     return list(db.session.scalars(query))
 
 
-def revoke_token(token_id: int) -> ApiToken:
-    """Revoke a token so it no longer authenticates."""
+def revoke_token(token_id: int, actor: Actor = SYSTEM) -> ApiToken:
+    """Revoke a token so it no longer authenticates (revoking it again changes nothing)."""
     token = db.session.get(ApiToken, token_id)
     if token is None:
         raise AccountError(_("No token with id %(id)s.", id=token_id))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        db.session.commit()
+        record(actor, "api_token.revoked", token, changes={"user": token.user.email, "name": token.name or None})
     return token

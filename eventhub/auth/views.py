@@ -1,12 +1,12 @@
 """Login, logout and password change."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from eventhub.auth import services
 from eventhub.auth.forms import ChangePasswordForm, LoginForm
+from eventhub.core.transaction import atomic
+from eventhub.core.urls import safe_redirect_target
 from eventhub.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -19,17 +19,6 @@ def load_user(user_id: str):
     return db.session.get(User, int(user_id))
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after login; anything else goes home."""
-    if not target:
-        return url_for("events.index")
-    target = target.replace("\\", "/")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("events.index")
-    return target
-
-
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -40,10 +29,11 @@ def login():
     """Sign in; only failed attempts count against the rate limit."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        with atomic():
+            user = services.authenticate(form.email.data, form.password.data)
         if user:
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_redirect_target(request.args.get("next"), url_for("events.index")))
         form.password.errors.append(_("Email or password is not correct."))
     return render_template("auth/login.html", form=form)
 
@@ -63,7 +53,8 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            with atomic():
+                services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
         except services.AccountError as error:
             form.current_password.errors.append(str(error))
         else:

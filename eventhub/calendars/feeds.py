@@ -6,43 +6,33 @@ cancelled session updates the entry calendar apps already have instead of adding
 icalendar is imported inside the functions, as in invitation.py.
 """
 from datetime import timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from eventhub.calendars.invitation import base_url, event_url, location, vtimezone
+from eventhub.core.ical import new_calendar as calendar_envelope
+from eventhub.core.ical import vtimezone
 from eventhub.core.types import utcnow
+from eventhub.core.urls import external_url, site_host
 
 PRODID = "-//EventHub//Agenda feed//EN"
 # Clients should re-read a feed about hourly: soon enough to see a moved session the same day.
 REFRESH = timedelta(hours=1)
 
 
-def _host() -> str:
-    """The host of BASE_URL, the domain part of every UID."""
-    return urlsplit(base_url()).hostname or "eventhub"
-
-
 def session_uid(session) -> str:
     """Built from the uuid stored once per session: stable across edits, moves and cancellation."""
-    return f"{session.uuid}@{_host()}"
+    return f"{session.uuid}@{site_host()}"
 
 
 def session_url(event, session) -> str:
     """The session's public page as an absolute link."""
-    return f"{event_url(event)}/sessions/{session.id}"
+    return external_url("agenda.session", slug=event.slug, session_id=session.id)
 
 
 def new_calendar(event, name: str, method: str | None = "PUBLISH"):
     """An empty calendar with the properties every client looks for, named and zoned for the event."""
-    from icalendar import Calendar, vDuration
+    from icalendar import vDuration
 
-    # Built by hand rather than with Calendar.new(), which would add a random (so unstable) calendar UID.
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    if method:
-        calendar.add("method", method)
+    calendar = calendar_envelope(PRODID, method)
     calendar.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME (Google, Apple, Outlook)
     calendar.add("x-wr-timezone", event.timezone)
     # Both spelled as RFC 7986 wants (VALUE=DURATION) and as Outlook reads it (X-PUBLISHED-TTL).
@@ -63,7 +53,7 @@ def session_location(event, session) -> str | None:
     """Room (and where in the building it is), then the venue."""
     room = session.room
     parts = [room.name, room.location] if room is not None else []
-    parts.append(location(event))
+    parts.append(event.location)
     return ", ".join(p for p in parts if p) or None
 
 
@@ -131,16 +121,16 @@ def event_calendar(event):
     first_day = event.start_at.astimezone(zone).date()
     last_day = (event.end_at.astimezone(zone) - timedelta(microseconds=1)).date()
     entry = Event.new(
-        uid=f"event-{event.id}@{_host()}",
+        uid=f"event-{event.id}@{site_host()}",
         stamp=utcnow(),
         last_modified=event.updated_at,
         sequence=event.sequence,
         start=first_day,
         end=max(last_day, first_day) + timedelta(days=1),
         summary=event.title,
-        location=location(event),
+        location=event.location,
         description=event.summary or None,
-        url=event_url(event),
+        url=external_url("events.detail", slug=event.slug),
         status="CANCELLED" if event.status == "cancelled" else "CONFIRMED",
     )
     _geo(entry, event)

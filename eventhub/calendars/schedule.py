@@ -18,11 +18,11 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from slugify import slugify
 
 from eventhub.agenda.models import AgendaSession, SessionPerson
 from eventhub.core.text import fold
+from eventhub.core.urls import external_url
 from eventhub.events.models import Event
 
 GENERATOR = "EventHub"
@@ -34,8 +34,8 @@ _ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 
 def base_url() -> str:
-    """BASE_URL without its trailing slash: the exports link back to the site from any context."""
-    return current_app.config["BASE_URL"].rstrip("/")
+    """The site's public root without its trailing slash: the namespace of the stable GUIDs below."""
+    return external_url("events.index").rstrip("/")
 
 
 def acronym(event: Event) -> str:
@@ -95,7 +95,7 @@ def event_dict(event: Event, session: AgendaSession, zone: ZoneInfo) -> dict:
     return {
         "guid": session.uuid, "id": session.id, "date": start.isoformat(), "start": start.strftime("%H:%M"),
         "end": end.isoformat(), "duration": hhmm(end - start), "room": room_name(event, session),
-        "slug": session_slug(event, session), "url": f"{base_url()}/events/{event.slug}/sessions/{session.id}",
+        "slug": session_slug(event, session), "url": external_url("agenda.session", slug=event.slug, session_id=session.id),
         "title": session.title, "subtitle": "", "track": session.track.name if session.track else None,
         "type": session.kind.name if session.kind else "other", "language": session.language,
         "abstract": abstract_of(session.description), "description": session.description or "",
@@ -145,7 +145,7 @@ def schedule_dict(event: Event, sessions: list[AgendaSession]) -> dict:
     rooms = {room_name(event, s): room_guid(event, s) for s in sorted(shown, key=_room_order)}
     conference = {
         "acronym": acronym(event), "title": event.title, "start": days[0].isoformat(), "end": days[-1].isoformat(),
-        "daysCount": len(days), "timeslot_duration": TIMESLOT, "url": f"{base_url()}/events/{event.slug}",
+        "daysCount": len(days), "timeslot_duration": TIMESLOT, "url": external_url("events.detail", slug=event.slug),
         "tracks": [{"name": t.name, "color": t.colour} for t in sorted(tracks.values(), key=lambda t: t.name)],
         "rooms": [{"name": name, "guid": guid} for name, guid in rooms.items()],
         "days": [day_dict(event, n, day, shown, zone) for n, day in enumerate(days, start=1)],

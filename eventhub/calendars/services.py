@@ -1,39 +1,24 @@
-"""The secret of a personal calendar feed: made when first offered, rotated by its owner.
+"""The secret of a personal calendar feed (made with the registration), rotated by its owner.
 
 The feed URL (/calendar/<token>.ics) is pasted into calendar apps that cannot be logged out, so
 it has its own token, separate from the manage link: rotating it kills a leaked feed URL without
 touching the registration's manage link.
 """
-import secrets
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from eventhub.agenda.models import AgendaSession, SessionPerson, SignUp, Star
 from eventhub.audit.services import Actor, record
+from eventhub.core.tokens import new_secret
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
 
-def _new_token() -> str:
-    """An unguessable feed secret (32 bytes, URL-safe)."""
-    return secrets.token_urlsafe(32)
-
-
-def ensure_calendar_token(registration: Registration) -> str:
-    """The registration's feed token, created (and committed) the first time it is needed."""
-    if registration.calendar_token is None:
-        registration.calendar_token = _new_token()
-        db.session.commit()
-    return registration.calendar_token
-
-
 def rotate_calendar_token(registration: Registration, actor: Actor) -> str:
     """A new feed token; the old feed URL stops working at once."""
-    registration.calendar_token = _new_token()
+    registration.calendar_token = new_secret()
     # The token itself stays out of the audit trail: it is a secret.
     record(actor, "registration.calendar_rotated", registration, registration.event_id)
-    db.session.commit()
     return registration.calendar_token
 
 

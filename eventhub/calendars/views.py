@@ -15,6 +15,8 @@ from eventhub.agenda import queries, signups
 from eventhub.audit.services import REGISTRANT
 from eventhub.calendars import feeds, services
 from eventhub.core.tokens import keep_tokens_private
+from eventhub.core.transaction import atomic
+from eventhub.core.urls import external_url
 from eventhub.events.services import public_event
 from eventhub.registration.services import by_token
 
@@ -92,7 +94,8 @@ def personal_feed(token: str):
 def rotate(token: str):
     """Give the personal feed a new address; the old one stops working (a leaked link, a lost phone)."""
     registration = by_token(token) or abort(404)
-    services.rotate_calendar_token(registration, REGISTRANT)
+    with atomic():
+        services.rotate_calendar_token(registration, REGISTRANT)
     flash(_("Your calendar feed has a new address. Subscribe again with it; the old address no longer works."),
           "success")
     return redirect(url_for("registration.manage", token=token))
@@ -101,7 +104,7 @@ def rotate(token: str):
 def feed_urls(endpoint: str, **values) -> dict:
     """A feed's addresses: the plain https URL (to download or paste) and the webcal:// link (to subscribe)."""
     # BASE_URL, not the request's host: the same address the e-mails give.
-    url = feeds.base_url() + url_for(endpoint, **values)
+    url = external_url(endpoint, **values)
     return {"https": url, "webcal": re.sub(r"^https?://", "webcal://", url)}
 
 
@@ -110,7 +113,7 @@ def _feed_links():
     """feed_urls(endpoint, **values) for the public pages; personal_feed_urls(registration) for the manage page."""
 
     def personal_feed_urls(registration) -> dict:
-        """The personal feed's addresses, its token made on first use."""
-        return feed_urls("calendars.personal_feed", token=services.ensure_calendar_token(registration))
+        """The personal feed's addresses (its token is made with the registration)."""
+        return feed_urls("calendars.personal_feed", token=registration.calendar_token)
 
     return {"feed_urls": feed_urls, "personal_feed_urls": personal_feed_urls}

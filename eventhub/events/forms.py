@@ -20,9 +20,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from eventhub.core.forms import ServiceErrors
 from eventhub.events import services
+from eventhub.events.models import CATEGORIES
 from eventhub.members.services import list_networks
-from eventhub.registration.models import CATEGORIES
 
 KIND_CHOICES = [SelectChoice("congress", _l("Congress")), SelectChoice("network_meeting", _l("Network meeting"))]
 POLICY_CHOICES = [
@@ -31,13 +32,6 @@ POLICY_CHOICES = [
 ]
 # What the browser's datetime-local input sends; the first one is also how values are shown.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-# Service error keys that are not form field names.
-FIELD_FOR_ERROR = {
-    "start_at": "start",
-    "end_at": "end",
-    "host_organisation": "host_organisation_id",
-    "network": "network_id",
-}
 
 
 def _optional_id(value) -> int | None:
@@ -85,8 +79,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EventForm(FlaskForm):
+class EventForm(ServiceErrors, FlaskForm):
     """Create or edit an event. Only parsing happens here; the rules live in services.save_event."""
+
+    # Service error keys that are not form field names.
+    FIELD_FOR_ERROR = {"start_at": "start", "end_at": "end", "host_organisation": "host_organisation_id",
+                       "network": "network_id"}
 
     kind = SelectField(_l("Kind of event"), choices=KIND_CHOICES, validate_choice=False)
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
@@ -128,15 +126,6 @@ class EventForm(FlaskForm):
     def service_data(self) -> dict:
         """The input as save_event expects it (naive times are read in the chosen timezone)."""
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Show a service's ValidationError next to the matching fields; the rest above the form."""
-        for key, messages in errors.items():
-            field = self._fields.get(FIELD_FOR_ERROR.get(key, key))
-            if field is None or key == "csrf_token":
-                self.form_errors.extend(messages)
-            else:
-                field.errors = [*field.errors, *messages]
 
     def shifted_times(self, event) -> list[str]:
         """Labels of entered times that fell into a daylight-saving gap and were stored an hour on."""

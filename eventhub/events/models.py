@@ -10,10 +10,13 @@ from eventhub.members.models import Network, Organisation
 
 KINDS = {"congress": "Congress", "network_meeting": "Network meeting"}
 STATUSES = {"draft": "Draft", "published": "Published", "cancelled": "Cancelled"}
+# The categories people take part in; each event says which of them the public may choose.
+CATEGORIES = {"delegate": "Delegate", "speaker": "Speaker", "partner": "Partner", "press": "Press", "staff": "Staff"}
 
 
 class Event(db.Model):
     __tablename__ = "events"
+    audit_type = "event"  # what its audit entries are filed under (eventhub.audit)
     __table_args__ = (
         CheckConstraint("kind IN ('congress', 'network_meeting')", name="kind_known"),
         CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
@@ -80,9 +83,21 @@ class Event(db.Model):
         return [c for c in self.public_categories.split(",") if c]
 
     @property
+    def location(self) -> str | None:
+        """Venue name and address on one line, as calendars and printed pages show it."""
+        # Addresses typed into a browser's text box come back with \r\n line ends.
+        address = ", ".join(line.strip() for line in (self.venue_address or "").splitlines() if line.strip())
+        return ", ".join(part for part in (self.venue_name, address) if part) or None
+
+    @property
     def is_public(self) -> bool:
         """Published and cancelled events have public pages; drafts do not."""
         return self.status != "draft"
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
+
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.title

@@ -8,15 +8,16 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, or_, select
 
-from eventhub.audit.services import SYSTEM, Actor, record
+from eventhub.audit.services import SYSTEM, Actor, record, record_created, record_update, snapshot
 from eventhub.core.errors import ValidationError
+from eventhub.core.signals import event_capacity_raised, event_status_changed
 from eventhub.core.types import utcnow
 from eventhub.events.models import STATUSES, Event
 
 # TIME_FIELDS and timezone_names are read through this module by events.forms.
 from eventhub.events.validation import TIME_FIELDS, clean_event, timezone_names  # noqa: F401
 from eventhub.extensions import db
-from eventhub.members.models import Network, Organisation
+from eventhub.members.models import Organisation
 
 # What event.ics shows as significant (DTSTART, DTEND, LOCATION, STATUS): a change raises its SEQUENCE.
 SEQUENCED = ("start_at", "end_at", "timezone", "venue_name", "venue_address", "status")
@@ -87,49 +88,21 @@ def _calendar_change(event: Event, new: bool = False):
         event.sequence += 1
 
 
-# What the audit trail compares on an update: the fields save_event writes (relations shown by name).
+# What the audit trail records: the fields save_event writes (relations shown by name).
 AUDITED = (
     "kind", "title", "slug", "summary", "description", "host_organisation", "venue_name", "venue_address",
     "latitude", "longitude", "timezone", "start_at", "end_at", "registration_opens", "registration_closes",
     "capacity", "network", "delegate_quota", "non_member_policy", "public_categories",
 )
-# Long texts are cut in the trail: it says that they changed, the event itself keeps the full text.
-AUDIT_TEXT_LIMIT = 300
 STATUS_ACTIONS = {"published": "event.published", "draft": "event.unpublished", "cancelled": "event.cancelled"}
-
-
-def _plain(value):
-    """A value as the audit trail's JSON keeps it: datetimes in ISO form (UTC), records by name."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, (Organisation, Network)):
-        return value.name
-    if isinstance(value, str) and len(value) > AUDIT_TEXT_LIMIT:
-        return value[:AUDIT_TEXT_LIMIT] + "…"
-    return value
-
-
-def _audited(event: Event) -> dict:
-    """The event's audited fields, as they would be compared and recorded."""
-    return {field: getattr(event, field) for field in AUDITED}
-
-
-def _record_save(actor: Actor, event: Event, before: dict | None) -> None:
-    """event.created with the values given, or event.updated with {field: [old, new]} if anything changed."""
-    after = _audited(event)
-    if before is None:
-        values = {f: _plain(v) for f, v in after.items() if v not in (None, "")}
-        record(actor, "event.created", event, event.id, values)
-        return
-    changes = {f: [_plain(before[f]), _plain(after[f])] for f in AUDITED if before[f] != after[f]}
-    if changes:
-        record(actor, "event.updated", event, event.id, changes)
 
 
 def save_event(data: dict, event: Event | None = None, actor: Actor = SYSTEM) -> Event:
     """Create (event=None, as a draft) or update an event; an update may be partial.
 
-    The audit entry is committed with the change; an update that changes nothing records nothing.
+    Writes the audit entry (an update that changes nothing records nothing) and, when the capacity
+    grew, announces it (event_capacity_raised): registration then moves its waiting list up, all in
+    the caller's unit of work.
     """
     if event is not None:
         data = {**event_values(event), **data}
@@ -138,22 +111,21 @@ def save_event(data: dict, event: Event | None = None, actor: Actor = SYSTEM) ->
         # Before the new row joins the session: unique_slug's query would autoflush it half-filled.
         cleaned["slug"] = unique_slug(cleaned["title"], exclude_id=event.id if event is not None else None)
     created = event is None
-    before = None if created else _audited(event)
+    before = None if created else snapshot(event, AUDITED)
     if created:
         event = Event(status="draft")
         db.session.add(event)
-    raised = event.capacity is not None and (cleaned["capacity"] is None or cleaned["capacity"] > event.capacity)
+    previous_capacity = event.capacity
     with _calendar_change(event, new=created):
         for field, value in cleaned.items():
             setattr(event, field, value)
     db.session.flush()  # a new event needs its id for the entry's event_id
-    _record_save(actor, event, before)
-    db.session.commit()
-    if raised:
-        # More places: the waiting list moves up at once, in order.
-        from eventhub.registration.services import fill_after_capacity_change
-
-        fill_after_capacity_change(event)
+    if created:
+        record_created(actor, event, AUDITED, event.id)
+    else:
+        record_update(actor, event, before, event.id)
+    if previous_capacity is not None and (event.capacity is None or event.capacity > previous_capacity):
+        event_capacity_raised.send(event, previous=previous_capacity, actor=actor)
     return event
 
 
@@ -167,29 +139,20 @@ def check_status(event: Event, status: str) -> None:
 
 
 def set_status(event: Event, status: str, actor: Actor = SYSTEM) -> Event:
-    """Publish, cancel or return an event to draft, recording event.published/unpublished/cancelled.
+    """Publish, cancel or return an event to draft, recording event.published/unpublished/cancelled and
+    announcing it (event_status_changed: registration tells everyone registered).
 
     Asking for the status the event already has changes nothing and records nothing.
     """
     check_status(event, status)
     previous = event.status
+    if status == previous:
+        return event
     with _calendar_change(event):
         event.status = status
-    if status != previous:
-        record(actor, STATUS_ACTIONS[status], event, event.id, {"status": [previous, status]})
-        _tell_registrants(event, previous, status)
-    db.session.commit()
+    record(actor, STATUS_ACTIONS[status], event, event.id, {"status": [previous, status]})
+    event_status_changed.send(event, previous=previous, status=status, actor=actor)
     return event
-
-
-def _tell_registrants(event: Event, previous: str, status: str) -> None:
-    """Everyone registered hears that the event is called off, or that it is back on."""
-    from eventhub.registration.notifications import notify_everyone  # registration builds on events
-
-    if status == "cancelled":
-        notify_everyone(event, "event_cancelled")
-    elif previous == "cancelled" and status == "published":
-        notify_everyone(event, "event_reinstated")
 
 
 def publish_event(event: Event, actor: Actor = SYSTEM) -> Event:

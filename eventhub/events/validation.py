@@ -1,14 +1,13 @@
 """Checking and converting raw event input (form, API, demo) into typed values for events.services."""
 import re
-from datetime import datetime
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventhub.core.validation import Collector, text_value
-from eventhub.events.models import KINDS, Event
+from eventhub.core.validation import Collector, as_id, moment, text_value
+from eventhub.events.models import CATEGORIES, KINDS, Event
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
 
@@ -20,17 +19,6 @@ TIME_FIELDS = ("start", "end", "registration_opens", "registration_closes")
 def timezone_names() -> tuple[str, ...]:
     """Every IANA timezone name, sorted, for validation and select boxes."""
     return tuple(sorted(available_timezones() - {"localtime", "Factory"}))
-
-
-def to_utc(value, tz_name: str) -> datetime | None:
-    """An input time as aware UTC: naive values are wall-clock times in the event's timezone."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.strip())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(tz_name))
-    return value.astimezone(ZoneInfo("UTC"))
 
 
 def _number(data, field, errors, kind=float, low=None, high=None):
@@ -57,11 +45,8 @@ def _times(data, tz_name, errors) -> dict:
     """The four times as aware UTC, checking that the event and its registration window are in order."""
     times = {}
     for field in TIME_FIELDS:
-        try:
-            times[field] = to_utc(data.get(field), tz_name) if tz_name else None
-        except (TypeError, ValueError):
-            errors.add(field, _("'%(value)s' is not a date and time.", value=data.get(field)))
-            times[field] = None
+        # Without a valid zone the wall-clock times cannot be placed: the zone's own error says why.
+        times[field] = moment(data, field, tz_name, errors, required=field in ("start", "end")) if tz_name else None
     for field in ("start", "end"):
         if times[field] is None and field not in errors.errors:
             errors.add(field, _("This field is required."))
@@ -79,11 +64,13 @@ def _references(data, kind, errors) -> tuple[Organisation | None, Network | None
     """The host organisation and the network the ids name; a network only for network meetings."""
     host = network = None
     if data.get("host_organisation_id"):
-        host = db.session.get(Organisation, int(data["host_organisation_id"]))
+        host_id = as_id(data["host_organisation_id"])
+        host = db.session.get(Organisation, host_id) if host_id else None
         if host is None:
             errors.add("host_organisation_id", _("No such organisation."))
     if data.get("network_id"):
-        network = db.session.get(Network, int(data["network_id"]))
+        network_id = as_id(data["network_id"])
+        network = db.session.get(Network, network_id) if network_id else None
         if network is None:
             errors.add("network_id", _("No such network."))
         elif kind != "network_meeting":
@@ -119,10 +106,10 @@ def clean_event(data: dict, event: Event | None = None) -> dict:
         "kind": kind,
         "title": title,
         "slug": slug or None,
-        "summary": text_value(data, "summary", 500, errors),
-        "description": text_value(data, "description", 50_000, errors),
+        "summary": text_value(data, "summary", 500, errors, multiline=True),
+        "description": text_value(data, "description", 50_000, errors, multiline=True),
         "venue_name": text_value(data, "venue_name", 200, errors),
-        "venue_address": text_value(data, "venue_address", 2000, errors),
+        "venue_address": text_value(data, "venue_address", 2000, errors, multiline=True),
         "latitude": latitude,
         "longitude": longitude,
         "timezone": tz_name,
@@ -141,8 +128,6 @@ def clean_event(data: dict, event: Event | None = None) -> dict:
 
 def _registration_settings(data: dict, errors: Collector) -> dict:
     """Quota per organisation, what happens to non-members, and the categories the public may pick."""
-    from eventhub.registration.models import CATEGORIES
-
     policy = data.get("non_member_policy") or "confirm"
     if policy not in ("confirm", "approve"):
         errors.add("non_member_policy", _("Choose confirm or approve."))

@@ -3,14 +3,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventhub.audit.services import Actor, trail
+from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
 from eventhub.core.errors import ValidationError
+from eventhub.core.forms import submit
+from eventhub.core.signals import answers, event_figures
+from eventhub.core.transaction import atomic
 from eventhub.events import services
 from eventhub.events.forms import CancelForm, EventForm, event_initial
 from eventhub.events.models import STATUSES
 from eventhub.extensions import db
-from eventhub.registration.queries import live_registrations
 
 bp = Blueprint("events", __name__)
 
@@ -28,13 +30,9 @@ def _actor() -> Actor:
 
 
 def _save(form: EventForm, event=None):
-    """Save through the service; when it refuses, put its messages on the form and return None."""
-    try:
-        saved = services.save_event(form.service_data(), event, actor=_actor())
-    except ValidationError as error:
-        form.add_service_errors(error.errors)
-        return None
-    if shifted := form.shifted_times(saved):
+    """Save through the service, or show every problem on the form and return None."""
+    saved = submit(form, lambda: services.save_event(form.service_data(), event, actor=_actor()))
+    if saved and (shifted := form.shifted_times(saved)):
         flash(_("%(fields)s: that time does not exist in %(zone)s (the clocks go forward), so the next valid "
                 "time was saved. Please check.", fields=", ".join(shifted), zone=saved.timezone), "info")
     return saved
@@ -67,7 +65,7 @@ def manage():
 def new():
     """Create an event; it starts as a draft."""
     form = EventForm()
-    if form.validate_on_submit() and (event := _save(form)):
+    if event := _save(form):
         flash(_("Draft “%(title)s” saved. Publish it when it is ready.", title=event.title), "success")
         return redirect(url_for(".edit", slug=event.slug))
     return render_template("events/form.html", form=form, event=None)
@@ -79,13 +77,12 @@ def edit(slug: str):
     """Edit an event; times are shown and entered in the event's own timezone."""
     event = _event_or_404(slug)
     form = EventForm(data=event_initial(event))
-    if form.validate_on_submit() and _save(form, event):
+    if _save(form, event):
         flash(_("“%(title)s” saved.", title=event.title), "success")
         return redirect(url_for(".edit", slug=event.slug))
-    # Newest first: what changed last is what an organiser looks for.
-    history = trail("event", event.id, newest_first=True)
-    return render_template("events/form.html", form=form, event=event, cancel_form=CancelForm(), history=history,
-                           registered=live_registrations(event))
+    figures = answers(event_figures, event)
+    return render_template("events/form.html", form=form, event=event, cancel_form=CancelForm(),
+                           history=history(event), registered=figures.get("registered", 0))
 
 
 @bp.route("/manage/events/<slug>")
@@ -99,7 +96,8 @@ def preview(slug: str):
 @organiser_required
 def publish(slug: str):
     """Make the event public."""
-    event = services.publish_event(_event_or_404(slug), _actor())
+    with atomic():
+        event = services.publish_event(_event_or_404(slug), _actor())
     flash(_("“%(title)s” is published at %(url)s.", title=event.title,
             url=url_for(".detail", slug=event.slug, _external=True)), "success")
     return redirect(url_for(".edit", slug=slug))
@@ -109,7 +107,8 @@ def publish(slug: str):
 @organiser_required
 def unpublish(slug: str):
     """Take the event back to draft."""
-    event = services.unpublish_event(_event_or_404(slug), _actor())
+    with atomic():
+        event = services.unpublish_event(_event_or_404(slug), _actor())
     flash(_("“%(title)s” is a draft again; its public page is gone.", title=event.title), "success")
     return redirect(url_for(".edit", slug=slug))
 
@@ -123,9 +122,10 @@ def cancel(slug: str):
         flash(_("Nothing was changed: tick “Yes, cancel this event” to confirm."), "error")
         return redirect(url_for(".edit", slug=slug, _anchor="status"))
     try:
-        services.cancel_event(event, _actor())
+        with atomic():
+            services.cancel_event(event, _actor())
     except ValidationError as error:
-        flash(" ".join(message for messages in error.errors.values() for message in messages), "error")
+        flash(" ".join(error.messages), "error")
     else:
         flash(_("“%(title)s” is cancelled; its public page says so.", title=event.title), "success")
     return redirect(url_for(".edit", slug=slug, _anchor="status"))

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from eventhub.mail import sender, services
 
@@ -87,4 +88,6 @@ def status_command(error_count):
 @mail_cli.command("retry")
 def retry_command():
     """Queue every failed message again with a fresh set of attempts."""
-    click.echo(f"Queued {services.requeue_failed()} failed message(s) again.")
+    with atomic():
+        count = services.requeue_failed()
+    click.echo(f"Queued {count} failed message(s) again.")

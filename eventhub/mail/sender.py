@@ -16,6 +16,7 @@ from email.utils import format_datetime, parseaddr
 from flask import current_app
 from sqlalchemy import select, update
 
+from eventhub.core.transaction import atomic
 from eventhub.core.types import utcnow
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
@@ -60,13 +61,13 @@ def claim(message_id: int, now: datetime) -> bool:
     The UPDATE only matches while the message is still queued and due, and a concurrent
     UPDATE of the same row waits for ours and then no longer matches.
     """
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
-        .values(next_attempt_at=now + CLAIM_LEASE)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    with atomic():
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
+            .values(next_attempt_at=now + CLAIM_LEASE)
+            .execution_options(synchronize_session=False)
+        )
     return result.rowcount == 1
 
 
@@ -155,21 +156,21 @@ def sender_address() -> str:
 
 def mark_sent(message: OutboxMessage, now: datetime) -> None:
     """The server took the message: done, for good (last_error stays as the story of earlier attempts)."""
-    message.status, message.sent_at = "sent", now
-    message.attempts += 1
-    db.session.commit()
+    with atomic():
+        message.status, message.sent_at = "sent", now
+        message.attempts += 1
 
 
 def mark_failed_attempt(message: OutboxMessage, error: Exception, now: datetime) -> str:
     """Record a failed attempt: retry later with back-off, or give up after MAX_ATTEMPTS. Returns the status."""
-    message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if message.attempts >= MAX_ATTEMPTS:
-        # Kept, never deleted: `flask mail status` shows it and `flask mail retry` queues it again.
-        message.status, message.next_attempt_at = "failed", now
-    else:
-        message.next_attempt_at = now + backoff(message.attempts)
-    db.session.commit()
+    with atomic():
+        message.attempts += 1
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            # Kept, never deleted: `flask mail status` shows it and `flask mail retry` queues it again.
+            message.status, message.next_attempt_at = "failed", now
+        else:
+            message.next_attempt_at = now + backoff(message.attempts)
     current_app.logger.warning(
         "Mail %s to %s: attempt %s failed (%s): %s",
         message.id, message.recipient, message.attempts, message.status, message.last_error,
@@ -178,7 +179,8 @@ def mark_failed_attempt(message: OutboxMessage, error: Exception, now: datetime)
 
 
 def send_due(limit: int = 100, now: datetime | None = None) -> Report:
-    """Send up to `limit` due messages over one SMTP connection, committing after each.
+    """Send up to `limit` due messages over one SMTP connection; each claim and each outcome is its own
+    unit of work, so a crash loses at most the message in hand (and its lease brings it back).
 
     `now` lets tests travel in time instead of sleeping.
     """

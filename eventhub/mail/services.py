@@ -10,9 +10,13 @@ def queue_message(
     recipient: str, subject: str, text_body: str, html_body: str | None = None, attachments: list[dict] | None = None
 ) -> OutboxMessage:
     """Put a message in the outbox within the caller's transaction: no commit here, so the message
-    exists if and only if the change it reports is committed."""
+    exists if and only if the change it reports is committed.
+
+    The subject is made one line: a header with a line break in it cannot be sent at all, and a
+    title typed before such input was refused must not hold a person's mail back.
+    """
     message = OutboxMessage(
-        recipient=recipient, subject=subject, text_body=text_body, html_body=html_body, attachments=attachments or []
+        recipient=recipient, subject=" ".join(subject.split())[:300], text_body=text_body, html_body=html_body, attachments=attachments or []
     )
     db.session.add(message)
     return message
@@ -43,5 +47,4 @@ def requeue_failed(now=None) -> int:
         .values(status="queued", attempts=0, next_attempt_at=now or utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     return result.rowcount

@@ -4,11 +4,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from eventhub.audit.services import Actor
+from eventhub.audit.services import CLI
+from eventhub.core.transaction import atomic
 from eventhub.members import csvio
-
-# Who the audit trail names for changes made from the command line.
-CLI = Actor("cli")
 
 members_cli = AppGroup("members", help="Import and export member records.")
 
@@ -29,14 +27,11 @@ def _progressbar(rows):
 def import_command(file):
     """Import member records from a CSV FILE (all rows or none); '-' reads standard input."""
     plan = csvio.prepare_import(file.read())
-    if plan.errors:
-        raise _report_errors(plan.errors)
     try:
-        report = csvio.apply_import(plan, progress=_progressbar, actor=CLI)
+        with atomic():
+            report = csvio.apply_import(plan, progress=_progressbar, actor=CLI)
     except csvio.ImportAborted as aborted:
-        raise _report_errors([aborted.error])
-    if not report.ok:
-        raise _report_errors(report.errors)
+        raise _report_errors(aborted.errors)
     counts = f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     click.echo(f"Imported {len(plan.rows)} row(s): {counts}.")
 

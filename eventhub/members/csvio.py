@@ -228,26 +228,21 @@ def _comparable(organisation: Organisation) -> dict:
 
 
 def apply_import(plan: ImportPlan, progress=None, actor: Actor = SYSTEM) -> ImportReport:
-    """Write a checked plan in one transaction; on any error nothing is written.
+    """Write a checked plan into the caller's unit of work; raises ImportAborted listing every
+    problem (so the caller's atomic() writes nothing), or returns what was done.
 
     `progress(rows)` may wrap the rows in a context manager that yields them (click.progressbar).
     Each created or updated record gets its audit entry by `actor` in the same transaction.
     """
     if plan.errors:
-        return ImportReport(errors=list(plan.errors))
+        raise ImportAborted(plan.errors)
     report = ImportReport()
     wrap = progress or contextlib.nullcontext
-    try:
-        with wrap(plan.rows) as rows:
-            for row in rows:
-                _apply_row(row, report, actor)
-        if report.errors:
-            db.session.rollback()
-            return ImportReport(errors=report.errors)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    with wrap(plan.rows) as rows:
+        for row in rows:
+            _apply_row(row, report, actor)
+    if report.errors:
+        raise ImportAborted(report.errors)
     return report
 
 
@@ -256,14 +251,14 @@ def _apply_row(row: Row, report: ImportReport, actor: Actor) -> None:
     match = _match(row.cleaned)
     before = _comparable(match) if match is not None else None
     try:
-        organisation = services.save_organisation(row.cleaned, match, commit=False, actor=actor)
+        organisation = services.save_organisation(row.cleaned, match, actor=actor)
         db.session.flush()  # so a database refusal is reported against this row
     except ValidationError as error:
         report.errors += _row_errors(row, error)
         return
     except SQLAlchemyError as error:
         reason = _("The database refused this row: %(error)s", error=getattr(error, "orig", error))
-        raise ImportAborted(RowError(row.line, "", reason)) from error
+        raise ImportAborted([RowError(row.line, "", reason)]) from error
     if match is None:
         report.created += 1
     elif _comparable(organisation) != before:
@@ -273,20 +268,20 @@ def _apply_row(row: Row, report: ImportReport, actor: Actor) -> None:
 
 
 class ImportAborted(Exception):
-    """The database refused a row the checks let through; the whole import was rolled back."""
+    """Nothing may be imported: `errors` lists every bad row (the caller's unit of work rolls back)."""
 
-    def __init__(self, error: RowError):
-        """Carry the row's problem to report."""
-        self.error = error
-        super().__init__(str(error))
+    def __init__(self, errors: list[RowError]):
+        """Carry the problems to report."""
+        self.errors = errors
+        super().__init__("; ".join(map(str, errors)))
 
 
 def import_csv(data: bytes | str, progress=None, actor: Actor = SYSTEM) -> ImportReport:
-    """Read, check and (only if every row is good) apply a file; the one entry point for the pages."""
-    try:
-        return apply_import(prepare_import(data), progress, actor)
-    except ImportAborted as aborted:
-        return ImportReport(errors=[aborted.error])
+    """Read, check and (only if every row is good) apply a file, in the caller's unit of work.
+
+    Raises ImportAborted listing every problem; the pages and the CLI show them.
+    """
+    return apply_import(prepare_import(data), progress, actor)
 
 
 def _cell(value) -> str:

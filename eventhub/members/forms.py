@@ -10,18 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from eventhub.core.countries import country_choices
+from eventhub.core.forms import ServiceErrors
 from eventhub.members import services
 from eventhub.members.models import KINDS, STATUSES
-
-
-def add_errors(form, errors: dict[str, list[str]]) -> None:
-    """Put a service's ValidationError messages next to the matching fields (or above the form)."""
-    for name, messages in errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, *messages]
-        else:
-            form.form_errors.extend(messages)
 
 
 def _options(pairs) -> list[SelectChoice]:
@@ -34,7 +25,7 @@ def _labelled(choices: dict[str, str], blank=None) -> list[SelectChoice]:
     return _options(([("", blank)] if blank else []) + [(key, _l(label)) for key, label in choices.items()])
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(ServiceErrors, FlaskForm):
     """Create or edit one member record; limits match the organisations table."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -64,7 +55,7 @@ class OrganisationForm(FlaskForm):
         return {name: self[name].data for name in (*services.FIELDS, "notes", "network_ids")}
 
 
-class NetworkForm(FlaskForm):
+class NetworkForm(ServiceErrors, FlaskForm):
     """Create or edit a network and pick its members."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -80,7 +71,7 @@ class NetworkForm(FlaskForm):
         return {"name": self.name.data, "description": self.description.data, "member_ids": self.member_ids.data}
 
 
-class RegionForm(FlaskForm):
+class RegionForm(ServiceErrors, FlaskForm):
     """Add a world region."""
 
     name = StringField(_l("New region"), validators=[DataRequired(), Length(max=100)])

@@ -51,6 +51,7 @@ class Region(db.Model):
     """A world region; the eight defaults are seeded by the first migration, organisers may add more."""
 
     __tablename__ = "regions"
+    audit_type = "region"  # what its audit entries are filed under (eventhub.audit)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -58,9 +59,15 @@ class Region(db.Model):
     def __repr__(self) -> str:
         return f"<Region {self.name}>"
 
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.name
+
 
 class Organisation(db.Model):
     __tablename__ = "organisations"
+    audit_type = "organisation"  # what its audit entries are filed under (eventhub.audit)
     __table_args__ = (
         CheckConstraint(_in("kind", KINDS), name="kind_known"),
         CheckConstraint(_in("status", STATUSES), name="status_known"),
@@ -105,11 +112,17 @@ class Organisation(db.Model):
     def __repr__(self) -> str:
         return f"<Organisation {self.name} ({self.country})>"
 
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.name
+
 
 class Network(db.Model):
     """A thematic or regional group of organisations."""
 
     __tablename__ = "networks"
+    audit_type = "network"  # what its audit entries are filed under (eventhub.audit)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -122,3 +135,8 @@ class Network(db.Model):
 
     def __repr__(self) -> str:
         return f"<Network {self.name}>"
+
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.name

@@ -2,13 +2,12 @@
 
 Input is checked in members.validation; every change is written here with its audit entry.
 """
-from datetime import date
-
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
-from eventhub.audit.services import SYSTEM, Actor, record
+from eventhub.audit.services import SYSTEM, Actor, record, record_created, record_update, snapshot
 from eventhub.core.errors import ValidationError
+from eventhub.core.signals import answers, member_participation
 from eventhub.core.text import fold, like_pattern
 from eventhub.core.validation import Collector, text_value
 from eventhub.extensions import db
@@ -21,8 +20,6 @@ from eventhub.members.validation import clean_organisation, list_regions, region
 FIELDS = ("name", "local_name", "kind", "country", "region", "population", "status", "member_since", "website", "external_id")
 # What an organisation's audit entries compare and show: the CSV columns, the notes and its networks.
 AUDITED = (*FIELDS, "notes", "networks")
-# Long texts (notes, descriptions) are cut in the trail: it says they changed, the record keeps the full text.
-AUDIT_TEXT_LIMIT = 300
 
 
 def find_match(cleaned: dict, exclude_id: int | None = None) -> Organisation | None:
@@ -73,38 +70,6 @@ def organisation_values(organisation: Organisation) -> dict:
     }
 
 
-def _plain(value):
-    """A value as the audit trail's JSON keeps it: dates in ISO form, records by name, long texts cut."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (Region, Network)):
-        return value.name
-    if isinstance(value, list):
-        return sorted(_plain(item) for item in value)
-    if isinstance(value, str) and len(value) > AUDIT_TEXT_LIMIT:
-        return value[:AUDIT_TEXT_LIMIT] + "…"
-    return value
-
-
-def _audited(organisation: Organisation) -> dict:
-    """The organisation's audited fields as recorded."""
-    return {field: _plain(getattr(organisation, field)) for field in AUDITED}
-
-
-def _record(actor: Actor, subject, before: dict | None, after: dict, changes: dict | None = None) -> None:
-    """<type>.created with the values given, or <type>.updated with the changes (by default
-    {field: [old, new]} for every field that differs); an update that changes nothing records nothing.
-    """
-    kind = type(subject).__name__.lower()
-    if before is None:
-        record(actor, f"{kind}.created", subject, changes={f: v for f, v in after.items() if v not in (None, "", [])})
-        return
-    if changes is None:
-        changes = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
-    if changes:
-        record(actor, f"{kind}.updated", subject, changes=changes)
-
-
 def apply_organisation(organisation: Organisation, cleaned: dict) -> bool:
     """Copy cleaned values onto a record; returns whether anything changed."""
     changed = False
@@ -116,25 +81,26 @@ def apply_organisation(organisation: Organisation, cleaned: dict) -> bool:
     return changed
 
 
-def save_organisation(data: dict, organisation: Organisation | None = None, commit: bool = True,
-                      actor: Actor = SYSTEM) -> Organisation:
+def save_organisation(data: dict, organisation: Organisation | None = None, actor: Actor = SYSTEM) -> Organisation:
     """Create (organisation=None) or update a record from raw input; the one write path for members.
 
     An update may be partial: fields missing from `data` keep their values. The audit entry joins
-    the same transaction (commit=False leaves committing both to the caller, as the CSV import does).
+    the caller's unit of work.
     """
     if organisation is not None:
         data = {**organisation_values(organisation), **data}
     cleaned = clean_organisation(data)
     _check_unique(cleaned, organisation)
-    before = None if organisation is None else _audited(organisation)
-    if organisation is None:
+    created = organisation is None
+    before = None if created else snapshot(organisation, AUDITED)
+    if created:
         organisation = Organisation()
         db.session.add(organisation)
     apply_organisation(organisation, cleaned)
-    _record(actor, organisation, before, _audited(organisation))
-    if commit:
-        db.session.commit()
+    if created:
+        record_created(actor, organisation, AUDITED)
+    else:
+        record_update(actor, organisation, before)
     return organisation
 
 
@@ -172,8 +138,7 @@ def add_region(name: str, actor: Actor = SYSTEM) -> Region:
         raise ValidationError({"name": [_("The region %(name)s already exists.", name=name)]})
     region = Region(name=name)
     db.session.add(region)
-    record(actor, "region.created", region, changes={"name": name})
-    db.session.commit()
+    record_created(actor, region, ("name",))
     return region
 
 
@@ -185,7 +150,7 @@ def list_networks() -> list[Network]:
 def _network_state(network: Network) -> dict:
     """What a network's audit entries compare: name, description, members as "Name (CC)"."""
     members = sorted(f"{m.name} ({m.country})" for m in network.members)
-    return {"name": network.name, "description": _plain(network.description), "members": members}
+    return {**snapshot(network, ("name", "description")), "members": members}
 
 
 def _network_changes(before: dict, after: dict) -> dict:
@@ -225,8 +190,10 @@ def save_network(data: dict, network: Network | None = None, actor: Actor = SYST
     if members is not None:
         network.members = members
     after = _network_state(network)
-    _record(actor, network, before, after, _network_changes(before, after) if before is not None else None)
-    db.session.commit()
+    if before is None:
+        record(actor, "network.created", network, changes={k: v for k, v in after.items() if v not in (None, "", [])})
+    elif changes := _network_changes(before, after):
+        record(actor, "network.updated", network, changes=changes)
     return network
 
 
@@ -251,24 +218,8 @@ def organisation_choices() -> list[tuple[int, str]]:
 def participation(organisation: Organisation) -> dict[str, list]:
     """What an organisation took part in, for its detail page: one key per kind of participation.
 
-    The extension point for other domains: the events it hosted and its people's registrations
-    across all events; templates/members/_participation.html shows them.
+    Members know nothing of events or registrations; the domains built on them answer the
+    member_participation signal (events: "hosted_events", registration: "registrations"), and
+    templates/members/_participation.html shows each key.
     """
-    # Imported here because events and registration depend on members, never the other way at import time.
-    from sqlalchemy.orm import contains_eager
-
-    from eventhub.events.models import Event
-    from eventhub.registration.models import Registration
-
-    hosted = db.session.scalars(
-        select(Event).where(Event.host_organisation_id == organisation.id).order_by(Event.start_at.desc())
-    )
-    # One query: each registration with its event, newest event first.
-    registrations = db.session.scalars(
-        select(Registration)
-        .join(Registration.event)
-        .options(contains_eager(Registration.event))
-        .where(Registration.organisation_id == organisation.id)
-        .order_by(Event.start_at.desc(), Event.id, Registration.full_name, Registration.id)
-    )
-    return {"hosted_events": list(hosted), "registrations": list(registrations)}
+    return answers(member_participation, organisation)

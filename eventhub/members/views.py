@@ -4,12 +4,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from eventhub.audit.services import Actor, trail
+from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
-from eventhub.core.errors import ValidationError
+from eventhub.core.forms import submit
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from eventhub.members import csvio, services
-from eventhub.members.forms import FilterForm, ImportForm, NetworkForm, OrganisationForm, RegionForm, add_errors
+from eventhub.members.forms import FilterForm, ImportForm, NetworkForm, OrganisationForm, RegionForm
 from eventhub.members.models import Network, Organisation
 
 bp = Blueprint("members", __name__, url_prefix="/members")
@@ -18,11 +19,6 @@ bp = Blueprint("members", __name__, url_prefix="/members")
 def _actor() -> Actor:
     """The signed-in organiser, for the audit trail."""
     return Actor.for_user(current_user)
-
-
-def _history(subject_type: str, subject) -> list:
-    """A record's audit trail newest first (none for a record not saved yet), in one query."""
-    return trail(subject_type, subject.id, newest_first=True) if subject is not None else []
 
 
 @bp.route("/")
@@ -66,17 +62,12 @@ def edit(id: int):
 
 
 def _edit(form: OrganisationForm, organisation: Organisation | None):
-    """Shared by new and edit: save through the service, or show its errors next to the fields."""
-    if form.validate_on_submit():
-        try:
-            organisation = services.save_organisation(form.organisation_data(), organisation, actor=_actor())
-        except ValidationError as error:
-            add_errors(form, error.errors)
-        else:
-            flash(_("%(name)s is saved.", name=organisation.name), "success")
-            return redirect(url_for("members.detail", id=organisation.id))
-    return render_template("members/form.html", form=form, organisation=organisation,
-                           history=_history("organisation", organisation))
+    """Shared by new and edit: save through the service, or show every problem next to its field."""
+    saved = submit(form, lambda: services.save_organisation(form.organisation_data(), organisation, actor=_actor()))
+    if saved:
+        flash(_("%(name)s is saved.", name=saved.name), "success")
+        return redirect(url_for("members.detail", id=saved.id))
+    return render_template("members/form.html", form=form, organisation=organisation, history=history(organisation))
 
 
 @bp.route("/<int:id>")
@@ -116,16 +107,11 @@ def network_edit(id: int):
 
 def _edit_network(form: NetworkForm, network: Network | None):
     """Shared by network_new and network_edit."""
-    if form.validate_on_submit():
-        try:
-            network = services.save_network(form.network_data(), network, _actor())
-        except ValidationError as error:
-            add_errors(form, error.errors)
-        else:
-            flash(_("The network %(name)s is saved.", name=network.name), "success")
-            return redirect(url_for("members.network_detail", id=network.id))
-    return render_template("members/network_form.html", form=form, network=network,
-                           history=_history("network", network))
+    saved = submit(form, lambda: services.save_network(form.network_data(), network, _actor()))
+    if saved:
+        flash(_("The network %(name)s is saved.", name=saved.name), "success")
+        return redirect(url_for("members.network_detail", id=saved.id))
+    return render_template("members/network_form.html", form=form, network=network, history=history(network))
 
 
 @bp.route("/networks/<int:id>")
@@ -141,14 +127,9 @@ def network_detail(id: int):
 def regions():
     """The world regions, and a form to add one."""
     form = RegionForm()
-    if form.validate_on_submit():
-        try:
-            region = services.add_region(form.name.data, _actor())
-        except ValidationError as error:
-            add_errors(form, error.errors)
-        else:
-            flash(_("The region %(name)s is added.", name=region.name), "success")
-            return redirect(url_for("members.regions"))
+    if region := submit(form, lambda: services.add_region(form.name.data or "", _actor())):
+        flash(_("The region %(name)s is added.", name=region.name), "success")
+        return redirect(url_for("members.regions"))
     return render_template("members/regions.html", form=form, regions=services.list_regions())
 
 
@@ -159,5 +140,9 @@ def import_csv():
     form = ImportForm()
     report = None
     if form.validate_on_submit():
-        report = csvio.import_csv(form.file.data.read(), actor=_actor())
+        try:
+            with atomic():
+                report = csvio.import_csv(form.file.data.read(), actor=_actor())
+        except csvio.ImportAborted as aborted:
+            report = csvio.ImportReport(errors=aborted.errors)
     return render_template("members/import.html", form=form, report=report)

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from eventhub.calendars.invitation import event_url, location
 from eventhub.calendars.schedule import version_of
 from eventhub.core.countries import country_name
 from eventhub.core.formatting import format_date_in_zone, format_event_dates, format_time_in_zone
+from eventhub.core.urls import external_url
 from eventhub.printing.typesetting import paragraph
 
 # Bump when the layout changes, so cached copies (ETags) of the old layout are not served.
@@ -96,7 +96,7 @@ def _cover(event, sessions, styles, proof: bool) -> list:
 
     kicker = _("Proof — not published yet") if proof else _("Programme")
     story = [Spacer(1, 90), paragraph(kicker, styles["cover"]), paragraph(event.title, styles["title"], bold=True)]
-    for line in (event.summary, format_event_dates(event), host_line(event), location(event)):
+    for line in (event.summary, format_event_dates(event), host_line(event), event.location):
         if line:
             story.append(paragraph(line, styles["cover"]))
     tracks = sorted({s.track.id: s.track for s in sessions if s.track is not None}.values(), key=lambda t: t.name)
@@ -107,7 +107,7 @@ def _cover(event, sessions, styles, proof: bool) -> list:
         Spacer(1, 36),
         paragraph(_("Programme as of %(date)s. Times are local (%(zone)s).", date=stamp, zone=event.timezone),
                   styles["small"]),
-        paragraph(_("Latest version: %(url)s", url=f"{event_url(event)}/agenda"), styles["small"]),
+        paragraph(_("Latest version: %(url)s", url=external_url("agenda.agenda", slug=event.slug)), styles["small"]),
         PageBreak(),
     ]
     return story

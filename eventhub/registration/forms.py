@@ -11,6 +11,7 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectCho
 from wtforms.validators import DataRequired
 
 from eventhub.core.countries import country_name
+from eventhub.core.forms import ServiceErrors as FormServiceErrors
 from eventhub.core.text import fold
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
@@ -65,7 +66,7 @@ def field_in(form, key: str, renamed: dict | None = None):
     return form._fields.get((renamed or {}).get(key, key))
 
 
-class ServiceErrors:
+class ServiceErrors(FormServiceErrors):
     """Puts a service's ValidationError or Refused on the form: next to the fields, the rest on top."""
 
     # Service error keys that name a different form field.
@@ -79,18 +80,13 @@ class ServiceErrors:
         return bool(self.refusal or self.reported or self.errors)
 
     def field_for(self, key: str):
-        """The form field a service error key belongs to, or None."""
-        return field_in(self, key, self.FIELD_FOR_ERROR)
+        """The form field a service error key belongs to ("answers.diet" is answer_diet), or None."""
+        return field_in(self, key, self.FIELD_FOR_ERROR) if key != "csrf_token" else None
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+    def add_service_errors(self, errors: dict[str, list[str]], only_new: bool = False) -> None:
         """Show each message next to its field; those without a field go above the form."""
         self.reported = True
-        for key, messages in errors.items():
-            field = self.field_for(key) if key != "csrf_token" else None
-            if field is None:
-                self.form_errors.extend(messages)
-            else:
-                field.errors = [*field.errors, *messages]
+        super().add_service_errors(errors, only_new)
 
     def refuse(self, refused) -> None:
         """A refusal is explained on top, and also next to the field it concerns."""

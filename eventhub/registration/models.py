@@ -5,7 +5,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.core.types import UTCDateTime, utcnow
-from eventhub.events.models import Event
+from eventhub.events.models import CATEGORIES, Event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 
@@ -18,7 +18,6 @@ STATUSES = {
 }
 # Registrations that still hold (or wait for) a place.
 ACTIVE_STATUSES = ("pending", "confirmed", "waitlisted")
-CATEGORIES = {"delegate": "Delegate", "speaker": "Speaker", "partner": "Partner", "press": "Press", "staff": "Staff"}
 QUESTION_KINDS = {
     "short_text": "Short text",
     "long_text": "Long text",
@@ -37,6 +36,7 @@ class Question(db.Model):
     """A custom question on an event's registration form, e.g. dietary needs."""
 
     __tablename__ = "registration_questions"
+    audit_type = "question"  # what its audit entries are filed under (eventhub.audit)
     __table_args__ = (
         UniqueConstraint("event_id", "key", name="uq_registration_questions_event_key"),
         CheckConstraint(_in("kind", QUESTION_KINDS), name="kind_known"),
@@ -56,11 +56,17 @@ class Question(db.Model):
 
     event: Mapped[Event] = relationship()
 
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.key
+
 
 class Delegation(db.Model):
     """Several named delegates of one organisation, registered together by a head of delegation."""
 
     __tablename__ = "delegations"
+    audit_type = "delegation"  # what its audit entries are filed under (eventhub.audit)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -78,9 +84,15 @@ class Delegation(db.Model):
         back_populates="delegation", order_by="Registration.id"
     )
 
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.organisation_name or (self.organisation.name if self.organisation else "")
+
 
 class Registration(db.Model):
     __tablename__ = "registrations"
+    audit_type = "registration"  # what its audit entries are filed under (eventhub.audit)
     __table_args__ = (
         UniqueConstraint("event_id", "email", name="uq_registrations_event_email"),
         CheckConstraint(_in("status", STATUSES), name="status_known"),
@@ -106,7 +118,7 @@ class Registration(db.Model):
     # Secret of the manage link (/registrations/<token>).
     manage_token: Mapped[str] = mapped_column(String(64), unique=True)
     # Secret of the personal calendar feed (/calendar/<token>.ics); rotating it kills the old URL.
-    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True)
     # Times the calendar entry mailed to this person was withdrawn or sent again after that; added
     # to the event's sequence, so a CANCEL outranks the REQUEST before it, and a return the CANCEL.
     invitation_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -143,3 +155,8 @@ class Registration(db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.email} {self.status}>"
+
+    @property
+    def audit_label(self) -> str:
+        """How other records' audit entries name this one."""
+        return self.email

@@ -7,10 +7,15 @@ the API or the CLI.
 from flask import render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from eventhub.calendars.invitation import base_url, event_url, invitation_attachment, location
+from eventhub.core.urls import external_url
 from eventhub.extensions import db
 from eventhub.mail.services import queue_message
+from eventhub.registration.invitation import invitation_attachment
+from eventhub.registration.models import ACTIVE_STATUSES, Registration
+from eventhub.registration.rules import waitlist_position, waitlist_positions
 
 # Kind -> subject. Lambdas keep each string a literal for the message extractor.
 SUBJECTS = {
@@ -33,7 +38,7 @@ ABOUT_THE_EVENT = ("event_cancelled", "event_reinstated")
 
 def manage_url(registration) -> str:
     """The absolute manage link, built from BASE_URL so it works from the CLI and the worker too."""
-    return f"{base_url()}/registrations/{registration.manage_token}"
+    return external_url("registration.manage", token=registration.manage_token)
 
 
 def message_context(registration, kind: str, position: int | None = None) -> dict:
@@ -41,17 +46,15 @@ def message_context(registration, kind: str, position: int | None = None) -> dic
 
     position: the waiting-list place when the caller knows it already (a batch); else looked up.
     """
-    from eventhub.registration.services import waitlist_position  # services imports this module
-
     event = registration.event
     return {
         "kind": kind,
         "registration": registration,
         "event": event,
-        "location": location(event),
+        "location": event.location,
         "position": position if position is not None else waitlist_position(registration),
         "manage_url": manage_url(registration),
-        "event_url": event_url(event),
+        "event_url": external_url("events.detail", slug=event.slug),
         "locale": str(get_locale() or "en"),
     }
 
@@ -96,12 +99,6 @@ def notify_everyone(event, kind: str) -> int:
     Those with a place get the calendar entry withdrawn ("event_cancelled") or sent again
     ("event_reinstated"). Queued in the caller's transaction; returns how many were told.
     """
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from eventhub.registration.models import ACTIVE_STATUSES, Registration
-    from eventhub.registration.services import waitlist_positions  # services imports this module
-
     # Organisations and waiting-list places loaded once, not once per message.
     query = select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES))
     people = list(db.session.scalars(query.options(selectinload(Registration.organisation)).order_by(Registration.id)))
@@ -122,7 +119,7 @@ def notify_delegation_head(delegation) -> None:
         "delegation": delegation,
         "event": event,
         "organisation": organisation,
-        "delegation_url": f"{base_url()}/delegations/{delegation.manage_token}",
+        "delegation_url": external_url("delegations.delegation", token=delegation.manage_token),
         "locale": str(get_locale() or "en"),
     }
     text = render_template("mail/delegation.txt", **context)

@@ -16,9 +16,9 @@ from eventhub.core.countries import country_name
 from eventhub.core.text import like_pattern
 from eventhub.extensions import db
 from eventhub.members.models import KINDS, Network, Organisation, Region
-from eventhub.registration.answers import event_questions
+from eventhub.registration.questions import event_questions
 from eventhub.registration.models import ACTIVE_STATUSES, STATUSES, Registration
-from eventhub.registration.services import waitlist_positions
+from eventhub.registration.rules import waitlist_positions
 
 FILTERS = ("status", "category", "organisation_id", "country", "region_id", "network_id", "q")
 # The overview counts the registrations that hold or wait for a place.

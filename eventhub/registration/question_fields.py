@@ -1,14 +1,14 @@
 """Form fields for an event's custom questions, built per event from its Question rows.
 
 A question with key "diet" becomes the field "answer_diet"; the service reports its errors as
-"answers.diet". Answers are checked by registration.answers.clean_answers, not here.
+"answers.diet". Answers are checked by registration.cleaning.clean_answers, not here.
 """
 from flask_babel import gettext as _
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventhub.core.countries import country_choices
-from eventhub.registration.answers import MAX_ANSWER
+from eventhub.registration.cleaning import MAX_ANSWER
 
 # Up to this many choices show as radio buttons (all visible at once); longer lists as a select.
 RADIO_LIMIT = 6

@@ -1,4 +1,19 @@
-"""Who may register for an event and how: the window, eligibility, quotas, approval."""
+"""Registration, step two: decide. Is the form open, may this organisation's people come, is anyone
+registered already, does the quota allow it, and which status does each person get.
+
+Nothing here writes. The decisions that count places (check_quota, status_for) are taken under the
+event's lock (eventhub.core.capacity), which services.py holds from the first check to the commit.
+
+Registering again after a cancellation: an email is unique per event, and a cancelled or rejected
+registration keeps its row (so the trail and the CSV still show it). When the same address registers
+again, that row is brought back instead of a "duplicate" refusal, and decided like this:
+- a cancelled registration is decided like a new one: approval for non-members, a free place, else
+  the END of the waiting list (someone who left cannot come back ahead of the people who waited);
+- a rejected registration was turned down by an organiser. Registering again through the public form
+  or a delegation does not overturn that, nor is it silently refused: it goes back to the organisers
+  as "pending". When an organiser registers the person (organiser pages, API), that is the organisers'
+  decision, and it is decided as a new registration.
+"""
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -8,8 +23,12 @@ from eventhub.core import capacity
 from eventhub.core.errors import Refused
 from eventhub.core.types import utcnow
 from eventhub.events.models import Event
+from eventhub.extensions import db
 from eventhub.members.models import Organisation, network_members
 from eventhub.registration.models import ACTIVE_STATUSES, Registration
+
+# Registrations that no longer hold or wait for a place and may be brought back.
+INACTIVE_STATUSES = ("cancelled", "rejected")
 
 
 def why_closed(event: Event, now: datetime | None = None) -> str | None:
@@ -24,6 +43,12 @@ def why_closed(event: Event, now: datetime | None = None) -> str | None:
     if now >= event.end_at:
         return _("This event is over.")
     return None
+
+
+def check_open(event: Event, organiser: bool = False) -> None:
+    """Refuse (closed) when the public form is not open; organisers register people at any time."""
+    if not organiser and (reason := why_closed(event)):
+        raise Refused("closed", reason)
 
 
 def check_eligible(event: Event, organisation: Organisation | None) -> None:
@@ -62,6 +87,22 @@ def duplicate(event: Event, email: str) -> Refused:
     )
 
 
+def previous_registrations(event: Event, emails: list[str], exclude_id: int | None = None) -> dict[str, Registration]:
+    """The event's cancelled or rejected registrations with these emails, by email, to bring back.
+
+    Refuses (duplicate) when one of the emails still has an active registration (other than
+    `exclude_id`'s): that person is registered already and should use their manage link.
+    """
+    query = select(Registration).where(Registration.event_id == event.id, Registration.email.in_(emails))
+    if exclude_id is not None:
+        query = query.where(Registration.id != exclude_id)
+    found = list(db.session.scalars(query.order_by(Registration.id)))
+    active = next((r for r in found if r.status in ACTIVE_STATUSES), None)
+    if active is not None:
+        raise duplicate(event, active.email)
+    return {r.email: r for r in found if r.status in INACTIVE_STATUSES}
+
+
 def needs_approval(event: Event, organisation: Organisation | None) -> bool:
     """Non-members and unlisted organisations wait for an organiser when the event says so."""
     if event.non_member_policy != "approve":
@@ -69,15 +110,15 @@ def needs_approval(event: Event, organisation: Organisation | None) -> bool:
     return organisation is None or organisation.status != "member"
 
 
-def place(event: Event, registration: Registration, organisation: Organisation | None) -> None:
-    """Set a new registration's status: pending when the organisers approve non-members, confirmed when a
-    place is free, else the end of the waiting list. The caller holds the event lock (eventhub.core.capacity)."""
+def status_for(event: Event, organisation: Organisation | None, previous: str | None = None,
+               organiser: bool = False) -> str:
+    """The status a new (or returning) registration gets: pending when the organisers approve it first,
+    confirmed when a place is free, else waitlisted. `previous` is the status of a row being brought back."""
+    if previous == "rejected" and not organiser:
+        return "pending"
     if needs_approval(event, organisation):
-        registration.status, registration.waitlisted_at = "pending", None
-    elif capacity.has_place(event.capacity, confirmed_count(event)):
-        registration.status, registration.waitlisted_at = "confirmed", None
-    else:
-        capacity.join_waitlist(registration)
+        return "pending"
+    return "confirmed" if capacity.has_place(event.capacity, confirmed_count(event)) else "waitlisted"
 
 
 def active_count(event: Event, organisation_id: int, exclude_ids=()) -> int:
@@ -108,6 +149,20 @@ def check_quota(event: Event, organisation: Organisation | None, adding: int = 1
         )
 
 
+def check_move(registration: Registration, organisation: Organisation | None, email: str) -> None:
+    """A registration changing organisation or email: the new organisation must be eligible and within
+    its quota, and the new email not registered already."""
+    event = registration.event
+    if organisation is not None and organisation.id != registration.organisation_id:
+        check_eligible(event, organisation)
+        check_quota(event, organisation, exclude_ids=[registration.id])
+    if email != registration.email:
+        taken = db.session.scalars(select(Registration).where(
+            Registration.event_id == event.id, Registration.email == email, Registration.id != registration.id)).first()
+        if taken is not None:
+            raise duplicate(event, taken.email)
+
+
 def confirmed_count(event: Event) -> int:
     """Confirmed registrations: the places taken."""
     return capacity.count(
@@ -122,3 +177,16 @@ def waitlisted_query(event: Event):
         .where(Registration.event_id == event.id, Registration.status == "waitlisted")
         .order_by(*capacity.waitlist_order(Registration))
     )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1-based place on the waiting list, None when not waitlisted."""
+    if registration.status != "waitlisted":
+        return None
+    same_pool = (Registration.event_id == registration.event_id) & (Registration.status == "waitlisted")
+    return capacity.position(Registration, registration, same_pool)
+
+
+def waitlist_positions(event: Event) -> dict[int, int]:
+    """Every waitlisted registration's position, in one query."""
+    return capacity.positions(Registration, (Registration.event_id == event.id) & (Registration.status == "waitlisted"))

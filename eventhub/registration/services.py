@@ -1,183 +1,128 @@
-"""Registration rules: every state change goes through here, is audited and queues its e-mail.
+"""Registration, step three: write. Every change of a registration goes through here, in one pass:
+the input is cleaned (cleaning.py), the rules decide (rules.py), then the row, its audit entry, its
+e-mail and the domain event are written together in the caller's unit of work.
 
-Each function that can take or free a place locks the event first (see eventhub.core.capacity), so
-the confirmed count never exceeds the capacity, whatever runs at the same time.
+Whatever can take or free a place locks the event first (eventhub.core.capacity) and keeps the lock
+until the caller commits, so the confirmed count never exceeds the capacity, whatever runs at once.
 """
-import re
-import secrets
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventhub.audit.services import REGISTRANT, SYSTEM, Actor, record
+from eventhub.audit.services import REGISTRANT, SYSTEM, Actor, diff, record, snapshot
 from eventhub.core import capacity
 from eventhub.core.errors import Refused
-from eventhub.core.validation import Collector, text_value
+from eventhub.core.signals import registration_left
+from eventhub.core.tokens import new_secret
+from eventhub.core.types import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
-from eventhub.registration import reactivation, rules
-from eventhub.registration.answers import clean_answers, event_questions
-from eventhub.registration.models import CATEGORIES, Registration
+from eventhub.registration import cleaning, rules
+from eventhub.registration.cleaning import EDITABLE, Applicants
+from eventhub.registration.models import Delegation, Registration
 from eventhub.registration.notifications import notify
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-# Fields people may change on their own registration afterwards.
-EDITABLE = ("full_name", "email", "position", "organisation_id", "organisation_name", "category", "answers", "listed")
-
-
-def new_token() -> str:
-    """An unguessable secret for a manage link."""
-    return secrets.token_urlsafe(24)
-
-
-def clean_person(event: Event, data: dict, errors: Collector, organiser: bool = False, prefix: str = "") -> dict:
-    """Check one person's details and answers; field names are prefixed for delegation rows."""
-    def add(field, message):
-        errors.add(prefix + field, message)
-
-    sub = Collector()
-    cleaned = {
-        "full_name": text_value(data, "full_name", 200, sub, required=True),
-        "position": text_value(data, "position", 200, sub),
-        "email": (text_value(data, "email", 254, sub, required=True) or "").lower(),
-    }
-    if cleaned["email"] and not re.match(EMAIL_PATTERN, cleaned["email"]):
-        sub.add("email", _("'%(value)s' is not an email address.", value=cleaned["email"]))
-    category = data.get("category") or "delegate"
-    allowed = CATEGORIES if organiser else event.public_category_list
-    if category not in allowed:
-        sub.add("category", _("Choose one of: %(choices)s.", choices=", ".join(allowed)))
-    cleaned["category"] = category
-    cleaned["listed"] = bool(data.get("listed"))
-    cleaned["answers"] = clean_answers(event_questions(event), data.get("answers"), sub)
-    for field, messages in sub.errors.items():
-        for message in messages:
-            add(field, message)
-    return cleaned
-
-
-def clean_organisation_choice(data: dict, errors: Collector) -> tuple[Organisation | None, str | None]:
-    """A member record by id, or the free-text name of an unlisted organisation."""
-    organisation_id = data.get("organisation_id")
-    if organisation_id not in (None, ""):
-        try:
-            organisation = db.session.get(Organisation, int(organisation_id))
-        except (TypeError, ValueError):
-            organisation = None
-        if organisation is None:
-            errors.add("organisation_id", _("No such organisation in the member records."))
-        return organisation, None
-    name = text_value(data, "organisation_name", 200, errors)
-    if not name:
-        errors.add("organisation_id", _("Choose your organisation, or tick “not listed” and type its name."))
-    return None, name
-
-
-def check_consent(data: dict, errors: Collector, organiser: bool) -> None:
-    if not organiser and not data.get("privacy_consent"):
-        errors.add("privacy_consent", _("Please accept the privacy notice to register."))
-
-
-def check_not_registered(event: Event, emails: list[str], exclude_id: int | None = None) -> None:
-    """Refuse an email any other registration of the event has, cancelled ones too (the column is unique)."""
-    query = select(Registration).where(Registration.event_id == event.id, Registration.email.in_(emails))
-    if exclude_id is not None:
-        query = query.where(Registration.id != exclude_id)
-    taken = db.session.scalars(query).first()
-    if taken is not None:
-        raise rules.duplicate(event, taken.email)
-
-
-def create_registration(event, person, organisation, organisation_name, actor, delegation=None, previous=None,
-                        organiser=False) -> Registration:
-    """A new registration, or `previous` (the same email's cancelled or rejected one) brought back.
-
-    The caller holds the event lock and got `previous` from reactivation.previous_registrations.
-    """
-    if previous is not None:
-        return reactivation.reactivate(previous, person, organisation, organisation_name, actor, delegation,
-                                       new_token(), organiser)
-    # No autoflush: the new row must not be flushed (half-built, or counted) while its status is decided.
-    with db.session.no_autoflush:
-        registration = Registration(
-            event=event,
-            organisation=organisation,
-            organisation_name=organisation_name,
-            manage_token=new_token(),
-            delegation=delegation,
-            **person,
-        )
-        rules.place(event, registration, organisation)
-        registration.refresh_search_text()
-    db.session.add(registration)
-    record(actor, f"registration.{registration.status}", registration, event.id, {"email": person["email"]})
-    notify(registration, registration.status)
-    return registration
+# What bringing a registration back may change, and so what its audit entry compares.
+RETURNING = ("full_name", "position", "organisation_id", "organisation_name", "category", "answers", "listed",
+             "delegation_id", "created_at")
 
 
 def register(event: Event, data: dict, actor: Actor = REGISTRANT, organiser: bool = False) -> Registration:
     """Register one person. Raises ValidationError for bad fields, Refused when the rules say no.
 
-    An email whose registration was cancelled or rejected registers again on the same row (see reactivation).
+    An email whose registration was cancelled or rejected registers again on the same row (see rules).
     """
-    if not organiser and (reason := rules.why_closed(event)):
-        raise Refused("closed", reason)
-    errors = Collector()
-    person = clean_person(event, data, errors, organiser)
-    organisation, organisation_name = clean_organisation_choice(data, errors)
-    check_consent(data, errors, organiser)
-    errors.raise_if_any()
+    rules.check_open(event, organiser)
+    applicants = cleaning.clean_registration(event, data, organiser)
+    return enrol(event, applicants, actor, organiser)[0]
+
+
+def enrol(event: Event, applicants: Applicants, actor: Actor, organiser: bool = False,
+          delegation: Delegation | None = None) -> list[Registration]:
+    """Decide and write, under the event's lock, for people of one organisation (one person, or a
+    delegation's delegates, all or none): eligible, not registered yet, within the quota; then each
+    one's registration with its status, audit entry and e-mail."""
     capacity.lock(Event, event.id)
-    try:
-        rules.check_eligible(event, organisation)
-        previous = reactivation.previous_registrations(event, [person["email"]])
-        rules.check_quota(event, organisation)
-        fill_places(event, SYSTEM)
-        registration = create_registration(event, person, organisation, organisation_name, actor,
-                                           previous=previous.get(person["email"]), organiser=organiser)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    rules.check_eligible(event, applicants.organisation)
+    previous = rules.previous_registrations(event, applicants.emails)
+    rules.check_quota(event, applicants.organisation, adding=len(applicants.people))
+    # Places freed since the last decision go to the waiting list first, not to the newcomers.
+    fill_places(event, SYSTEM)
+    return [_write(event, person, applicants, actor, organiser, delegation, previous.get(person["email"]))
+            for person in applicants.people]
+
+
+def _write(event: Event, person: dict, applicants: Applicants, actor: Actor, organiser: bool,
+           delegation: Delegation | None, returning: Registration | None) -> Registration:
+    """One registration: a new row, or `returning` (the same email's cancelled or rejected one) brought back.
+
+    A returning registration gets a new manage link and a new calendar feed (whoever holds the old
+    ones, shared while it was cancelled, must not reach the new registration), today's date (what the
+    lists and the CSV show as "registered"), and the details typed this time; what they were before
+    is in its "registration.reactivated" entry, so nothing is lost either way.
+    """
+    registration = returning or Registration(event=event)
+    before = snapshot(registration, RETURNING) if returning else None
+    previous = returning.status if returning else None
+    # No autoflush: the row must not be flushed (half-built, or counted) while its status is decided.
+    with db.session.no_autoflush:
+        for name, value in person.items():
+            setattr(registration, name, value)
+        registration.organisation = applicants.organisation
+        registration.organisation_name = applicants.organisation_name
+        registration.delegation = delegation
+        registration.manage_token, registration.calendar_token = new_secret(), new_secret()
+        registration.privacy_consent_at = registration.created_at = utcnow()
+        if returning:
+            # A new invitation must outrank the CANCEL that withdrew the old one (same UID).
+            registration.invitation_sequence += 1
+        _set_status(registration, rules.status_for(event, applicants.organisation, previous, organiser))
+        registration.refresh_search_text()
+    db.session.add(registration)
+    db.session.flush()  # the new values of the foreign keys, and the new row's id
+    if returning:
+        changes = diff(before, snapshot(registration, RETURNING))
+        record(actor, "registration.reactivated", registration, event.id,
+               {"status": [previous, registration.status], **changes})
+    else:
+        record(actor, f"registration.{registration.status}", registration, event.id, {"email": person["email"]})
+    notify(registration, registration.status)
     return registration
 
 
+def _set_status(registration: Registration, status: str) -> None:
+    """Put a registration in a status; joining the waiting list takes a place at its end."""
+    if status == "waitlisted":
+        capacity.join_waitlist(registration)
+    else:
+        registration.status, registration.waitlisted_at = status, None
+
+
 def _transition(registration: Registration, status: str, actor: Actor, allowed_from: tuple) -> Registration:
-    """Change status under the event lock, promote from the waiting list when a place frees, commit."""
+    """Change status under the event lock; a registration leaving (cancelled, rejected) is announced
+    (registration_left: its workshop places are given back) and its place goes to the waiting list."""
     event = registration.event
     capacity.lock(Event, event.id)
-    try:
-        db.session.refresh(registration)
-        if registration.status not in allowed_from:
-            raise Refused(
-                "wrong_status",
-                _("This registration is %(status)s; that cannot be changed to %(new)s.",
-                  status=_(registration.status_label).lower(), new=status),
-            )
-        previous = registration.status
-        if status == "confirmed" and previous in ("pending", "waitlisted"):
-            if not capacity.has_place(event.capacity, rules.confirmed_count(event)):
-                if previous == "waitlisted":
-                    raise Refused("full_for_promotion", _("The event is full: raise its capacity or cancel a "
-                                                          "confirmed registration first."))
-                status = "waitlisted"
-        if status == "waitlisted":
-            capacity.join_waitlist(registration)
-        else:
-            registration.status, registration.waitlisted_at = status, None
-        record(actor, f"registration.{registration.status}", registration, event.id, {"status": [previous, registration.status]})
-        kind = "promoted" if previous == "waitlisted" and registration.status == "confirmed" else registration.status
-        notify(registration, kind, withdraw_invitation=previous == "confirmed")
+    db.session.refresh(registration)
+    if registration.status not in allowed_from:
+        raise Refused("wrong_status", _("This registration is %(status)s; that cannot be changed to %(new)s.",
+                                        status=_(registration.status_label).lower(), new=status))
+    previous = registration.status
+    if status == "confirmed" and previous in ("pending", "waitlisted"):
+        if not capacity.has_place(event.capacity, rules.confirmed_count(event)):
+            if previous == "waitlisted":
+                raise Refused("full_for_promotion", _("The event is full: raise its capacity or cancel a "
+                                                      "confirmed registration first."))
+            status = "waitlisted"
+    _set_status(registration, status)
+    record(actor, f"registration.{registration.status}", registration, event.id,
+           {"status": [previous, registration.status]})
+    kind = "promoted" if previous == "waitlisted" and registration.status == "confirmed" else registration.status
+    notify(registration, kind, withdraw_invitation=previous == "confirmed")
+    if status in rules.INACTIVE_STATUSES:
+        registration_left.send(registration, previous=previous, actor=actor)
         if previous == "confirmed":
-            from eventhub.agenda.signups import release_signups  # agenda builds on registration, not the reverse
-
-            release_signups(registration, actor)
             fill_places(event, SYSTEM)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return registration
 
 
@@ -202,74 +147,40 @@ def promote(registration: Registration, actor: Actor) -> Registration:
 
 
 def fill_places(event: Event, actor: Actor = SYSTEM) -> list[Registration]:
-    """Promote from the waiting list while places are free. The caller holds the lock and commits."""
-    promoted = []
+    """Promote from the waiting list, in order, while places are free. The caller holds the event's lock."""
     free = None if event.capacity is None else event.capacity - rules.confirmed_count(event)
     if free is not None and free <= 0:
-        return promoted
+        return []
     query = rules.waitlisted_query(event)
     if free is not None:
         query = query.limit(free)
-    for registration in db.session.scalars(query):
-        registration.status, registration.waitlisted_at = "confirmed", None
+    promoted = list(db.session.scalars(query))
+    for registration in promoted:
+        _set_status(registration, "confirmed")
         record(actor, "registration.promoted", registration, event.id, {"status": ["waitlisted", "confirmed"]})
         notify(registration, "promoted")
-        promoted.append(registration)
     return promoted
 
 
-def fill_after_capacity_change(event: Event, actor: Actor = SYSTEM) -> list[Registration]:
-    """After an organiser raises the capacity: promote as many as now fit, in order."""
-    capacity.lock(Event, event.id)
-    promoted = fill_places(event, actor)
-    db.session.commit()
-    return promoted
-
-
-def update_details(registration: Registration, data: dict, actor: Actor = REGISTRANT, organiser: bool = False) -> Registration:
+def update_details(registration: Registration, data: dict, actor: Actor = REGISTRANT,
+                   organiser: bool = False) -> Registration:
     """Edit one's own details and answers (partial: missing fields keep their values)."""
-    event = registration.event
-    current = {field: getattr(registration, field) for field in EDITABLE}
-    merged = {**current, **{k: v for k, v in data.items() if k in EDITABLE}}
-    if "organisation_id" in data and data["organisation_id"] not in (None, ""):
-        merged["organisation_name"] = None
-    # Answers to questions deleted since are kept as they are (the CSV still shows them), not re-checked.
-    asked = {q.key for q in event_questions(event)}
-    orphans = {k: v for k, v in (registration.answers or {}).items() if k not in asked}
-    merged["answers"] = {k: v for k, v in (merged["answers"] or {}).items() if k in asked or k not in orphans}
-    errors = Collector()
-    person = clean_person(event, merged, errors, organiser or merged["category"] == registration.category)
-    organisation, organisation_name = clean_organisation_choice(merged, errors)
-    errors.raise_if_any()
-    person["answers"] = {**orphans, **person["answers"]}
-    moves = organisation is not None and organisation.id != registration.organisation_id
-    if moves or person["email"] != registration.email:
+    applicants = cleaning.clean_details(registration, data, organiser)
+    person, organisation = applicants.people[0], applicants.organisation
+    if (organisation is not None and organisation.id != registration.organisation_id) or person["email"] != registration.email:
         # Quotas and unique emails are decided under the same lock as new registrations.
-        capacity.lock(Event, event.id)
-    try:
-        if moves:
-            rules.check_eligible(event, organisation)
-            rules.check_quota(event, organisation, exclude_ids=[registration.id])
-        if person["email"] != registration.email:
-            check_not_registered(event, [person["email"]], exclude_id=registration.id)
-        new = {**person, "organisation_id": organisation.id if organisation else None,
-               "organisation_name": organisation_name}
-        changes = {f: [current[f], new[f]] for f in EDITABLE if current[f] != new[f]}
-        for field, (_old, value) in changes.items():
-            setattr(registration, field, value)
-        registration.refresh_search_text()
-        if changes:
-            record(actor, "registration.updated", registration, event.id, _printable(changes))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        capacity.lock(Event, registration.event_id)
+        rules.check_move(registration, organisation, person["email"])
+    before = snapshot(registration, EDITABLE)
+    for name, value in person.items():
+        setattr(registration, name, value)
+    registration.organisation_id = organisation.id if organisation else None
+    registration.organisation_name = applicants.organisation_name
+    registration.refresh_search_text()
+    changes = diff(before, snapshot(registration, EDITABLE))
+    if changes:
+        record(actor, "registration.updated", registration, registration.event_id, changes)
     return registration
-
-
-def _printable(changes: dict) -> dict:
-    """Audit entries are JSON: keep plain values."""
-    return {k: [v if isinstance(v, (str, int, bool, list, dict, type(None))) else str(v) for v in pair] for k, pair in changes.items()}
 
 
 def link_organisation(registration: Registration, organisation: Organisation, actor: Actor) -> Registration:
@@ -277,12 +188,12 @@ def link_organisation(registration: Registration, organisation: Organisation, ac
     previous = registration.organisation_name
     registration.organisation, registration.organisation_name = organisation, None
     registration.refresh_search_text()
-    record(actor, "registration.linked", registration, registration.event_id, {"organisation": [previous, organisation.name]})
-    db.session.commit()
+    record(actor, "registration.linked", registration, registration.event_id,
+           {"organisation": [previous, organisation.name]})
     return registration
 
 
-def by_token(token: str) -> Registration | None:
+def by_token(token: str | None) -> Registration | None:
     """The registration behind a manage link."""
     return db.session.scalar(select(Registration).where(Registration.manage_token == token)) if token else None
 
@@ -294,17 +205,3 @@ def resend_manage_link(event: Event, email: str) -> None:
     )
     if registration is not None:
         notify(registration, "manage_link")
-        db.session.commit()
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1-based place on the waiting list, None when not waitlisted."""
-    if registration.status != "waitlisted":
-        return None
-    same_pool = (Registration.event_id == registration.event_id) & (Registration.status == "waitlisted")
-    return capacity.position(Registration, registration, same_pool)
-
-
-def waitlist_positions(event: Event) -> dict[int, int]:
-    """Every waitlisted registration's position, in one query."""
-    return capacity.positions(Registration, (Registration.event_id == event.id) & (Registration.status == "waitlisted"))

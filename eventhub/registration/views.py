@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 
 from eventhub.core.errors import Refused, ValidationError
 from eventhub.core.tokens import keep_tokens_private
+from eventhub.core.transaction import atomic
 from eventhub.events.services import public_event
 from eventhub.extensions import db, limiter
 from eventhub.members.services import search_organisations
 from eventhub.registration import forms, rules, services
-from eventhub.registration.answers import event_questions
+from eventhub.registration.questions import event_questions
 from eventhub.registration.models import ACTIVE_STATUSES
 
 bp = Blueprint("registration", __name__)
@@ -42,9 +43,11 @@ def event_or_404(slug: str):
 
 
 def submit(form, action, *args):
-    """Call one service; when it refuses, put its reasons on the form (nothing typed is lost) and return None."""
+    """Call one service in one unit of work; when it refuses, put its reasons on the form (nothing typed
+    is lost) and return None."""
     try:
-        return action(*args)
+        with atomic():
+            return action(*args)
     except ValidationError as error:
         form.add_service_errors(error.errors)
     except Refused as refused:
@@ -57,7 +60,7 @@ def status_message(registration) -> str:
     title = registration.event.title
     if registration.status == "waitlisted":
         return _("%(event)s is full: you are number %(position)d on the waiting list. We will e-mail you as soon as "
-                 "a place is free.", event=title, position=services.waitlist_position(registration))
+                 "a place is free.", event=title, position=rules.waitlist_position(registration))
     if registration.status == "pending":
         return _("Your registration for %(event)s awaits approval by the organisers; we will e-mail you their "
                  "decision.", event=title)
@@ -115,7 +118,8 @@ def resend(slug: str):
     event = event_or_404(slug)
     form = forms.ResendForm()
     if form.validate_on_submit():
-        services.resend_manage_link(event, form.email.data)
+        with atomic():
+            services.resend_manage_link(event, form.email.data)
         flash(_("If %(email)s is registered for %(event)s, its manage link is on its way to that address.",
                 email=form.email.data, event=event.title), "info")
     else:
@@ -144,7 +148,7 @@ def manage(token: str):
             return redirect(url_for(".manage", token=token))
     return render_template("registration/manage.html", registration=registration, event=registration.event, form=form,
                            questions=questions, editable=editable, fixed_organisation=fixed,
-                           position=services.waitlist_position(registration))
+                           position=rules.waitlist_position(registration))
 
 
 @bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventhub.agenda.models import PERSON_ROLES, SESSION_STATUSES
+from eventhub.core.forms import ServiceErrors
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 # Languages offered for a session, most common at congresses of the network first.
@@ -47,26 +48,7 @@ def language_choices(current: str | None = None) -> list[SelectChoice]:
     return choices(pairs)
 
 
-def add_errors(form, errors: dict[str, list[str]]) -> None:
-    """Put a service's ValidationError messages next to the matching fields (people rows included)."""
-    for name, messages in errors.items():
-        field = _field(form, name)
-        if field is not None:
-            field.errors = [*field.errors, *messages]
-        else:
-            form.form_errors.extend(messages)
-
-
-def _field(form, name: str):
-    """The field a service error key names: "title", or "people-2-name" for a row of the people editor."""
-    if name.startswith("people-") and "people" in form._fields:
-        _, index, sub = name.split("-", 2)
-        entries = form.people.entries
-        return entries[int(index)][sub] if index.isdigit() and int(index) < len(entries) else None
-    return form._fields.get(name) if name != "csrf_token" else None
-
-
-class RoomForm(FlaskForm):
+class RoomForm(ServiceErrors, FlaskForm):
     """Add or edit a room."""
 
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
@@ -76,14 +58,14 @@ class RoomForm(FlaskForm):
                                   render_kw={"rows": 2})
 
 
-class TrackForm(FlaskForm):
+class TrackForm(ServiceErrors, FlaskForm):
     """Add or edit a track."""
 
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
     colour = ColorField(_l("Colour"), default="#0a66c2", validators=[InputRequired(), Length(max=7)])
 
 
-class KindForm(FlaskForm):
+class KindForm(ServiceErrors, FlaskForm):
     """Add or rename a session kind."""
 
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=60)])
@@ -122,7 +104,7 @@ class PersonForm(Form):
                 "organisation_id": self.organisation_id.data or None}
 
 
-class SessionForm(FlaskForm):
+class SessionForm(ServiceErrors, FlaskForm):
     """A session: the details, the time in the event's timezone, and the people."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
@@ -139,6 +121,17 @@ class SessionForm(FlaskForm):
     status = SelectField(_l("Status"), choices=choices((k, _l(v)) for k, v in SESSION_STATUSES.items()))
     people = FieldList(FormField(PersonForm), min_entries=BLANK_PEOPLE_ROWS)
     add_rows = SubmitField(_l("Add more rows"))
+    # Which form row each person sent to the service came from (blank rows are not sent).
+    people_rows: list[int] = []
+
+    def field_for(self, key: str):
+        """The field a service error key names: "title", or "people-2-name" for the third person sent."""
+        if key.startswith("people-"):
+            _, index, sub = key.split("-", 2)
+            if index.isdigit() and int(index) < len(self.people_rows):
+                return self.people.entries[self.people_rows[int(index)]].form._fields.get(sub)
+            return None
+        return super().field_for(key)
 
     def set_choices(self, schedule, registrations, organisations, language=None) -> None:
         """Fill the selects from the event's rooms, tracks, kinds, registrations and member records."""
@@ -158,8 +151,9 @@ class SessionForm(FlaskForm):
         return {name: self[name].data for name in names}
 
     def people_data(self) -> list[dict]:
-        """The filled rows of the people editor, in order."""
-        return [entry.form.person_data() for entry in self.people.entries if not entry.form.is_blank()]
+        """The filled rows of the people editor, in order, remembering which row each came from."""
+        self.people_rows = [n for n, entry in enumerate(self.people.entries) if not entry.form.is_blank()]
+        return [self.people.entries[n].form.person_data() for n in self.people_rows]
 
 
 class MoveForm(FlaskForm):

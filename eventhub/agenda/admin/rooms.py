@@ -4,22 +4,20 @@ from flask_babel import gettext as _
 
 from eventhub.agenda import setup
 from eventhub.agenda.admin import bp
-from eventhub.agenda.admin.forms import ConfirmForm, DirectionForm, KindForm, RoomForm, TrackForm, add_errors
+from eventhub.agenda.admin.forms import ConfirmForm, DirectionForm, KindForm, RoomForm, TrackForm
 from eventhub.agenda.admin.sessions import actor, event_or_404, owned_or_404
 from eventhub.agenda.models import Room, SessionKind, Track
 from eventhub.auth.access import organiser_required
+from eventhub.audit.services import history
 from eventhub.core.errors import ValidationError
+from eventhub.core.forms import submit
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 
 
 def _saved(form, save, *args):
-    """Call a setup function with the form's data; on refusal its messages go next to the fields."""
-    try:
-        return save(*args)
-    except ValidationError as error:
-        db.session.rollback()
-        add_errors(form, error.errors)
-        return None
+    """Call a setup function with the form's data, or show every problem next to its field (None)."""
+    return submit(form, lambda: save(*args))
 
 
 def _delete(delete, item) -> bool:
@@ -28,10 +26,10 @@ def _delete(delete, item) -> bool:
         flash(_("Nothing was deleted: tick the box to confirm."), "error")
         return False
     try:
-        delete(item, actor())
+        with atomic():
+            delete(item, actor())
     except ValidationError as error:
-        db.session.rollback()
-        flash(" ".join(m for msgs in error.errors.values() for m in msgs), "error")
+        flash(" ".join(error.messages), "error")
         return False
     return True
 
@@ -42,7 +40,7 @@ def rooms(slug: str):
     """The event's rooms in timetable order, and a form to add one."""
     event = event_or_404(slug)
     form = RoomForm()
-    if form.validate_on_submit() and (room := _saved(form, setup.save_room, event, form.data, actor())):
+    if room := _saved(form, setup.save_room, event, form.data, actor()):
         flash(_("The room “%(name)s” is added.", name=room.name), "success")
         return redirect(url_for(".rooms", slug=slug))
     return render_template("agenda/admin/rooms.html", event=event, form=form, rooms=setup.rooms_of(event),
@@ -56,11 +54,11 @@ def edit_room(slug: str, room_id: int):
     event = event_or_404(slug)
     room = owned_or_404(Room, event, room_id)
     form = RoomForm(obj=room)
-    if form.validate_on_submit() and _saved(form, setup.save_room, event, form.data, actor(), room):
+    if _saved(form, setup.save_room, event, form.data, actor(), room):
         flash(_("The room “%(name)s” is saved.", name=room.name), "success")
         return redirect(url_for(".rooms", slug=slug))
     return render_template("agenda/admin/item_form.html", event=event, form=form, item=room, kind="room",
-                           delete_url=url_for(".delete_room", slug=slug, room_id=room.id), delete_form=ConfirmForm())
+                           history=history(room), delete_url=url_for(".delete_room", slug=slug, room_id=room.id), delete_form=ConfirmForm())
 
 
 @bp.post("/rooms/<int:room_id>/delete")
@@ -84,7 +82,8 @@ def move_room(slug: str, room_id: int):
     room = owned_or_404(Room, event, room_id)
     form = DirectionForm()
     if form.validate_on_submit():
-        setup.move_room(room, -1 if form.direction.data == "up" else 1, actor())
+        with atomic():
+            setup.move_room(room, -1 if form.direction.data == "up" else 1, actor())
     else:
         flash(_("Nothing was moved: choose up or down."), "error")
     return redirect(url_for(".rooms", slug=slug, _anchor=f"room-{room.id}"))
@@ -96,7 +95,7 @@ def tracks(slug: str):
     """The event's tracks with their colours, and a form to add one."""
     event = event_or_404(slug)
     form = TrackForm()
-    if form.validate_on_submit() and (track := _saved(form, setup.save_track, event, form.data, actor())):
+    if track := _saved(form, setup.save_track, event, form.data, actor()):
         flash(_("The track “%(name)s” is added.", name=track.name), "success")
         return redirect(url_for(".tracks", slug=slug))
     tracks = db.session.scalars(db.select(Track).where(Track.event_id == event.id).order_by(Track.name)).all()
@@ -110,11 +109,11 @@ def edit_track(slug: str, track_id: int):
     event = event_or_404(slug)
     track = owned_or_404(Track, event, track_id)
     form = TrackForm(obj=track)
-    if form.validate_on_submit() and _saved(form, setup.save_track, event, form.data, actor(), track):
+    if _saved(form, setup.save_track, event, form.data, actor(), track):
         flash(_("The track “%(name)s” is saved.", name=track.name), "success")
         return redirect(url_for(".tracks", slug=slug))
     return render_template("agenda/admin/item_form.html", event=event, form=form, item=track, kind="track",
-                           delete_url=url_for(".delete_track", slug=slug, track_id=track.id), delete_form=ConfirmForm())
+                           history=history(track), delete_url=url_for(".delete_track", slug=slug, track_id=track.id), delete_form=ConfirmForm())
 
 
 @bp.post("/tracks/<int:track_id>/delete")
@@ -136,7 +135,7 @@ def kinds(slug: str):
     """Session kinds (shared by every event) and a form to add one."""
     event = event_or_404(slug)
     form = KindForm()
-    if form.validate_on_submit() and (kind := _saved(form, setup.add_kind, form.data, actor())):
+    if kind := _saved(form, setup.add_kind, form.data, actor()):
         flash(_("The kind “%(name)s” is added.", name=kind.name), "success")
         return redirect(url_for(".kinds", slug=slug))
     return render_template("agenda/admin/kinds.html", event=event, form=form, kinds=setup.list_kinds())
@@ -149,7 +148,8 @@ def edit_kind(slug: str, kind_id: int):
     event = event_or_404(slug)
     kind = db.session.get(SessionKind, kind_id) or abort(404)
     form = KindForm(obj=kind)
-    if form.validate_on_submit() and _saved(form, setup.add_kind, form.data, actor(), kind):
+    if _saved(form, setup.add_kind, form.data, actor(), kind):
         flash(_("The kind “%(name)s” is saved.", name=kind.name), "success")
         return redirect(url_for(".kinds", slug=slug))
-    return render_template("agenda/admin/item_form.html", event=event, form=form, item=kind, kind="kind")
+    return render_template("agenda/admin/item_form.html", event=event, form=form, item=kind, kind="kind",
+                           history=history(kind))

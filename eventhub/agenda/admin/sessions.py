@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from eventhub.agenda import services
 from eventhub.agenda.admin import bp
-from eventhub.agenda.admin.forms import LOCAL_FORMATS, ConfirmForm, SessionForm, add_errors
+from eventhub.agenda.admin.forms import LOCAL_FORMATS, ConfirmForm, SessionForm
 from eventhub.agenda.models import AgendaSession
-from eventhub.audit.services import Actor
+from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
 from eventhub.core.errors import ValidationError
+from eventhub.core.forms import submit
+from eventhub.core.transaction import atomic
 from eventhub.events.services import event_by_slug
 from eventhub.extensions import db
 from eventhub.members.services import organisation_choices
@@ -84,18 +86,14 @@ def _person_initial(person) -> dict:
 
 
 def _save(form: SessionForm, event, session=None) -> AgendaSession | None:
-    """Save the session and its people; refusals go next to the fields and None is returned."""
+    """Save the session and its people in one unit of work; every problem goes next to its field, a
+    double-booked room next to the room and the start, and None is returned."""
+    data = {**form.session_data(), "people": form.people_data()}
     try:
-        session = services.save_session(event, form.session_data(), actor(), session)
-        services.set_people(session, form.people_data(), actor())
-        return session
+        return submit(form, lambda: services.save_session(event, data, actor(), session))
     except services.RoomTaken as taken:
-        db.session.rollback()
         for field in (form.room_id, form.start):
             field.errors = [*field.errors, str(taken)]
-    except ValidationError as error:
-        db.session.rollback()
-        add_errors(form, error.errors)
     return None
 
 
@@ -106,12 +104,12 @@ def _handle(event, session=None):
         for _row in range(2):
             form.people.append_entry()
         form.set_choices(services.schedule_parts(event), registration_choices(event), organisation_choices())
-    elif form.validate_on_submit() and (saved := _save(form, event, session)):
+    elif saved := _save(form, event, session):
         flash(_("The session “%(title)s” is saved.", title=saved.title), "success")
         return redirect(url_for(".timetable", slug=event.slug, day=local(saved.start_at, event).date().isoformat(),
                                 _anchor=f"session-{saved.id}"))
     return render_template("agenda/admin/session_form.html", event=event, session=session, form=form,
-                           delete_form=ConfirmForm())
+                           delete_form=ConfirmForm(), history=history(session))
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -140,10 +138,10 @@ def delete_session(slug: str, session_id: int):
         return redirect(url_for(".edit_session", slug=slug, session_id=session.id, _anchor="delete"))
     title, day = session.title, local(session.start_at, event).date().isoformat()
     try:
-        services.delete_session(session, actor())
+        with atomic():
+            services.delete_session(session, actor())
     except ValidationError as error:
-        db.session.rollback()
-        flash(" ".join(m for msgs in error.errors.values() for m in msgs), "error")
+        flash(" ".join(error.messages), "error")
         return redirect(url_for(".edit_session", slug=slug, session_id=session_id))
     flash(_("The session “%(title)s” is deleted.", title=title), "success")
     return redirect(url_for(".timetable", slug=slug, day=day))

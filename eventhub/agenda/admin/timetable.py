@@ -1,6 +1,5 @@
 """The timetable editor, moving sessions (forms and drag and drop), clashes and publishing (on agenda_admin)."""
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 from babel import dates
 from flask import flash, jsonify, redirect, render_template, request, url_for
@@ -16,7 +15,8 @@ from eventhub.agenda.clashes import clashes_by_session, find_clashes
 from eventhub.agenda.models import SESSION_STATUSES, AgendaSession
 from eventhub.auth.access import organiser_required
 from eventhub.core.errors import ValidationError
-from eventhub.extensions import db
+from eventhub.core.transaction import atomic
+from eventhub.core.urls import safe_redirect_target
 
 
 def _day(days: list[date]) -> date:
@@ -85,13 +85,12 @@ def move_session(slug: str, session_id: int):
         messages = [m for msgs in form.errors.values() for m in msgs] or [_("Give an end or a duration.")]
         return _answer(False, " ".join(map(str, messages)), 422, back)
     try:
-        services.save_session(event, _move_data(form), actor(), session)
+        with atomic():
+            services.save_session(event, _move_data(form), actor(), session)
     except services.RoomTaken as taken:
-        db.session.rollback()
         return _answer(False, str(taken), 409, back)
     except ValidationError as error:
-        db.session.rollback()
-        return _answer(False, " ".join(m for msgs in error.errors.values() for m in msgs), 422, back)
+        return _answer(False, " ".join(error.messages), 422, back)
     back = url_for(".timetable", slug=slug, day=local(session.start_at, event).date().isoformat(),
                    _anchor=f"session-{session.id}")
     return _answer(True, _("“%(title)s” is moved.", title=session.title), 200, back)
@@ -108,13 +107,6 @@ def clashes(slug: str):
                            days={i: local(s.start_at, event).date().isoformat() for i, s in sessions.items()})
 
 
-def _back(next_url: str | None, fallback: str) -> str:
-    """Where to return after publishing: a path on this site only."""
-    parts = urlsplit(next_url or "")
-    safe = next_url and next_url.startswith("/") and not parts.scheme and not parts.netloc and "\\" not in next_url
-    return next_url if safe else fallback
-
-
 @bp.post("/publish")
 @organiser_required
 def publish(slug: str):
@@ -123,14 +115,14 @@ def publish(slug: str):
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            services.publish_agenda(event, actor())
+            with atomic():
+                services.publish_agenda(event, actor())
             flash(_("The agenda is published."), "success")
         except ValidationError as error:
-            db.session.rollback()
             flash(_("The agenda is not published: fix these first."), "error")
             for message in error.errors.get("_form", []):
                 flash(message, "error")
-    return redirect(_back(form.next.data, url_for(".clashes", slug=slug)))
+    return redirect(safe_redirect_target(form.next.data, url_for(".clashes", slug=slug)))
 
 
 @bp.post("/unpublish")
@@ -140,6 +132,7 @@ def unpublish(slug: str):
     event = event_or_404(slug)
     form = PublishForm()
     if form.validate_on_submit():
-        services.unpublish_agenda(event, actor())
+        with atomic():
+            services.unpublish_agenda(event, actor())
         flash(_("The agenda is no longer public."), "success")
-    return redirect(_back(form.next.data, url_for(".timetable", slug=slug)))
+    return redirect(safe_redirect_target(form.next.data, url_for(".timetable", slug=slug)))

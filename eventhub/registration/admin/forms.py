@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from eventhub.core.countries import country_choices
+from eventhub.core.forms import ServiceErrors
 from eventhub.members.services import list_networks, list_regions
 from eventhub.registration.models import CATEGORIES, QUESTION_KINDS, STATUSES
 
@@ -32,16 +33,6 @@ ACTIONS_FOR_STATUS = {
 def _choices(pairs, blank=None) -> list[SelectChoice]:
     """Select options from (value, label) pairs, after an optional blank "any" option."""
     return [SelectChoice(str(value), label) for value, label in ([("", blank)] if blank else []) + list(pairs)]
-
-
-def add_errors(form, errors: dict[str, list[str]]) -> None:
-    """Put a service's ValidationError messages next to the matching fields (or above the form)."""
-    for name, messages in errors.items():
-        field = form._fields.get(name)
-        if field is not None and name != "csrf_token":
-            field.errors = [*field.errors, *messages]
-        else:
-            form.form_errors.extend(messages)
 
 
 class FilterForm(Form):
@@ -100,8 +91,8 @@ class LinkForm(FlaskForm):
     organisation_id = IntegerField(_l("Member record"), validators=[InputRequired()])
 
 
-class QuestionForm(FlaskForm):
-    """Add or edit a custom question; the rules (key format, options) live in answers.save_question."""
+class QuestionForm(ServiceErrors, FlaskForm):
+    """Add or edit a custom question; the rules (key format, options) live in questions.save_question."""
 
     label = StringField(_l("Question"), validators=[InputRequired(), Length(max=300)])
     key = StringField(_l("Key"), validators=[Optional(), Length(max=60)])

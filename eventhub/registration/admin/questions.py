@@ -1,20 +1,22 @@
 """Organiser pages for an event's custom questions: list, add, edit, delete, reorder.
 
-Every change goes through registration/answers.py.
+Every change goes through registration/questions.py.
 """
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from flask_babel import gettext as _
 
 from eventhub.auth.access import organiser_required
-from eventhub.core.errors import ValidationError
+from eventhub.audit.services import Actor, history
+from eventhub.core.forms import submit
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
-from eventhub.registration import answers
+from eventhub.registration import questions as custom_questions
 from eventhub.registration.admin import bp
 from eventhub.registration.admin.forms import (
     DeleteQuestionForm,
     MoveQuestionForm,
     QuestionForm,
-    add_errors,
     question_initial,
 )
 from eventhub.registration.admin.registrations import event_or_404
@@ -30,13 +32,13 @@ def question_or_404(event, question_id: int) -> Question:
 
 
 def _save(form: QuestionForm, event, question=None) -> Question | None:
-    """Save through answers.save_question; on refusal, its messages go next to the fields and None is returned."""
-    try:
-        return answers.save_question(event, form.question_data(), question)
-    except ValidationError as error:
-        db.session.rollback()
-        add_errors(form, error.errors)
-        return None
+    """Save through questions.save_question, or show every problem next to its field and return None."""
+    return submit(form, lambda: custom_questions.save_question(event, form.question_data(), question, _actor()))
+
+
+def _actor() -> Actor:
+    """The signed-in organiser, for the audit trail."""
+    return Actor.for_user(current_user)
 
 
 @bp.route("/questions", methods=["GET", "POST"])
@@ -45,11 +47,11 @@ def questions(slug: str):
     """The event's questions in form order, and a form to add one."""
     event = event_or_404(slug)
     form = QuestionForm()
-    if form.validate_on_submit() and (question := _save(form, event)):
+    if question := _save(form, event):
         flash(_("The question “%(label)s” is added.", label=question.label), "success")
         return redirect(url_for(".questions", slug=slug))
     return render_template(
-        "registration/admin/questions.html", event=event, form=form, questions=answers.event_questions(event),
+        "registration/admin/questions.html", event=event, form=form, questions=custom_questions.event_questions(event),
         kinds=QUESTION_KINDS, move_form=MoveQuestionForm(),
     )
 
@@ -61,12 +63,12 @@ def edit_question(slug: str, question_id: int):
     event = event_or_404(slug)
     question = question_or_404(event, question_id)
     form = QuestionForm(data=question_initial(question))
-    if form.validate_on_submit() and _save(form, event, question):
+    if _save(form, event, question):
         flash(_("The question “%(label)s” is saved.", label=question.label), "success")
         return redirect(url_for(".questions", slug=slug))
     return render_template(
         "registration/admin/question_form.html", event=event, question=question, form=form,
-        delete_form=DeleteQuestionForm(),
+        delete_form=DeleteQuestionForm(), history=history(question),
     )
 
 
@@ -80,7 +82,8 @@ def delete_question(slug: str, question_id: int):
         flash(_("Nothing was deleted: tick “Yes, delete this question” to confirm."), "error")
         return redirect(url_for(".edit_question", slug=slug, question_id=question.id, _anchor="delete"))
     label = question.label
-    answers.delete_question(question)
+    with atomic():
+        custom_questions.delete_question(question, _actor())
     flash(_("The question “%(label)s” is deleted. Answers already given stay in the CSV export.", label=label),
           "success")
     return redirect(url_for(".questions", slug=slug))
@@ -94,7 +97,8 @@ def move_question(slug: str, question_id: int):
     question = question_or_404(event, question_id)
     form = MoveQuestionForm()
     if form.validate_on_submit():
-        answers.move_question(question, -1 if form.direction.data == "up" else 1)
+        with atomic():
+            custom_questions.move_question(question, -1 if form.direction.data == "up" else 1, _actor())
     else:
         flash(_("Nothing was moved: choose up or down."), "error")
     return redirect(url_for(".questions", slug=slug, _anchor=f"question-{question.id}"))

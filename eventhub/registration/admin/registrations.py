@@ -1,21 +1,21 @@
 """Organiser pages for an event's registrations: list, actions, detail, CSV and the participation overview."""
-from urllib.parse import urlsplit
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from eventhub.audit.services import Actor, trail
+from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
 from eventhub.core.errors import Refused
+from eventhub.core.transaction import atomic
+from eventhub.core.urls import safe_redirect_target
 from eventhub.events.services import event_by_slug
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.members.services import search_organisations
-from eventhub.registration import queries, services
+from eventhub.registration import queries, rules, services
 from eventhub.registration.admin import bp
 from eventhub.registration.admin.forms import ACTIONS, ACTIONS_FOR_STATUS, ActionForm, BulkForm, FilterForm, LinkForm
-from eventhub.registration.answers import event_questions
+from eventhub.registration.questions import event_questions
 from eventhub.registration.models import STATUSES, Registration
 
 PER_PAGE = 50
@@ -40,13 +40,6 @@ def registration_or_404(event, registration_id: int) -> Registration:
     return registration
 
 
-def _back(next_url: str | None, fallback: str) -> str:
-    """Where to return after a POST: a path on this site only, never another host."""
-    parts = urlsplit(next_url or "")
-    safe = next_url and next_url.startswith("/") and not parts.scheme and not parts.netloc and "\\" not in next_url
-    return next_url if safe else fallback
-
-
 def _filters(event) -> tuple[FilterForm, dict]:
     """The list filters from the query string, shared by the list and the CSV export."""
     form = FilterForm(request.args, queries.registered_organisations(event))
@@ -62,7 +55,7 @@ def index(slug: str):
     page = db.paginate(queries.registrations_query(event, **filters), per_page=PER_PAGE, error_out=False)
     return render_template(
         "registration/admin/index.html", event=event, form=form, filters=filters, page=page,
-        counts=queries.status_counts(event, **filters), positions=services.waitlist_positions(event),
+        counts=queries.status_counts(event, **filters), positions=rules.waitlist_positions(event),
         other_filters={k: v for k, v in filters.items() if k != "status"}, statuses=STATUSES, actions=ACTIONS, actions_for_status=ACTIONS_FOR_STATUS,
         action_form=ActionForm(), bulk_form=BulkForm(),
         back=url_for(".index", slug=slug, page=page.page if page.page > 1 else None, **filters),
@@ -83,7 +76,8 @@ def export_csv(slug: str):
 def _apply(action: str, registration: Registration) -> str | None:
     """Run one action through its service; the refusal message, or None when it was done."""
     try:
-        SERVICE_FOR_ACTION[action](registration, Actor.for_user(current_user))
+        with atomic():
+            SERVICE_FOR_ACTION[action](registration, Actor.for_user(current_user))
     except Refused as refused:
         return refused.message
     return None
@@ -104,7 +98,7 @@ def change_status(slug: str, registration_id: int):
     else:
         flash(_("%(name)s is now: %(status)s.", name=registration.full_name, status=_(registration.status_label)),
               "success")
-    return redirect(_back(form.next.data, fallback))
+    return redirect(safe_redirect_target(form.next.data, fallback))
 
 
 @bp.post("/registrations/bulk")
@@ -116,7 +110,7 @@ def bulk(slug: str):
     fallback = url_for(".index", slug=slug)
     if not form.validate_on_submit():
         flash(_("Nothing was changed: tick at least one registration and choose an action."), "error")
-        return redirect(_back(form.next.data, fallback))
+        return redirect(safe_redirect_target(form.next.data, fallback))
     registrations = queries.registrations_of_event(event, form.ids.data)
     refused = [(r, message) for r in registrations if (message := _apply(form.action.data, r))]
     done = len(registrations) - len(refused)
@@ -124,7 +118,7 @@ def bulk(slug: str):
             done=done, total=len(registrations)), "success" if done else "info")
     for registration, message in refused:
         flash(_("Not changed — %(name)s: %(reason)s", name=registration.full_name, reason=message), "error")
-    return redirect(_back(form.next.data, fallback))
+    return redirect(safe_redirect_target(form.next.data, fallback))
 
 
 @bp.route("/registrations/<int:registration_id>")
@@ -139,8 +133,8 @@ def detail(slug: str, registration_id: int):
         candidates = list(db.session.scalars(search_organisations(q=org_q).limit(LINK_CANDIDATES)))
     return render_template(
         "registration/admin/detail.html", event=event, registration=registration, org_q=org_q,
-        candidates=candidates, questions=event_questions(event), trail=trail("registration", registration.id, newest_first=True),
-        position=services.waitlist_position(registration), actions=ACTIONS,
+        candidates=candidates, questions=event_questions(event), trail=history(registration),
+        position=rules.waitlist_position(registration), actions=ACTIONS,
         actions_for_status=ACTIONS_FOR_STATUS, action_form=ActionForm(), link_form=LinkForm(),
     )
 
@@ -156,7 +150,8 @@ def link(slug: str, registration_id: int):
     if organisation is None:
         flash(_("Nothing was changed: choose a member record."), "error")
     else:
-        services.link_organisation(registration, organisation, Actor.for_user(current_user))
+        with atomic():
+            services.link_organisation(registration, organisation, Actor.for_user(current_user))
         flash(_("%(name)s is now linked to %(organisation)s.", name=registration.full_name,
                 organisation=organisation.name), "success")
     return redirect(url_for(".detail", slug=slug, registration_id=registration.id))

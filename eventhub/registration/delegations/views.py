@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from eventhub.extensions import limiter
 from eventhub.registration import rules, services
-from eventhub.registration.answers import event_questions
+from eventhub.registration.questions import event_questions
 from eventhub.registration.delegations import bp
 from eventhub.registration.delegations import services as delegations
 from eventhub.registration.delegations.forms import add_delegate_form, delegation_form
@@ -28,7 +28,7 @@ def added_message(registration) -> str:
     name = registration.full_name
     if registration.status == "waitlisted":
         return _("%(name)s is added as number %(position)d on the waiting list.", name=name,
-                 position=services.waitlist_position(registration))
+                 position=rules.waitlist_position(registration))
     if registration.status == "pending":
         return _("%(name)s is added and awaits approval by the organisers.", name=name)
     return _("%(name)s is added; their place is confirmed.", name=name)
@@ -79,7 +79,7 @@ def delegation(token: str):
             flash(added_message(registration), "success")
             return redirect(url_for(".delegation", token=token))
     return render_template("registration/delegation.html", delegation=delegation, event=event, form=form,
-                           questions=questions, closed=closed, positions=services.waitlist_positions(event),
+                           questions=questions, closed=closed, positions=rules.waitlist_positions(event),
                            quota_left=quota_left(delegation))
 
 
