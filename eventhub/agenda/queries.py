@@ -18,7 +18,6 @@ from eventhub.agenda.services import event_sessions
 from eventhub.core.formatting import in_zone
 from eventhub.core.text import fold
 from eventhub.events.models import Event
-from eventhub.events.services import public_event
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
@@ -52,12 +51,6 @@ class Mine:
     def can_choose(self) -> bool:
         """Only confirmed participants star sessions and sign up."""
         return self.registration is not None and self.registration.status == "confirmed"
-
-
-def published_agenda_event(slug: str) -> Event | None:
-    """A public (not draft) event whose agenda has been published, else None."""
-    event = public_event(slug)
-    return event if event is not None and event.agenda_published_at is not None else None
 
 
 def visible_sessions(event: Event) -> list[AgendaSession]:

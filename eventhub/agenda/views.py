@@ -10,7 +10,7 @@ never appears in the URL of an agenda page, so it cannot leak through a Referer 
 from itertools import groupby
 
 from babel import dates
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -18,8 +18,10 @@ from eventhub.agenda import forms, queries, signups
 from eventhub.agenda.services import schedule_parts
 from eventhub.audit.services import REGISTRANT
 from eventhub.core.errors import Refused
+from eventhub.core.loading import found_or_404
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import safe_redirect_target
+from eventhub.events.access import get_event
 from eventhub.registration.services import by_token
 
 bp = Blueprint("agenda", __name__)
@@ -64,21 +66,16 @@ def current_registration(event):
     return registration if registration is not None and registration.event_id == event.id else None
 
 
-def agenda_event_or_404(slug: str):
-    """A public event with a published agenda."""
-    return queries.published_agenda_event(slug) or abort(404)
-
-
 def session_or_404(slug: str, session_id: int):
     """The event and one of its visible (non-draft) sessions."""
-    event = agenda_event_or_404(slug)
-    return event, queries.visible_session(event, session_id) or abort(404)
+    event = get_event(slug, agenda=True)
+    return event, found_or_404(queries.visible_session(event, session_id))
 
 
 @bp.route("/events/<slug>/agenda")
 def agenda(slug: str):
     """The published agenda by day, with filters and text search."""
-    event = agenda_event_or_404(slug)
+    event = get_event(slug, agenda=True)
     sessions, tz = queries.visible_sessions(event), event.timezone
     form = forms.FilterForm(request.args)
     languages = queries.languages_of(sessions)
@@ -185,7 +182,7 @@ def forget():
 @bp.route("/registrations/<token>/agenda")
 def personal(token: str):
     """The person's starred and signed-up sessions by day, with overlaps flagged."""
-    registration = by_token(token) or abort(404)
+    registration = found_or_404(by_token(token))
     event = registration.event
     published = event.status != "draft" and event.agenda_published_at is not None
     items = signups.personal_agenda(registration) if published else []

@@ -30,11 +30,12 @@ from eventhub.api.agenda_schemas import (
 )
 from eventhub.api.auth import is_organiser, organiser_token_required, token_optional
 from eventhub.api.common import ApiBlueprint, paginate, refusal, service_errors
-from eventhub.api.events import get_event
 from eventhub.api.schemas import MAX_ID
 from eventhub.audit.services import Actor
 from eventhub.core.errors import Refused, ValidationError
+from eventhub.core.loading import get_or_404
 from eventhub.core.transaction import atomic
+from eventhub.events.access import get_event
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
@@ -74,23 +75,18 @@ def refusals():
 
 def agenda_event(slug: str):
     """The event whose agenda the caller may read: any for organisers, else public with a published agenda."""
-    if is_organiser(g.api_user):
-        return get_event(slug, include_drafts=True)
-    event = get_event(slug, include_drafts=False)
-    if event.agenda_published_at is None:
-        abort(404, message=_("This event's agenda is not published yet."))
-    return event
+    organiser = is_organiser(g.api_user)
+    return get_event(slug, manage=organiser, agenda=not organiser)
 
 
 def get_session(session_id: int, organiser: bool) -> AgendaSession:
     """A session the caller may see, or a JSON 404 (drafts and unpublished agendas hide from the public)."""
-    session = db.session.get(AgendaSession, session_id)
-    public = (
-        session is not None and session.status != "draft" and session.event.status != "draft"
-        and session.event.agenda_published_at is not None
-    )
-    if session is None or not (organiser or public):
-        abort(404, message=_("There is no session with id %(id)s.", id=session_id))
+    missing = _("There is no session with id %(id)s.", id=session_id)
+    session = get_or_404(AgendaSession, session_id, missing)
+    event = session.event
+    public = session.status != "draft" and event.status != "draft" and event.agenda_published_at is not None
+    if not (organiser or public):
+        abort(404, message=missing)
     return session
 
 
@@ -154,7 +150,7 @@ class Sessions(MethodView):
     @blp.alt_response(409, schema=AgendaRefusalSchema, description="The room is taken (reason room_taken).")
     def post(self, data, slug):
         """Create a session (a draft unless `status` says otherwise); times without offset are the event's."""
-        session = _write(get_event(slug, include_drafts=True), data)
+        session = _write(get_event(slug, manage=True), data)
         return session, 201, {"Location": url_for(".session", session_id=session.id)}
 
 

@@ -1,14 +1,13 @@
 """/api/v1/events: the public list and detail, and organisers' create and update."""
 from flask import g, url_for
 from flask.views import MethodView
-from flask_babel import gettext as _
-from flask_smorest import abort
 
 from eventhub.api.auth import is_organiser, organiser_token_required, token_optional
 from eventhub.api.common import ApiBlueprint, paginate, service_errors
 from eventhub.api.schemas import EventInputSchema, EventListArgsSchema, EventPageSchema, EventPatchSchema, EventSchema
 from eventhub.audit.services import Actor
 from eventhub.events import services
+from eventhub.events.access import get_event
 
 blp = ApiBlueprint(
     "api_events",
@@ -16,14 +15,6 @@ blp = ApiBlueprint(
     url_prefix="/api/v1/events",
     description="Congresses and network meetings. Drafts are visible to organisers only.",
 )
-
-
-def get_event(slug: str, include_drafts: bool):
-    """The event at this slug, or a JSON 404; drafts count only for organisers."""
-    event = services.event_by_slug(slug) if include_drafts else services.public_event(slug)
-    if event is None:
-        abort(404, message=_("There is no event at this address."))
-    return event
 
 
 @blp.route("", endpoint="events")
@@ -53,7 +44,7 @@ class EventDetail(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, slug):
         """One event; a draft is 404 unless the token is an organiser's."""
-        return get_event(slug, include_drafts=is_organiser(g.api_user))
+        return get_event(slug, manage=is_organiser(g.api_user))
 
     @organiser_token_required
     @blp.arguments(EventPatchSchema(partial=True))
@@ -61,7 +52,7 @@ class EventDetail(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def patch(self, data, slug):
         """Change some fields of an event, its status included (draft, published, cancelled)."""
-        event = get_event(slug, include_drafts=True)
+        event = get_event(slug, manage=True)
         status = data.pop("status", None)
         actor = Actor.for_user(g.api_user)
         with service_errors():

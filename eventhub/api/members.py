@@ -15,7 +15,7 @@ from eventhub.api.schemas import (
     MemberSchema,
 )
 from eventhub.audit.services import Actor
-from eventhub.extensions import db
+from eventhub.core.loading import get_or_404
 from eventhub.members import services
 from eventhub.members.models import Organisation
 
@@ -29,10 +29,7 @@ blp = ApiBlueprint(
 
 def get_member(member_id: int) -> Organisation:
     """The organisation with this id, or a JSON 404."""
-    organisation = db.session.get(Organisation, member_id)
-    if organisation is None:
-        abort(404, message=_("There is no member with id %(id)s.", id=member_id))
-    return organisation
+    return get_or_404(Organisation, member_id, _("There is no member with id %(id)s.", id=member_id))
 
 
 def region_id_from_name(name: str | None) -> int | None:

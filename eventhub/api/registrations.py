@@ -9,11 +9,9 @@ from contextlib import contextmanager
 from flask import g, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import abort
 
 from eventhub.api.auth import organiser_token_required
 from eventhub.api.common import ApiBlueprint, paginate, refusal, service_errors
-from eventhub.api.events import get_event
 from eventhub.api.members import region_id_from_name
 from eventhub.api.schemas import (
     MAX_ID,
@@ -25,8 +23,9 @@ from eventhub.api.schemas import (
     RegistrationSchema,
 )
 from eventhub.audit.services import Actor
+from eventhub.core.loading import get_or_404
+from eventhub.events.access import get_event
 from eventhub.core.errors import Refused
-from eventhub.extensions import db
 from eventhub.registration import queries, rules, services
 from eventhub.registration.models import Registration
 
@@ -62,10 +61,7 @@ def refusals():
 
 def get_registration(registration_id: int) -> Registration:
     """The registration with this id, or a JSON 404."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        abort(404, message=_("There is no registration with id %(id)s.", id=registration_id))
-    return registration
+    return get_or_404(Registration, registration_id, _("There is no registration with id %(id)s.", id=registration_id))
 
 
 def positioned(registration: Registration) -> Registration:
@@ -82,7 +78,7 @@ class Registrations(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, slug):
         """List an event's registrations in the order they came; filters and search as on the organiser page."""
-        event = get_event(slug, include_drafts=True)
+        event = get_event(slug, manage=True)
         filters = {key: args.get(key) for key in ("status", "category", "organisation_id", "country", "network_id", "q")}
         query = queries.registrations_query(event, region_id=region_id_from_name(args.get("region")), **filters)
         page = paginate(query, args)
@@ -104,7 +100,7 @@ class Registrations(MethodView):
         (same id, a new manage link) takes the new details and is decided like a new one, at the end of any
         waiting list. Still 201, since for the caller a registration was made.
         """
-        event = get_event(slug, include_drafts=True)
+        event = get_event(slug, manage=True)
         with refusals():
             registration = services.register(event, data, actor=Actor.for_user(g.api_user), organiser=True)
         location = url_for(".registration", registration_id=registration.id)

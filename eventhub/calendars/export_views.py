@@ -9,9 +9,10 @@ import csv
 import io
 import json
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 
 from eventhub.agenda import forms, queries
+from eventhub.events.access import get_event
 from eventhub.calendars.schedule import schedule_dict, schedule_xml
 from eventhub.core.formatting import in_zone
 
@@ -24,7 +25,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _event_and_sessions(slug: str):
     """The public event with a published agenda and its visible sessions, else 404."""
-    event = queries.published_agenda_event(slug) or abort(404)
+    event = get_event(slug, agenda=True)
     return event, queries.visible_sessions(event)
 
 

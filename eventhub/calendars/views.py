@@ -8,7 +8,7 @@ import hashlib
 import re
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from eventhub.agenda import queries, signups
@@ -17,7 +17,8 @@ from eventhub.calendars import feeds, services
 from eventhub.core.tokens import keep_tokens_private
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import external_url
-from eventhub.events.services import public_event
+from eventhub.core.loading import found_or_404
+from eventhub.events.access import get_event
 from eventhub.registration.services import by_token
 
 bp = Blueprint("calendars", __name__)
@@ -53,7 +54,7 @@ def agenda_filters() -> queries.Filters:
 @bp.route("/events/<slug>/agenda.ics")
 def agenda_feed(slug: str):
     """Every non-draft session of a published agenda (cancelled ones too, so calendars drop them)."""
-    event = queries.published_agenda_event(slug) or abort(404)
+    event = get_event(slug, agenda=True)
     sessions = queries.filter_sessions(queries.visible_sessions(event), agenda_filters(), event.timezone)
     calendar = feeds.sessions_calendar(event, sessions, event.title)
     return ics_response(calendar, services.agenda_changed_at(event), f"{event.slug}-agenda.ics")
@@ -62,8 +63,8 @@ def agenda_feed(slug: str):
 @bp.route("/events/<slug>/sessions/<int:session_id>.ics")
 def session_ics(slug: str, session_id: int):
     """One session, to add to a calendar."""
-    event = queries.published_agenda_event(slug) or abort(404)
-    item = queries.visible_session(event, session_id) or abort(404)
+    event = get_event(slug, agenda=True)
+    item = found_or_404(queries.visible_session(event, session_id))
     calendar = feeds.sessions_calendar(event, [item], f"{item.title} · {event.title}")
     return ics_response(calendar, max(item.updated_at, event.updated_at), f"{event.slug}-session-{item.id}.ics")
 
@@ -71,14 +72,14 @@ def session_ics(slug: str, session_id: int):
 @bp.route("/events/<slug>/event.ics")
 def event_ics(slug: str):
     """The event as one all-day span, for delegates to block the dates."""
-    event = public_event(slug) or abort(404)
+    event = get_event(slug)
     return ics_response(feeds.event_calendar(event), event.updated_at, f"{event.slug}.ics")
 
 
 @bp.route("/calendar/<token>.ics")
 def personal_feed(token: str):
     """A person's starred and signed-up sessions, for a calendar app to subscribe to."""
-    registration = services.by_calendar_token(token) or abort(404)
+    registration = found_or_404(services.by_calendar_token(token))
     event = registration.event
     # Someone who cancelled (or was turned away) keeps a valid feed that is empty, so the
     # calendar apps subscribed to it drop the sessions instead of showing stale ones.
@@ -93,7 +94,7 @@ def personal_feed(token: str):
 @bp.route("/registrations/<token>/calendar/rotate", methods=["POST"])
 def rotate(token: str):
     """Give the personal feed a new address; the old one stops working (a leaked link, a lost phone)."""
-    registration = by_token(token) or abort(404)
+    registration = found_or_404(by_token(token))
     with atomic():
         services.rotate_calendar_token(registration, REGISTRANT)
     flash(_("Your calendar feed has a new address. Subscribe again with it; the old address no longer works."),

@@ -1,5 +1,5 @@
 """Public event pages and the organisers' event management."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from eventhub.core.forms import submit
 from eventhub.core.signals import answers, event_figures
 from eventhub.core.transaction import atomic
 from eventhub.events import services
+from eventhub.events.access import get_event
 from eventhub.events.forms import CancelForm, EventForm, event_initial
 from eventhub.events.models import STATUSES
 from eventhub.extensions import db
@@ -17,11 +18,6 @@ from eventhub.extensions import db
 bp = Blueprint("events", __name__)
 
 EVENTS_PER_PAGE = 25
-
-
-def _event_or_404(slug: str):
-    """Any event, drafts included, for organiser pages."""
-    return services.event_by_slug(slug) or abort(404)
 
 
 def _actor() -> Actor:
@@ -47,7 +43,7 @@ def index():
 @bp.route("/events/<slug>")
 def detail(slug: str):
     """One event's public page; drafts are 404 to everyone here (organisers use the preview)."""
-    event = services.public_event(slug) or abort(404)
+    event = get_event(slug)
     return render_template("events/detail.html", event=event, preview=False)
 
 
@@ -75,7 +71,7 @@ def new():
 @organiser_required
 def edit(slug: str):
     """Edit an event; times are shown and entered in the event's own timezone."""
-    event = _event_or_404(slug)
+    event = get_event(slug, manage=True)
     form = EventForm(data=event_initial(event))
     if _save(form, event):
         flash(_("“%(title)s” saved.", title=event.title), "success")
@@ -89,7 +85,7 @@ def edit(slug: str):
 @organiser_required
 def preview(slug: str):
     """The public page as it will look, drafts included."""
-    return render_template("events/detail.html", event=_event_or_404(slug), preview=True)
+    return render_template("events/detail.html", event=get_event(slug, manage=True), preview=True)
 
 
 @bp.post("/manage/events/<slug>/publish")
@@ -97,7 +93,7 @@ def preview(slug: str):
 def publish(slug: str):
     """Make the event public."""
     with atomic():
-        event = services.publish_event(_event_or_404(slug), _actor())
+        event = services.publish_event(get_event(slug, manage=True), _actor())
     flash(_("“%(title)s” is published at %(url)s.", title=event.title,
             url=url_for(".detail", slug=event.slug, _external=True)), "success")
     return redirect(url_for(".edit", slug=slug))
@@ -108,7 +104,7 @@ def publish(slug: str):
 def unpublish(slug: str):
     """Take the event back to draft."""
     with atomic():
-        event = services.unpublish_event(_event_or_404(slug), _actor())
+        event = services.unpublish_event(get_event(slug, manage=True), _actor())
     flash(_("“%(title)s” is a draft again; its public page is gone.", title=event.title), "success")
     return redirect(url_for(".edit", slug=slug))
 
@@ -117,7 +113,7 @@ def unpublish(slug: str):
 @organiser_required
 def cancel(slug: str):
     """Cancel the event, only with the confirmation box ticked."""
-    event = _event_or_404(slug)
+    event = get_event(slug, manage=True)
     if not CancelForm().validate_on_submit():
         flash(_("Nothing was changed: tick “Yes, cancel this event” to confirm."), "error")
         return redirect(url_for(".edit", slug=slug, _anchor="status"))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
 from eventhub.core.forms import submit
+from eventhub.core.loading import get_or_404
 from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from eventhub.members import csvio, services
@@ -56,7 +57,7 @@ def new():
 @organiser_required
 def edit(id: int):
     """Edit a member record."""
-    organisation = db.get_or_404(Organisation, id)
+    organisation = get_or_404(Organisation, id)
     values = services.organisation_values(organisation) | {"network_ids": [n.id for n in organisation.networks]}
     return _edit(OrganisationForm(data=values), organisation)
 
@@ -74,7 +75,7 @@ def _edit(form: OrganisationForm, organisation: Organisation | None):
 @organiser_required
 def detail(id: int):
     """One record with its networks and what it took part in."""
-    organisation = db.get_or_404(Organisation, id)
+    organisation = get_or_404(Organisation, id)
     return render_template(
         "members/detail.html",
         organisation=organisation,
@@ -100,7 +101,7 @@ def network_new():
 @organiser_required
 def network_edit(id: int):
     """Edit a network and its members."""
-    network = db.get_or_404(Network, id)
+    network = get_or_404(Network, id)
     values = {"name": network.name, "description": network.description, "member_ids": [m.id for m in network.members]}
     return _edit_network(NetworkForm(data=values), network)
 
@@ -118,7 +119,7 @@ def _edit_network(form: NetworkForm, network: Network | None):
 @organiser_required
 def network_detail(id: int):
     """A network and its members."""
-    network = db.get_or_404(Network, id)
+    network = get_or_404(Network, id)
     return render_template("members/network_detail.html", network=network)
 
 

@@ -1,9 +1,8 @@
 """Printed documents served to browsers: the programme booklet (and next the badges)."""
-from flask import Blueprint, Response, abort, request
-from flask_login import current_user
+from flask import Blueprint, Response, request
 
 from eventhub.agenda import queries
-from eventhub.events.services import event_by_slug
+from eventhub.events.access import get_event, viewer_is_organiser
 
 bp = Blueprint("printing", __name__)
 
@@ -16,11 +15,10 @@ def programme_pdf(slug: str):
     """
     from eventhub.printing import programme  # reportlab only loads when a booklet is asked for
 
-    event, proof = queries.published_agenda_event(slug), False
-    if event is None and current_user.is_authenticated and current_user.has_role("organiser"):
-        event, proof = event_by_slug(slug), True
-    if event is None:
-        abort(404)
+    organiser = viewer_is_organiser()
+    event = get_event(slug, manage=organiser, agenda=not organiser)
+    # Organisers get the public booklet once everyone does, and a marked proof before.
+    proof = event.status == "draft" or event.agenda_published_at is None
     sessions = queries.visible_sessions(event)
     etag = programme.programme_etag(event, sessions, proof)
     if request.if_none_match.contains(etag):

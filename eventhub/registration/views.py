@@ -3,13 +3,14 @@
 There are no id-based public URLs: a registration is reached only through its secret token.
 The delegation pages are in registration/delegations.
 """
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from eventhub.core.errors import Refused, ValidationError
+from eventhub.core.loading import found_or_404
 from eventhub.core.tokens import keep_tokens_private
 from eventhub.core.transaction import atomic
-from eventhub.events.services import public_event
+from eventhub.events.access import get_event
 from eventhub.extensions import db, limiter
 from eventhub.members.services import search_organisations
 from eventhub.registration import forms, rules, services
@@ -37,9 +38,6 @@ def _search_limit() -> str:
     return current_app.config.get("ORGANISATION_SEARCH_RATE_LIMIT", "120 per minute")
 
 
-def event_or_404(slug: str):
-    """A public event: drafts and unknown slugs are 404 (why_closed covers the cancelled ones)."""
-    return public_event(slug) or abort(404)
 
 
 def submit(form, action, *args):
@@ -88,7 +86,7 @@ keep_tokens_private(bp)
 @limiter.limit(registration_limit, methods=["POST"])
 def register(slug: str):
     """Register one person; typed organisation names are resolved on the server when no script picked one."""
-    event = event_or_404(slug)
+    event = get_event(slug)
     closed, questions = rules.why_closed(event), event_questions(event)
     form = forms.registration_form(event, questions)
     if not closed and form.validate_on_submit() and (organisation := form.organisation_data()) is not None:
@@ -105,7 +103,7 @@ def register(slug: str):
 @limiter.limit(_search_limit)
 def organisations(slug: str):
     """Type-ahead: member records whose name or local name contains ?q=, ignoring accents and case."""
-    event_or_404(slug)
+    get_event(slug)
     term = request.args.get("q", "").strip()[:100]
     found = db.session.scalars(search_organisations(term).limit(SEARCH_RESULTS)) if term else []
     return jsonify([{"id": o.id, "name": o.name, "local_name": o.local_name, "country": o.country} for o in found])
@@ -115,7 +113,7 @@ def organisations(slug: str):
 @limiter.limit(_resend_limit)
 def resend(slug: str):
     """E-mail the manage link again; the answer is the same whether or not the address is registered."""
-    event = event_or_404(slug)
+    event = get_event(slug)
     form = forms.ResendForm()
     if form.validate_on_submit():
         with atomic():
@@ -128,8 +126,8 @@ def resend(slug: str):
 
 
 def registration_or_404(token: str):
-    """The registration behind a manage link."""
-    return services.by_token(token) or abort(404)
+    """The registration behind a manage link: the token is the proof of whose it is."""
+    return found_or_404(services.by_token(token))
 
 
 @bp.route("/registrations/<token>", methods=["GET", "POST"])

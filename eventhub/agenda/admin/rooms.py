@@ -1,13 +1,15 @@
 """Organiser pages for an event's rooms and tracks, and the shared session kinds (routes on agenda_admin)."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from eventhub.agenda import setup
 from eventhub.agenda.admin import bp
 from eventhub.agenda.admin.forms import ConfirmForm, DirectionForm, KindForm, RoomForm, TrackForm
-from eventhub.agenda.admin.sessions import actor, event_or_404, owned_or_404
+from eventhub.agenda.admin.sessions import actor, owned_or_404
 from eventhub.agenda.models import Room, SessionKind, Track
 from eventhub.auth.access import organiser_required
+from eventhub.core.loading import get_or_404
+from eventhub.events.access import get_event
 from eventhub.audit.services import history
 from eventhub.core.errors import ValidationError
 from eventhub.core.forms import submit
@@ -38,7 +40,7 @@ def _delete(delete, item) -> bool:
 @organiser_required
 def rooms(slug: str):
     """The event's rooms in timetable order, and a form to add one."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     form = RoomForm()
     if room := _saved(form, setup.save_room, event, form.data, actor()):
         flash(_("The room “%(name)s” is added.", name=room.name), "success")
@@ -51,7 +53,7 @@ def rooms(slug: str):
 @organiser_required
 def edit_room(slug: str, room_id: int):
     """Edit a room; the delete form is on the same page."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     room = owned_or_404(Room, event, room_id)
     form = RoomForm(obj=room)
     if _saved(form, setup.save_room, event, form.data, actor(), room):
@@ -65,7 +67,7 @@ def edit_room(slug: str, room_id: int):
 @organiser_required
 def delete_room(slug: str, room_id: int):
     """Delete a room no session uses."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     room = owned_or_404(Room, event, room_id)
     name = room.name
     if not _delete(setup.delete_room, room):
@@ -78,7 +80,7 @@ def delete_room(slug: str, room_id: int):
 @organiser_required
 def move_room(slug: str, room_id: int):
     """Move a room one column left (up) or right (down) in the timetable."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     room = owned_or_404(Room, event, room_id)
     form = DirectionForm()
     if form.validate_on_submit():
@@ -93,7 +95,7 @@ def move_room(slug: str, room_id: int):
 @organiser_required
 def tracks(slug: str):
     """The event's tracks with their colours, and a form to add one."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     form = TrackForm()
     if track := _saved(form, setup.save_track, event, form.data, actor()):
         flash(_("The track “%(name)s” is added.", name=track.name), "success")
@@ -106,7 +108,7 @@ def tracks(slug: str):
 @organiser_required
 def edit_track(slug: str, track_id: int):
     """Edit a track; the delete form is on the same page."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     track = owned_or_404(Track, event, track_id)
     form = TrackForm(obj=track)
     if _saved(form, setup.save_track, event, form.data, actor(), track):
@@ -120,7 +122,7 @@ def edit_track(slug: str, track_id: int):
 @organiser_required
 def delete_track(slug: str, track_id: int):
     """Delete a track; its sessions stay, without a track."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     track = owned_or_404(Track, event, track_id)
     name = track.name
     if not _delete(setup.delete_track, track):
@@ -133,7 +135,7 @@ def delete_track(slug: str, track_id: int):
 @organiser_required
 def kinds(slug: str):
     """Session kinds (shared by every event) and a form to add one."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     form = KindForm()
     if kind := _saved(form, setup.add_kind, form.data, actor()):
         flash(_("The kind “%(name)s” is added.", name=kind.name), "success")
@@ -145,8 +147,8 @@ def kinds(slug: str):
 @organiser_required
 def edit_kind(slug: str, kind_id: int):
     """Rename a session kind."""
-    event = event_or_404(slug)
-    kind = db.session.get(SessionKind, kind_id) or abort(404)
+    event = get_event(slug, manage=True)
+    kind = get_or_404(SessionKind, kind_id)
     form = KindForm(obj=kind)
     if _saved(form, setup.add_kind, form.data, actor(), kind):
         flash(_("The kind “%(name)s” is saved.", name=kind.name), "success")

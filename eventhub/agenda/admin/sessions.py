@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,23 +16,16 @@ from eventhub.auth.access import organiser_required
 from eventhub.core.errors import ValidationError
 from eventhub.core.forms import submit
 from eventhub.core.transaction import atomic
-from eventhub.events.services import event_by_slug
+from eventhub.core.loading import get_or_404
+from eventhub.events.access import get_event
 from eventhub.extensions import db
 from eventhub.members.services import organisation_choices
 from eventhub.registration.models import Registration
 
 
-def event_or_404(slug: str):
-    """Any event, drafts included (organiser pages)."""
-    return event_by_slug(slug) or abort(404)
-
-
 def owned_or_404(model, event, item_id: int):
     """A room, track or session of this event: an id from another event is 404."""
-    item = db.session.get(model, item_id)
-    if item is None or item.event_id != event.id:
-        abort(404)
-    return item
+    return get_or_404(model, item_id, event_id=event.id)
 
 
 def actor() -> Actor:
@@ -116,14 +109,14 @@ def _handle(event, session=None):
 @organiser_required
 def new_session(slug: str):
     """A new session; the timetable links here with the clicked room and time."""
-    return _handle(event_or_404(slug))
+    return _handle(get_event(slug, manage=True))
 
 
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
 @organiser_required
 def edit_session(slug: str, session_id: int):
     """Edit a session (this form also moves it); the delete form is on the same page."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     return _handle(event, owned_or_404(AgendaSession, event, session_id))
 
 
@@ -131,7 +124,7 @@ def edit_session(slug: str, session_id: int):
 @organiser_required
 def delete_session(slug: str, session_id: int):
     """Delete a draft session, only with the box ticked; a published one must be cancelled instead."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     session = owned_or_404(AgendaSession, event, session_id)
     if not ConfirmForm().validate_on_submit():
         flash(_("Nothing was deleted: tick the box to confirm."), "error")

@@ -10,10 +10,11 @@ from eventhub.agenda import services
 from eventhub.agenda.admin import bp
 from eventhub.agenda.admin.forms import MoveForm, PublishForm
 from eventhub.agenda.admin.grid import build_grid, event_days
-from eventhub.agenda.admin.sessions import actor, event_or_404, local, owned_or_404
+from eventhub.agenda.admin.sessions import actor, local, owned_or_404
 from eventhub.agenda.clashes import clashes_by_session, find_clashes
 from eventhub.agenda.models import SESSION_STATUSES, AgendaSession
 from eventhub.auth.access import organiser_required
+from eventhub.events.access import get_event
 from eventhub.core.errors import ValidationError
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import safe_redirect_target
@@ -37,7 +38,7 @@ def _day_label(day: date) -> str:
 @organiser_required
 def timetable(slug: str):
     """One day of the agenda as rooms × time, with clash badges next to each session."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     parts = services.schedule_parts(event)
     sessions = services.event_sessions(event)
     days = event_days(event, sessions)
@@ -76,7 +77,7 @@ def _answer(ok: bool, message: str, status: int, back: str):
 @organiser_required
 def move_session(slug: str, session_id: int):
     """Move or resize a session through save_session: 409 when the room is taken, 422 for bad input."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     session = owned_or_404(AgendaSession, event, session_id)
     form = MoveForm()
     back = url_for(".timetable", slug=slug, day=local(session.start_at, event).date().isoformat(),
@@ -100,7 +101,7 @@ def move_session(slug: str, session_id: int):
 @organiser_required
 def clashes(slug: str):
     """Every clash of the agenda, errors (block publishing) first, each linking to its sessions."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     sessions = {s.id: s for s in services.event_sessions(event)}
     return render_template("agenda/admin/clashes.html", event=event, clashes=find_clashes(event),
                            sessions=sessions, publish_form=PublishForm(),
@@ -111,7 +112,7 @@ def clashes(slug: str):
 @organiser_required
 def publish(slug: str):
     """Make the agenda public; refused, with the blocking errors shown, while a room is double-booked."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     form = PublishForm()
     if form.validate_on_submit():
         try:
@@ -129,7 +130,7 @@ def publish(slug: str):
 @organiser_required
 def unpublish(slug: str):
     """Hide the agenda from the public again."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     form = PublishForm()
     if form.validate_on_submit():
         with atomic():

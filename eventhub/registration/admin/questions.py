@@ -2,7 +2,7 @@
 
 Every change goes through registration/questions.py.
 """
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_babel import gettext as _
 
@@ -10,7 +10,8 @@ from eventhub.auth.access import organiser_required
 from eventhub.audit.services import Actor, history
 from eventhub.core.forms import submit
 from eventhub.core.transaction import atomic
-from eventhub.extensions import db
+from eventhub.core.loading import get_or_404
+from eventhub.events.access import get_event
 from eventhub.registration import questions as custom_questions
 from eventhub.registration.admin import bp
 from eventhub.registration.admin.forms import (
@@ -19,16 +20,12 @@ from eventhub.registration.admin.forms import (
     QuestionForm,
     question_initial,
 )
-from eventhub.registration.admin.registrations import event_or_404
 from eventhub.registration.models import QUESTION_KINDS, Question
 
 
 def question_or_404(event, question_id: int) -> Question:
     """A question of this event; another event's question id is 404."""
-    question = db.session.get(Question, question_id)
-    if question is None or question.event_id != event.id:
-        abort(404)
-    return question
+    return get_or_404(Question, question_id, event_id=event.id)
 
 
 def _save(form: QuestionForm, event, question=None) -> Question | None:
@@ -45,7 +42,7 @@ def _actor() -> Actor:
 @organiser_required
 def questions(slug: str):
     """The event's questions in form order, and a form to add one."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     form = QuestionForm()
     if question := _save(form, event):
         flash(_("The question “%(label)s” is added.", label=question.label), "success")
@@ -60,7 +57,7 @@ def questions(slug: str):
 @organiser_required
 def edit_question(slug: str, question_id: int):
     """Edit one question; the delete form is on the same page."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     question = question_or_404(event, question_id)
     form = QuestionForm(data=question_initial(question))
     if _save(form, event, question):
@@ -76,7 +73,7 @@ def edit_question(slug: str, question_id: int):
 @organiser_required
 def delete_question(slug: str, question_id: int):
     """Delete a question, only with the confirmation box ticked."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     question = question_or_404(event, question_id)
     if not DeleteQuestionForm().validate_on_submit():
         flash(_("Nothing was deleted: tick “Yes, delete this question” to confirm."), "error")
@@ -93,7 +90,7 @@ def delete_question(slug: str, question_id: int):
 @organiser_required
 def move_question(slug: str, question_id: int):
     """Move a question one place up or down in the form."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     question = question_or_404(event, question_id)
     form = MoveQuestionForm()
     if form.validate_on_submit():

@@ -1,5 +1,5 @@
 """Organiser pages for an event's registrations: list, actions, detail, CSV and the participation overview."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +8,8 @@ from eventhub.auth.access import organiser_required
 from eventhub.core.errors import Refused
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import safe_redirect_target
-from eventhub.events.services import event_by_slug
+from eventhub.core.loading import get_or_404
+from eventhub.events.access import get_event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.members.services import search_organisations
@@ -27,17 +28,9 @@ SERVICE_FOR_ACTION = {
 LINK_CANDIDATES = 10
 
 
-def event_or_404(slug: str):
-    """Any event, drafts included (organiser pages)."""
-    return event_by_slug(slug) or abort(404)
-
-
 def registration_or_404(event, registration_id: int) -> Registration:
     """A registration of this event: an id from another event is 404, not a way around the URL."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
+    return get_or_404(Registration, registration_id, event_id=event.id)
 
 
 def _filters(event) -> tuple[FilterForm, dict]:
@@ -50,7 +43,7 @@ def _filters(event) -> tuple[FilterForm, dict]:
 @organiser_required
 def index(slug: str):
     """Registrations of one event: filters, search, counts per status, a page at a time."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     form, filters = _filters(event)
     page = db.paginate(queries.registrations_query(event, **filters), per_page=PER_PAGE, error_out=False)
     return render_template(
@@ -66,7 +59,7 @@ def index(slug: str):
 @organiser_required
 def export_csv(slug: str):
     """The filtered registrations with every answer, as a CSV file Excel opens."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     _form, filters = _filters(event)
     response = Response(queries.export_csv(event, **filters), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-registrations.csv"'
@@ -87,7 +80,7 @@ def _apply(action: str, registration: Registration) -> str | None:
 @organiser_required
 def change_status(slug: str, registration_id: int):
     """Approve, reject, cancel or promote one registration."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     registration = registration_or_404(event, registration_id)
     form = ActionForm()
     fallback = url_for(".detail", slug=slug, registration_id=registration.id)
@@ -105,7 +98,7 @@ def change_status(slug: str, registration_id: int):
 @organiser_required
 def bulk(slug: str):
     """The same action on every ticked registration, each through its service; reports what was refused."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     form = BulkForm()
     fallback = url_for(".index", slug=slug)
     if not form.validate_on_submit():
@@ -125,7 +118,7 @@ def bulk(slug: str):
 @organiser_required
 def detail(slug: str, registration_id: int):
     """Everything about one registration: details, answers, the audit trail, and linking its organisation."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     registration = registration_or_404(event, registration_id)
     org_q = request.args.get("org_q", registration.organisation_name or "").strip()
     candidates = []
@@ -143,7 +136,7 @@ def detail(slug: str, registration_id: int):
 @organiser_required
 def link(slug: str, registration_id: int):
     """Link the organisation name a person typed to a member record."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     registration = registration_or_404(event, registration_id)
     form = LinkForm()
     organisation = db.session.get(Organisation, form.organisation_id.data) if form.validate_on_submit() else None
@@ -161,7 +154,7 @@ def link(slug: str, registration_id: int):
 @organiser_required
 def participation(slug: str):
     """Confirmed and waitlisted people by world region, country and kind of organisation."""
-    event = event_or_404(slug)
+    event = get_event(slug, manage=True)
     return render_template(
         "registration/admin/participation.html", event=event, overview=queries.participation_overview(event),
         counts=queries.status_counts(event), statuses=STATUSES,

@@ -1,17 +1,20 @@
 """Delegation pages: a head of delegation registers, adds and withdraws named delegates of one organisation."""
 from collections import Counter
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from eventhub.core.loading import found_or_404, get_or_404
+from eventhub.events.access import get_event
 from eventhub.extensions import limiter
 from eventhub.registration import rules, services
 from eventhub.registration.questions import event_questions
 from eventhub.registration.delegations import bp
 from eventhub.registration.delegations import services as delegations
+from eventhub.registration.models import Registration
 from eventhub.registration.delegations.forms import add_delegate_form, delegation_form
 from eventhub.registration.forms import WithdrawForm
-from eventhub.registration.views import event_or_404, registration_limit, submit
+from eventhub.registration.views import registration_limit, submit
 
 
 def delegation_message(delegation) -> str:
@@ -36,7 +39,7 @@ def added_message(registration) -> str:
 
 def delegation_or_404(token: str):
     """The delegation behind a head of delegation's link."""
-    return delegations.delegation_by_token(token) or abort(404)
+    return found_or_404(delegations.delegation_by_token(token))
 
 
 def quota_left(delegation) -> int | None:
@@ -51,7 +54,7 @@ def quota_left(delegation) -> int | None:
 @limiter.limit(registration_limit, methods=["POST"])
 def register_delegation(slug: str):
     """Register several named delegates of one organisation in one submission (all or none)."""
-    event = event_or_404(slug)
+    event = get_event(slug)
     closed, questions = rules.why_closed(event), event_questions(event)
     form = delegation_form(event, questions)
     if not closed and form.add_rows.data:
@@ -88,7 +91,8 @@ def withdraw(token: str):
     """Withdraw one delegate after a confirmation; only delegates of this delegation can be reached."""
     delegation = delegation_or_404(token)
     form = WithdrawForm(data={"delegate": request.args.get("delegate")})
-    delegate = next((r for r in delegation.registrations if str(r.id) == str(form.delegate.data)), None) or abort(404)
+    # Only a delegate of this delegation: the head's link reaches no one else's registration.
+    delegate = get_or_404(Registration, form.delegate.data, delegation_id=delegation.id)
     if form.validate_on_submit() and submit(form, services.cancel, delegate):
         flash(_("%(name)s is withdrawn from the delegation.", name=delegate.full_name), "success")
         return redirect(url_for(".delegation", token=token))

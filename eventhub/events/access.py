@@ -1,0 +1,35 @@
+"""The one way every page and API resource loads an event by its address, and who may see it.
+
+Drafts exist for organisers only; for anyone else a draft's address does not exist (404, so its
+slug is not even confirmed). Organiser pages check the role on the route and again here, where
+the object is loaded, so a route that forgot its guard still cannot show a draft.
+"""
+from flask import abort, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from eventhub.events.models import Event
+from eventhub.extensions import db
+
+
+def viewer_is_organiser() -> bool:
+    """Whether the caller may see drafts: the API's token user, else the signed-in user."""
+    user = g.get("api_user") if request.path.startswith("/api/") else current_user
+    return bool(user is not None and user.is_authenticated and user.has_role("organiser"))
+
+
+def get_event(slug: str, manage: bool = False, agenda: bool = False) -> Event:
+    """The event at /events/<slug>, or 404.
+
+    manage: an organisers' page or write: drafts too, and 403 for anyone who is not an organiser.
+    agenda: a page of the public agenda: 404 until the agenda is published.
+    """
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if manage and not viewer_is_organiser():
+        abort(403)
+    if event is None or (event.status == "draft" and not manage):
+        abort(404, description=_("There is no event at this address."))
+    if agenda and event.agenda_published_at is None:
+        abort(404, description=_("This event's agenda is not published yet."))
+    return event
