@@ -8,7 +8,7 @@ from eventhub.agenda.models import AgendaSession, Room, SessionKind, Track
 from eventhub.audit.services import Actor, record, record_created, record_deleted, record_update, snapshot
 from eventhub.core.errors import ValidationError
 from eventhub.core.text import fold
-from eventhub.core.validation import Collector, text_value
+from eventhub.core.validation import MAX_ID, Collector, text_value
 from eventhub.extensions import db
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -27,8 +27,8 @@ def _capacity(data: dict, errors: Collector) -> int | None:
     except (TypeError, ValueError):
         errors.add("capacity", _("'%(value)s' is not a whole number.", value=value))
         return None
-    if number < 0:
-        errors.add("capacity", _("Cannot be negative."))
+    if not 0 <= number <= MAX_ID:
+        errors.add("capacity", _("Give a number between 0 and %(max)d.", max=MAX_ID))
     return number
 
 

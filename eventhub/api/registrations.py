@@ -23,9 +23,9 @@ from eventhub.api.schemas import (
     RegistrationSchema,
 )
 from eventhub.audit.services import Actor
+from eventhub.core.errors import Refused
 from eventhub.core.loading import get_or_404
 from eventhub.events.access import get_event
-from eventhub.core.errors import Refused
 from eventhub.registration import queries, rules, services
 from eventhub.registration.models import Registration
 

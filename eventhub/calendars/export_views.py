@@ -12,9 +12,9 @@ import json
 from flask import Blueprint, Response, request
 
 from eventhub.agenda import forms, queries
-from eventhub.events.access import get_event
 from eventhub.calendars.schedule import schedule_dict, schedule_xml
 from eventhub.core.formatting import in_zone
+from eventhub.events.access import get_event
 
 bp = Blueprint("schedule_exports", __name__)
 

@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 from eventhub.agenda import queries, signups
 from eventhub.audit.services import REGISTRANT
 from eventhub.calendars import feeds, services
+from eventhub.core.loading import found_or_404
 from eventhub.core.tokens import keep_tokens_private
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import external_url
-from eventhub.core.loading import found_or_404
 from eventhub.events.access import get_event
 from eventhub.registration.services import by_token
 

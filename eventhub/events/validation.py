@@ -6,7 +6,7 @@ from zoneinfo import available_timezones
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventhub.core.validation import Collector, as_id, moment, text_value
+from eventhub.core.validation import MAX_ID, Collector, as_id, moment, text_value
 from eventhub.events.models import CATEGORIES, KINDS, Event
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
@@ -28,10 +28,12 @@ def _number(data, field, errors, kind=float, low=None, high=None):
         return None
     try:
         number = kind(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         errors.add(field, _("'%(value)s' is not a number.", value=value))
         return None
-    if (low is not None and number < low) or (high is not None and number > high):
+    if kind is int and high is None:
+        high = MAX_ID  # the integer columns hold no more
+    if number != number or (low is not None and number < low) or (high is not None and number > high):
         errors.add(
             field,
             _("Must be between %(low)s and %(high)s.", low=low, high=high)

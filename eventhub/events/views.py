@@ -7,13 +7,13 @@ from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
 from eventhub.core.errors import ValidationError
 from eventhub.core.forms import submit
+from eventhub.core.paging import paginate
 from eventhub.core.signals import answers, event_figures
 from eventhub.core.transaction import atomic
 from eventhub.events import services
 from eventhub.events.access import get_event
 from eventhub.events.forms import CancelForm, EventForm, event_initial
 from eventhub.events.models import STATUSES
-from eventhub.extensions import db
 
 bp = Blueprint("events", __name__)
 
@@ -52,7 +52,7 @@ def detail(slug: str):
 def manage():
     """Every event, drafts too, newest first, optionally filtered by status."""
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
-    page = db.paginate(services.list_events(status), per_page=EVENTS_PER_PAGE, error_out=False)
+    page = paginate(services.list_events(status), EVENTS_PER_PAGE)
     return render_template("events/manage.html", page=page, status=status, statuses=STATUSES)
 
 

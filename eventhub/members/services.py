@@ -9,7 +9,7 @@ from eventhub.audit.services import SYSTEM, Actor, record, record_created, recor
 from eventhub.core.errors import ValidationError
 from eventhub.core.signals import answers, member_participation
 from eventhub.core.text import fold, like_pattern
-from eventhub.core.validation import Collector, text_value
+from eventhub.core.validation import Collector, as_ids, text_value
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation, Region, network_members
 
@@ -170,16 +170,16 @@ def save_network(data: dict, network: Network | None = None, actor: Actor = SYST
     """
     errors = Collector()
     name = text_value(data, "name", 200, errors, required=True)
-    description = text_value(data, "description", 10_000, errors)
+    description = text_value(data, "description", 10_000, errors, multiline=True)
     if name:
         clash = db.session.scalar(select(Network).where(func.lower(Network.name) == name.lower()))
         if clash is not None and clash is not network:
             errors.add("name", _("A network called %(name)s already exists.", name=name))
     members = None
     if "member_ids" in data:
-        ids = [int(i) for i in data["member_ids"] or []]
+        ids = as_ids(data["member_ids"] or [])
         members = list(db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
-        if len(members) != len(set(ids)):
+        if ids is None or len(members) != len(set(ids)):
             errors.add("member_ids", _("Some of the organisations do not exist."))
     errors.raise_if_any()
     before = None if network is None else _network_state(network)

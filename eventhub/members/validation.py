@@ -6,7 +6,7 @@ import pycountry
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from eventhub.core.validation import Collector, text_value
+from eventhub.core.validation import MAX_ID, Collector, as_ids, text_value
 from eventhub.extensions import db
 from eventhub.members.models import KINDS, STATUSES, Network, Region
 
@@ -57,6 +57,8 @@ def _population(value, errors: Collector) -> int | None:
         number = int(digits)
     if number < 0:
         errors.add("population", _("Population cannot be negative."))
+    elif number > MAX_ID:
+        errors.add("population", _("At most %(max)d.", max=MAX_ID))
     return number
 
 
@@ -97,7 +99,7 @@ def clean_organisation(data: dict) -> dict:
         "name": text_value(data, "name", 200, errors, required=True),
         "local_name": text_value(data, "local_name", 200, errors),
         "external_id": text_value(data, "external_id", 100, errors),
-        "notes": text_value(data, "notes", 10_000, errors),
+        "notes": text_value(data, "notes", 10_000, errors, multiline=True),
         "population": _population(data.get("population"), errors),
         "member_since": _member_since(data.get("member_since"), errors),
         "website": _website(data.get("website"), errors),
@@ -128,9 +130,12 @@ def clean_organisation(data: dict) -> dict:
 
 def _networks(ids, errors: Collector) -> list[Network]:
     """The networks with these ids, noting ids that do not exist."""
-    ids = [int(i) for i in ids]
-    found = list(db.session.scalars(select(Network).where(Network.id.in_(ids)))) if ids else []
-    missing = set(ids) - {n.id for n in found}
+    numbers = as_ids(ids)
+    if numbers is None:
+        errors.add("network_ids", _("Network ids are whole numbers."))
+        return []
+    found = list(db.session.scalars(select(Network).where(Network.id.in_(numbers)))) if numbers else []
+    missing = set(numbers) - {n.id for n in found}
     if missing:
         errors.add("network_ids", _("No network with id %(ids)s.", ids=", ".join(map(str, sorted(missing)))))
     return found

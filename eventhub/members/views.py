@@ -8,8 +8,8 @@ from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
 from eventhub.core.forms import submit
 from eventhub.core.loading import get_or_404
+from eventhub.core.paging import paginate
 from eventhub.core.transaction import atomic
-from eventhub.extensions import db
 from eventhub.members import csvio, services
 from eventhub.members.forms import FilterForm, ImportForm, NetworkForm, OrganisationForm, RegionForm
 from eventhub.members.models import Network, Organisation
@@ -29,7 +29,7 @@ def index():
     form = FilterForm(request.args)
     filters = form.filters()
     query = services.search_organisations(**filters).options(selectinload(Organisation.networks))
-    page = db.paginate(query, per_page=current_app.config["MEMBERS_PER_PAGE"], error_out=False)
+    page = paginate(query, current_app.config["MEMBERS_PER_PAGE"])
     return render_template(
         "members/index.html", form=form, page=page, filters=filters
     )

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired
 
 from eventhub.core.countries import country_name
 from eventhub.core.forms import ServiceErrors as FormServiceErrors
+from eventhub.core.validation import as_id
 from eventhub.core.text import fold
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
@@ -53,10 +54,8 @@ def find_organisations(text: str) -> list[Organisation]:
 
 def _organisation(value) -> Organisation | None:
     """The record behind a submitted id, None for blanks and junk."""
-    try:
-        return db.session.get(Organisation, int(value)) if value else None
-    except (TypeError, ValueError):
-        return None
+    organisation_id = as_id(value)
+    return db.session.get(Organisation, organisation_id) if organisation_id else None
 
 
 def field_in(form, key: str, renamed: dict | None = None):

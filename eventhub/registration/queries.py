@@ -14,10 +14,11 @@ from sqlalchemy.orm import selectinload
 
 from eventhub.core.countries import country_name
 from eventhub.core.text import like_pattern
+from eventhub.core.validation import as_id
 from eventhub.extensions import db
 from eventhub.members.models import KINDS, Network, Organisation, Region
-from eventhub.registration.questions import event_questions
 from eventhub.registration.models import ACTIVE_STATUSES, STATUSES, Registration
+from eventhub.registration.questions import event_questions
 from eventhub.registration.rules import waitlist_positions
 
 FILTERS = ("status", "category", "organisation_id", "country", "region_id", "network_id", "q")
@@ -93,7 +94,7 @@ def registered_organisations(event) -> list[tuple[int, str]]:
 
 def registrations_of_event(event, ids) -> list[Registration]:
     """The given registrations, only those that belong to the event (for bulk actions)."""
-    ids = [int(i) for i in ids]
+    ids = [number for number in map(as_id, ids) if number]
     if not ids:
         return []
     query = select(Registration).where(Registration.event_id == event.id, Registration.id.in_(ids))

@@ -14,8 +14,8 @@ from eventhub.events.access import get_event
 from eventhub.extensions import db, limiter
 from eventhub.members.services import search_organisations
 from eventhub.registration import forms, rules, services
-from eventhub.registration.questions import event_questions
 from eventhub.registration.models import ACTIVE_STATUSES
+from eventhub.registration.questions import event_questions
 
 bp = Blueprint("registration", __name__)
 

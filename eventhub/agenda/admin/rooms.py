@@ -7,13 +7,13 @@ from eventhub.agenda.admin import bp
 from eventhub.agenda.admin.forms import ConfirmForm, DirectionForm, KindForm, RoomForm, TrackForm
 from eventhub.agenda.admin.sessions import actor, owned_or_404
 from eventhub.agenda.models import Room, SessionKind, Track
-from eventhub.auth.access import organiser_required
-from eventhub.core.loading import get_or_404
-from eventhub.events.access import get_event
 from eventhub.audit.services import history
+from eventhub.auth.access import organiser_required
 from eventhub.core.errors import ValidationError
 from eventhub.core.forms import submit
+from eventhub.core.loading import get_or_404
 from eventhub.core.transaction import atomic
+from eventhub.events.access import get_event
 from eventhub.extensions import db
 
 

@@ -15,8 +15,8 @@ from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
 from eventhub.core.errors import ValidationError
 from eventhub.core.forms import submit
-from eventhub.core.transaction import atomic
 from eventhub.core.loading import get_or_404
+from eventhub.core.transaction import atomic
 from eventhub.events.access import get_event
 from eventhub.extensions import db
 from eventhub.members.services import organisation_choices

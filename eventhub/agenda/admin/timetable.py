@@ -14,10 +14,10 @@ from eventhub.agenda.admin.sessions import actor, local, owned_or_404
 from eventhub.agenda.clashes import clashes_by_session, find_clashes
 from eventhub.agenda.models import SESSION_STATUSES, AgendaSession
 from eventhub.auth.access import organiser_required
-from eventhub.events.access import get_event
 from eventhub.core.errors import ValidationError
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import safe_redirect_target
+from eventhub.events.access import get_event
 
 
 def _day(days: list[date]) -> date:

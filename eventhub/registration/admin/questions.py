@@ -3,14 +3,14 @@
 Every change goes through registration/questions.py.
 """
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from eventhub.auth.access import organiser_required
 from eventhub.audit.services import Actor, history
+from eventhub.auth.access import organiser_required
 from eventhub.core.forms import submit
-from eventhub.core.transaction import atomic
 from eventhub.core.loading import get_or_404
+from eventhub.core.transaction import atomic
 from eventhub.events.access import get_event
 from eventhub.registration import questions as custom_questions
 from eventhub.registration.admin import bp

@@ -6,9 +6,10 @@ from flask_login import current_user
 from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
 from eventhub.core.errors import Refused
+from eventhub.core.loading import get_or_404
+from eventhub.core.paging import paginate
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import safe_redirect_target
-from eventhub.core.loading import get_or_404
 from eventhub.events.access import get_event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
@@ -16,8 +17,8 @@ from eventhub.members.services import search_organisations
 from eventhub.registration import queries, rules, services
 from eventhub.registration.admin import bp
 from eventhub.registration.admin.forms import ACTIONS, ACTIONS_FOR_STATUS, ActionForm, BulkForm, FilterForm, LinkForm
-from eventhub.registration.questions import event_questions
 from eventhub.registration.models import STATUSES, Registration
+from eventhub.registration.questions import event_questions
 
 PER_PAGE = 50
 # Each action is one service function; they all take (registration, actor) and raise Refused.
@@ -45,7 +46,7 @@ def index(slug: str):
     """Registrations of one event: filters, search, counts per status, a page at a time."""
     event = get_event(slug, manage=True)
     form, filters = _filters(event)
-    page = db.paginate(queries.registrations_query(event, **filters), per_page=PER_PAGE, error_out=False)
+    page = paginate(queries.registrations_query(event, **filters), PER_PAGE)
     return render_template(
         "registration/admin/index.html", event=event, form=form, filters=filters, page=page,
         counts=queries.status_counts(event, **filters), positions=rules.waitlist_positions(event),

@@ -8,12 +8,12 @@ from eventhub.core.loading import found_or_404, get_or_404
 from eventhub.events.access import get_event
 from eventhub.extensions import limiter
 from eventhub.registration import rules, services
-from eventhub.registration.questions import event_questions
 from eventhub.registration.delegations import bp
 from eventhub.registration.delegations import services as delegations
-from eventhub.registration.models import Registration
 from eventhub.registration.delegations.forms import add_delegate_form, delegation_form
 from eventhub.registration.forms import WithdrawForm
+from eventhub.registration.models import Registration
+from eventhub.registration.questions import event_questions
 from eventhub.registration.views import registration_limit, submit
 
 
