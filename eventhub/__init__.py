@@ -22,6 +22,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.core import error_pages, formatting
 
     extensions.init_app(app)
+    _load_models()
     formatting.init_app(app)
     error_pages.init_app(app)
 
@@ -72,3 +73,14 @@ def _connect_domain_events() -> None:
     from eventhub.agenda import listeners as _agenda  # noqa: F401
     from eventhub.events import listeners as _events  # noqa: F401
     from eventhub.registration import listeners as _registration  # noqa: F401
+
+
+def _load_models() -> None:
+    """Import every model module, so the metadata (and Alembic's autogenerate) sees every table."""
+    from eventhub.agenda import models as _agenda  # noqa: F401
+    from eventhub.audit import models as _audit  # noqa: F401
+    from eventhub.auth import models as _auth  # noqa: F401
+    from eventhub.events import models as _events  # noqa: F401
+    from eventhub.mail import models as _mail  # noqa: F401
+    from eventhub.members import models as _members  # noqa: F401
+    from eventhub.registration import models as _registration  # noqa: F401

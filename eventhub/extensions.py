@@ -53,11 +53,3 @@ def init_app(app) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app)
-    # Models must be imported for metadata (and Alembic autogenerate) to see every table.
-    from eventhub.agenda import models as _agenda  # noqa: F401
-    from eventhub.audit import models as _audit  # noqa: F401
-    from eventhub.auth import models as _auth  # noqa: F401
-    from eventhub.events import models as _events  # noqa: F401
-    from eventhub.mail import models as _mail  # noqa: F401
-    from eventhub.members import models as _members  # noqa: F401
-    from eventhub.registration import models as _registration  # noqa: F401
