@@ -80,6 +80,20 @@ def make_registration(event, **values):
         return register(event, data, actor=SYSTEM, organiser=True)
 
 
+def make_delegation(event, organisation, delegates=2):
+    """A delegation of the organisation registered by an organiser, with `delegates` named delegates."""
+    from eventhub.audit.services import SYSTEM
+    from eventhub.registration.delegations.services import register_delegation
+
+    number = next(_numbers)
+    people = [{"full_name": f"Delegate {number}-{n}", "email": f"delegate{number}-{n}@example.org"}
+              for n in range(delegates)]
+    data = {"head_name": f"Head {number}", "head_email": f"head{number}@example.org",
+            "organisation_id": organisation.id, "delegates": people}
+    with atomic():
+        return register_delegation(event, data, actor=SYSTEM, organiser=True)
+
+
 def open_event(**values):
     """A published event whose registration window is open now."""
     now = datetime.now(timezone.utc).replace(microsecond=0)
