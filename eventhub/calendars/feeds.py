@@ -33,7 +33,9 @@ def new_calendar(event, name: str, method: str | None = "PUBLISH"):
     from icalendar import vDuration
 
     calendar = calendar_envelope(PRODID, method)
-    calendar.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME (Google, Apple, Outlook)
+    # NAME (RFC 7986) and X-WR-CALNAME (Google, Apple, Outlook); on one line, as a title from before
+    # line breaks were refused might not be, and the property cannot hold one.
+    calendar.calendar_name = " ".join(name.split())
     calendar.add("x-wr-timezone", event.timezone)
     # Both spelled as RFC 7986 wants (VALUE=DURATION) and as Outlook reads it (X-PUBLISHED-TTL).
     calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})

@@ -37,9 +37,9 @@ def find_match(cleaned: dict, exclude_id: int | None = None) -> Organisation | N
     return db.session.scalar(query)
 
 
-def _check_unique(cleaned: dict, organisation: Organisation | None) -> None:
+def _check_unique(cleaned: dict, organisation: Organisation | None, errors: Collector) -> None:
+    """Note an external id or a name and country that another record has already."""
     own_id = organisation.id if organisation is not None else None
-    errors = Collector()
     if cleaned.get("external_id"):
         query = select(Organisation).where(Organisation.external_id == cleaned["external_id"])
         if own_id:
@@ -47,10 +47,11 @@ def _check_unique(cleaned: dict, organisation: Organisation | None) -> None:
         other = db.session.scalar(query)
         if other is not None:
             errors.add("external_id", _("External id %(id)s is already used by %(name)s.", id=cleaned["external_id"], name=other.name))
+    if not (cleaned["name"] and cleaned["country"]):
+        return
     twin = find_match({"name": cleaned["name"], "country": cleaned["country"]}, exclude_id=own_id)
     if twin is not None:
         errors.add("name", _("%(name)s (%(country)s) is already in the member records.", name=cleaned["name"], country=cleaned["country"]))
-    errors.raise_if_any()
 
 
 def organisation_values(organisation: Organisation) -> dict:
@@ -89,8 +90,10 @@ def save_organisation(data: dict, organisation: Organisation | None = None, acto
     """
     if organisation is not None:
         data = {**organisation_values(organisation), **data}
-    cleaned = clean_organisation(data)
-    _check_unique(cleaned, organisation)
+    errors = Collector()
+    cleaned = clean_organisation(data, errors)
+    _check_unique(cleaned, organisation, errors)
+    errors.raise_if_any()
     created = organisation is None
     before = None if created else snapshot(organisation, AUDITED)
     if created:

@@ -89,12 +89,14 @@ def _website(value, errors: Collector) -> str | None:
     return text
 
 
-def clean_organisation(data: dict) -> dict:
+def clean_organisation(data: dict, errors: Collector | None = None) -> dict:
     """Check and convert raw input (strings from a form or CSV, or typed values).
 
-    Returns the typed values; raises ValidationError listing every bad field.
+    Returns the typed values; raises ValidationError listing every bad field, or, given a
+    Collector, notes them there for the caller to add its own checks before raising.
     """
-    errors = Collector()
+    own = errors is None
+    errors = errors or Collector()
     cleaned = {
         "name": text_value(data, "name", 200, errors, required=True),
         "local_name": text_value(data, "local_name", 200, errors),
@@ -124,7 +126,8 @@ def clean_organisation(data: dict) -> dict:
             errors.add("region", _("'%(value)s' is not a region. Known regions: %(known)s.", value=region, known=known))
     if "network_ids" in data:
         cleaned["networks"] = _networks(data.get("network_ids") or [], errors)
-    errors.raise_if_any()
+    if own:
+        errors.raise_if_any()
     return cleaned
 
 
