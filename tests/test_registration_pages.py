@@ -389,3 +389,13 @@ def test_forms_need_their_csrf_token(client):
     event = open_event()
     response = client.post(f"/events/{event.slug}/register", data=form(not_listed="y", organisation_name="Villa"))
     assert response.status_code == 400 and registration("ana@example.org") is None
+
+
+def test_while_the_organisation_is_being_chosen_every_other_problem_is_named_too(browser):
+    event = open_event()
+    make_organisation(name="Springfield", country="US"), make_organisation(name="Springvale", country="AU")
+    page = text(register(browser, event, organisation="spring", email="not-an-address", privacy_consent=None))
+    assert "Several organisations match “spring”" in field_error(page, "organisation")
+    assert "is not an email address" in field_error(page, "email")
+    assert "Please accept the privacy notice" in page
+    assert registration("not-an-address") is None

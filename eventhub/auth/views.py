@@ -54,7 +54,8 @@ def change_password():
     if form.validate_on_submit():
         try:
             with atomic():
-                services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
+                user = current_user._get_current_object()  # the user itself, as the audit entry's subject
+                services.change_password(user, form.current_password.data, form.new_password.data)
         except services.AccountError as error:
             form.current_password.errors.append(str(error))
         else:

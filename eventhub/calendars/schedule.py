@@ -95,7 +95,8 @@ def event_dict(event: Event, session: AgendaSession, zone: ZoneInfo) -> dict:
     return {
         "guid": session.uuid, "id": session.id, "date": start.isoformat(), "start": start.strftime("%H:%M"),
         "end": end.isoformat(), "duration": hhmm(end - start), "room": room_name(event, session),
-        "slug": session_slug(event, session), "url": external_url("agenda.session", slug=event.slug, session_id=session.id),
+        "slug": session_slug(event, session),
+        "url": external_url("agenda.session", slug=event.slug, session_id=session.id),
         "title": session.title, "subtitle": "", "track": session.track.name if session.track else None,
         "type": session.kind.name if session.kind else "other", "language": session.language,
         "abstract": abstract_of(session.description), "description": session.description or "",

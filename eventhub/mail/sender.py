@@ -64,7 +64,8 @@ def claim(message_id: int, now: datetime) -> bool:
     with atomic():
         result = db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == "queued",
+                   OutboxMessage.next_attempt_at <= now)
             .values(next_attempt_at=now + CLAIM_LEASE)
             .execution_options(synchronize_session=False)
         )

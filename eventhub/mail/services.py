@@ -16,7 +16,8 @@ def queue_message(
     title typed before such input was refused must not hold a person's mail back.
     """
     message = OutboxMessage(
-        recipient=recipient, subject=" ".join(subject.split())[:300], text_body=text_body, html_body=html_body, attachments=attachments or []
+        recipient=recipient, subject=" ".join(subject.split())[:300], text_body=text_body, html_body=html_body,
+        attachments=attachments or [],
     )
     db.session.add(message)
     return message

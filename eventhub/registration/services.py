@@ -167,7 +167,8 @@ def update_details(registration: Registration, data: dict, actor: Actor = REGIST
     """Edit one's own details and answers (partial: missing fields keep their values)."""
     applicants = cleaning.clean_details(registration, data, organiser)
     person, organisation = applicants.people[0], applicants.organisation
-    if (organisation is not None and organisation.id != registration.organisation_id) or person["email"] != registration.email:
+    moves = organisation is not None and organisation.id != registration.organisation_id
+    if moves or person["email"] != registration.email:
         # Quotas and unique emails are decided under the same lock as new registrations.
         capacity.lock(Event, registration.event_id)
         rules.check_move(registration, organisation, person["email"])

@@ -13,7 +13,7 @@ from eventhub.core.transaction import atomic
 from eventhub.events.access import get_event
 from eventhub.extensions import db, limiter
 from eventhub.members.services import search_organisations
-from eventhub.registration import forms, rules, services
+from eventhub.registration import cleaning, forms, rules, services
 from eventhub.registration.models import ACTIVE_STATUSES
 from eventhub.registration.questions import event_questions
 
@@ -53,6 +53,21 @@ def submit(form, action, *args):
     return None
 
 
+def check_meanwhile(form, clean, *args) -> None:
+    """The form goes back for the organisation to be chosen: name every other problem now, not next round.
+
+    `clean` is one of registration.cleaning's functions: they only check, they write nothing.
+    """
+    try:
+        clean(*args)
+    except ValidationError as error:
+        form.add_service_errors(error.errors, only_new=True)
+
+
+# What the cleaning hears while the organisation is still being chosen (its own message is on the form).
+UNCHOSEN = {"organisation_id": None, "organisation_name": None}
+
+
 def status_message(registration) -> str:
     """What a registration's status means for the person, with the waiting-list position."""
     title = registration.event.title
@@ -89,9 +104,13 @@ def register(slug: str):
     event = get_event(slug)
     closed, questions = rules.why_closed(event), event_questions(event)
     form = forms.registration_form(event, questions)
-    if not closed and form.validate_on_submit() and (organisation := form.organisation_data()) is not None:
-        data = {**form.person_data(questions), **organisation, "privacy_consent": form.privacy_consent.data}
-        if registration := submit(form, services.register, event, data):
+    if not closed and form.validate_on_submit():
+        organisation = form.organisation_data()
+        data = {**form.person_data(questions), **(organisation or UNCHOSEN),
+                "privacy_consent": form.privacy_consent.data}
+        if organisation is None:
+            check_meanwhile(form, cleaning.clean_registration, event, data)
+        elif registration := submit(form, services.register, event, data):
             flash(status_message(registration) + " " + _("This page is your personal link to your registration; we "
                                                          "have e-mailed it to you."), "success")
             return redirect(url_for(".manage", token=registration.manage_token))
@@ -140,7 +159,10 @@ def manage(token: str):
     # A delegate's organisation is the delegation's: it is shown, not edited here.
     fixed = registration.delegation_id is not None
     submitted = editable and form.validate_on_submit()
-    if submitted and (organisation := {} if fixed else form.organisation_data()) is not None:
+    organisation = ({} if fixed else form.organisation_data()) if submitted else None
+    if submitted and organisation is None:
+        check_meanwhile(form, cleaning.clean_details, registration, {**form.person_data(questions), **UNCHOSEN})
+    elif submitted:
         if submit(form, services.update_details, registration, {**form.person_data(questions), **organisation}):
             flash(_("Your changes are saved."), "success")
             return redirect(url_for(".manage", token=token))

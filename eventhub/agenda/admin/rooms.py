@@ -60,7 +60,8 @@ def edit_room(slug: str, room_id: int):
         flash(_("The room “%(name)s” is saved.", name=room.name), "success")
         return redirect(url_for(".rooms", slug=slug))
     return render_template("agenda/admin/item_form.html", event=event, form=form, item=room, kind="room",
-                           history=history(room), delete_url=url_for(".delete_room", slug=slug, room_id=room.id), delete_form=ConfirmForm())
+                           history=history(room), delete_url=url_for(".delete_room", slug=slug, room_id=room.id),
+                           delete_form=ConfirmForm())
 
 
 @bp.post("/rooms/<int:room_id>/delete")
@@ -115,7 +116,8 @@ def edit_track(slug: str, track_id: int):
         flash(_("The track “%(name)s” is saved.", name=track.name), "success")
         return redirect(url_for(".tracks", slug=slug))
     return render_template("agenda/admin/item_form.html", event=event, form=form, item=track, kind="track",
-                           history=history(track), delete_url=url_for(".delete_track", slug=slug, track_id=track.id), delete_form=ConfirmForm())
+                           history=history(track), delete_url=url_for(".delete_track", slug=slug, track_id=track.id),
+                           delete_form=ConfirmForm())
 
 
 @bp.post("/tracks/<int:track_id>/delete")

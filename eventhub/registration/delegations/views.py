@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from eventhub.core.loading import found_or_404, get_or_404
 from eventhub.events.access import get_event
 from eventhub.extensions import limiter
-from eventhub.registration import rules, services
+from eventhub.registration import cleaning, rules, services
 from eventhub.registration.delegations import bp
 from eventhub.registration.delegations import services as delegations
 from eventhub.registration.delegations.forms import add_delegate_form, delegation_form
 from eventhub.registration.forms import WithdrawForm
 from eventhub.registration.models import Registration
 from eventhub.registration.questions import event_questions
-from eventhub.registration.views import registration_limit, submit
+from eventhub.registration.views import UNCHOSEN, check_meanwhile, registration_limit, submit
 
 
 def delegation_message(delegation) -> str:
@@ -59,10 +59,13 @@ def register_delegation(slug: str):
     form = delegation_form(event, questions)
     if not closed and form.add_rows.data:
         form.add_more_rows()
-    elif not closed and form.validate_on_submit() and (organisation := form.organisation_data()) is not None:
-        data = {"head_name": form.head_name.data, "head_email": form.head_email.data, **organisation,
+    elif not closed and form.validate_on_submit():
+        organisation = form.organisation_data()
+        data = {"head_name": form.head_name.data, "head_email": form.head_email.data, **(organisation or UNCHOSEN),
                 "privacy_consent": form.privacy_consent.data, "delegates": form.delegates_data(questions)}
-        if delegation := submit(form, delegations.register_delegation, event, data):
+        if organisation is None:
+            check_meanwhile(form, cleaning.clean_delegation, event, data)
+        elif delegation := submit(form, delegations.register_delegation, event, data):
             flash(delegation_message(delegation), "success")
             return redirect(url_for(".delegation", token=delegation.manage_token))
     return render_template("registration/delegation_form.html", event=event, form=form, questions=questions,
