@@ -7,6 +7,7 @@ import pytest
 from eventhub.agenda import services
 from eventhub.agenda.models import AgendaSession, Room, Track
 from eventhub.audit.services import SYSTEM
+from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from tests.factories import make_token, at, make_organisation, make_registration, make_session, make_user, open_event
 
@@ -279,7 +280,8 @@ def test_the_session_list_runs_a_fixed_number_of_queries(client, event, rooms, t
             session = make_session(event, title=f"S{n}", room_id=rooms[n % 2].id, track_id=track.id,
                                    kind_id=1 if n % 3 else None,
                                    start=at(event, 8, n * 10), end=at(event, 8, n * 10 + 5))
-            services.set_people(session, [{"registration_id": speaker.id}, {"name": f"Guest {n}"}], SYSTEM)
+            with atomic():
+                services.set_people(session, [{"registration_id": speaker.id}, {"name": f"Guest {n}"}], SYSTEM)
 
     def measure():
         db.session.expire_all()
@@ -288,6 +290,7 @@ def test_the_session_list_runs_a_fixed_number_of_queries(client, event, rooms, t
         assert response.status_code == 200
         return len(statements), response.json["total"]
 
+    client.get(sessions_url(event), headers=headers)  # a token's use is noted once an hour, before measuring
     add_sessions(5)
     few, total = measure()
     assert total == 5

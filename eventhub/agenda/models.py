@@ -23,6 +23,8 @@ class Room(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "name", name="uq_rooms_event_name"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_positive"),
+        # Ids never come back after a delete, so no new row inherits a deleted one's audit trail.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,7 +45,11 @@ class Room(db.Model):
 class Track(db.Model):
     __tablename__ = "tracks"
     audit_type = "track"  # what its audit entries are filed under (eventhub.audit)
-    __table_args__ = (UniqueConstraint("event_id", "name", name="uq_tracks_event_name"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "name", name="uq_tracks_event_name"),
+        # Ids never come back after a delete, so no new row inherits a deleted one's audit trail.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -61,6 +67,8 @@ class SessionKind(db.Model):
     """Plenary, workshop, site visit …; the defaults are seeded by the migration, organisers add more."""
 
     __tablename__ = "session_kinds"
+    # Ids never come back after a delete, so no new row inherits a deleted one's audit trail.
+    __table_args__ = {"sqlite_autoincrement": True}
     audit_type = "session_kind"  # what its audit entries are filed under (eventhub.audit)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +89,8 @@ class AgendaSession(db.Model):
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint("status IN ('draft', 'scheduled', 'cancelled')", name="status_known"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_positive"),
+        # Ids never come back after a delete, so no new row inherits a deleted one's audit trail.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

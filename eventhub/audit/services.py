@@ -47,7 +47,8 @@ def subject_type(subject) -> str:
 
 def plain(value):
     """A value as the trail's JSON keeps it: moments and dates in ISO form (UTC), records by their
-    audit_label, collections sorted, long texts cut."""
+    audit_label, sets sorted. Texts stay whole here, so a change after their first TEXT_LIMIT
+    characters is still a change; record() cuts them."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if hasattr(type(value), "audit_type"):
@@ -57,8 +58,6 @@ def plain(value):
         return items if isinstance(value, (list, tuple)) else sorted(items, key=str)
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, str) and len(value) > TEXT_LIMIT:
-        return value[:TEXT_LIMIT] + "…"
     if isinstance(value, Decimal):
         return str(value)
     return value
@@ -74,6 +73,17 @@ def diff(before: dict, after: dict) -> dict:
     return {field: [before.get(field), value] for field, value in after.items() if before.get(field) != value}
 
 
+def _cut(value):
+    """Long texts cut for the trail: it says that they changed, the record itself keeps the full text."""
+    if isinstance(value, str) and len(value) > TEXT_LIMIT:
+        return value[:TEXT_LIMIT] + "…"
+    if isinstance(value, list):
+        return [_cut(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _cut(item) for key, item in value.items()}
+    return value
+
+
 def record(actor: Actor, action: str, subject, event_id: int | None = None, changes: dict | None = None) -> AuditEntry:
     """Add an entry to the current unit of work; it is committed with the change it describes."""
     if subject.id is None:
@@ -85,7 +95,7 @@ def record(actor: Actor, action: str, subject, event_id: int | None = None, chan
         subject_type=subject_type(subject),
         subject_id=subject.id,
         event_id=event_id,
-        changes=changes or {},
+        changes=_cut(changes or {}),
     )
     db.session.add(entry)
     return entry

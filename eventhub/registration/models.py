@@ -40,6 +40,8 @@ class Question(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "key", name="uq_registration_questions_event_key"),
         CheckConstraint(_in("kind", QUESTION_KINDS), name="kind_known"),
+        # Ids never come back after a delete, so no new row inherits a deleted one's audit trail.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
