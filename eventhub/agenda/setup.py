@@ -2,7 +2,7 @@
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from eventhub.agenda.models import AgendaSession, Room, SessionKind, Track
 from eventhub.audit.services import Actor, record, record_created, record_deleted, record_update, snapshot
@@ -118,8 +118,10 @@ def save_track(event, data: dict, actor: Actor, track: Track | None = None) -> T
 
 
 def delete_track(track: Track, actor: Actor) -> None:
-    """Delete a track; its sessions stay, without a track."""
-    db.session.execute(update(AgendaSession).where(AgendaSession.track_id == track.id).values(track_id=None))
+    """Delete a track; its sessions stay, without a track, and each one's history says so."""
+    for session in db.session.scalars(select(AgendaSession).where(AgendaSession.track_id == track.id)):
+        session.track = None
+        record(actor, "session.updated", session, session.event_id, {"track": [track.name, None]})
     record_deleted(actor, track, TRACK_FIELDS, track.event_id)
     db.session.delete(track)
 
