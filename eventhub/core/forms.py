@@ -35,6 +35,22 @@ class ServiceErrors:
                 field.errors = [*field.errors, *messages]
 
 
+class ListFilters:
+    """Mixin for a list page's GET form of filters (a WTForms Form read from the query string)."""
+
+    def filters(self) -> dict:
+        """The valid, non-empty filters: keyword arguments for the list's query and for its page links.
+
+        A filter that is not one of its choices is left out rather than refused: an old bookmark still opens.
+        """
+        self.validate()
+        return {
+            name: (int(field.data) if name.endswith("_id") else field.data.strip())
+            for name, field in self._fields.items()
+            if field.data and not field.errors and field.data.strip()
+        }
+
+
 class _NotSaved(Exception):
     """The service accepted input that the form had refused: undo what it did."""
 

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from eventhub.core.countries import country_choices
-from eventhub.core.forms import ServiceErrors
+from eventhub.core.forms import ListFilters, ServiceErrors
 from eventhub.members import services
 from eventhub.members.models import KINDS, STATUSES
 
@@ -100,7 +100,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class FilterForm(Form):
+class FilterForm(ListFilters, Form):
     """The list page's search and filters, read from the query string (a GET form, so no CSRF)."""
 
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
@@ -117,12 +117,3 @@ class FilterForm(Form):
         self.country.choices = _options([("", _l("All countries"))] + country_choices())
         networks = [(str(n.id), n.name) for n in services.list_networks()]
         self.network_id.choices = _options([("", _l("All networks"))] + networks)
-
-    def filters(self) -> dict:
-        """The valid, non-empty filters: keyword arguments for search_organisations and for page links."""
-        self.validate()
-        return {
-            name: (int(field.data) if name.endswith("_id") else field.data.strip())
-            for name, field in self._fields.items()
-            if field.data and not field.errors and field.data.strip()
-        }

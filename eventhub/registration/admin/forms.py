@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from eventhub.core.countries import country_choices
-from eventhub.core.forms import ServiceErrors
+from eventhub.core.forms import ListFilters, ServiceErrors
 from eventhub.members.services import list_networks, list_regions
 from eventhub.registration.models import CATEGORIES, QUESTION_KINDS, STATUSES
 
@@ -35,7 +35,7 @@ def _choices(pairs, blank=None) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in ([("", blank)] if blank else []) + list(pairs)]
 
 
-class FilterForm(Form):
+class FilterForm(ListFilters, Form):
     """The list's search and filters, read from the query string (a GET form, so no CSRF)."""
 
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)],
@@ -57,14 +57,6 @@ class FilterForm(Form):
         self.region_id.choices = _choices(((r.id, r.name) for r in list_regions()), _l("All regions"))
         self.network_id.choices = _choices(((n.id, n.name) for n in list_networks()), _l("All networks"))
 
-    def filters(self) -> dict:
-        """The valid, non-empty filters: keyword arguments for the queries and for page links."""
-        self.validate()
-        return {
-            name: (int(field.data) if name.endswith("_id") else field.data.strip())
-            for name, field in self._fields.items()
-            if field.data and not field.errors and field.data.strip()
-        }
 
 
 class ActionForm(FlaskForm):
