@@ -18,14 +18,14 @@ from eventhub.core.types import utcnow
 from tests.factories import (at, bulk_sessions, make_agenda_parts, make_event, make_organisation, make_registration,
                              make_session, open_event)
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"  # vendored from voc/schedule: see schemas/README.md
 EXPORTS = ("schedule.xml", "schedule.json", "agenda.csv")
 
 
 def schema_file(name: str) -> Path:
-    """A schema from ../shared/schemas; missing is a failure, never a skip: the check is the point."""
+    """A schema from tests/schemas; missing is a failure, never a skip: the check is the point."""
     path = SCHEMAS / name
-    assert path.is_file(), f"{path} is missing: the schedule schemas must sit in shared/schemas next to the repo"
+    assert path.is_file(), f"{path} is missing: the schedule schemas are part of the repository (tests/schemas)"
     return path
 
 
