@@ -69,6 +69,8 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     RATELIMIT_STORAGE_URI = "memory://"
+    # No ping before every checkout: the test database does not go away during a run.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
     # One round: the tests check that passwords work, not that they are slow to crack.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
