@@ -1,7 +1,7 @@
 """The published agenda in the frab/c3voc schedule format (schedule.json and schedule.xml).
 
 Schedule apps (Giggity, EventFahrplan), the c3voc tools and info-beamer signage read this format;
-its schemas are in ../shared/schemas. One dict is built (the JSON shape) and the XML is written from
+its schemas are vendored in tests/schemas. One dict is built (the JSON shape) and the XML is written from
 it, so both files always say the same. Rules the schemas enforce that shape the code below:
 - the conference acronym allows no hyphen in JSON, so the event slug's hyphens become underscores;
 - event slugs read "<acronym>-<id>-<title>", unique and ASCII in every script;
