@@ -35,7 +35,9 @@ def run() -> None:
             from eventhub.agenda import queries
             from eventhub.printing import programme
 
-            event = queries.published_agenda_event("world-congress-2027")
+            from eventhub.events.access import get_event
+
+            event = get_event("world-congress-2027", agenda=True)
             sessions = queries.visible_sessions(event)
             cold = _timed(lambda: programme.programme_pdf(event, sessions), 1)[0]
             warm = _timed(lambda: programme.programme_pdf(event, sessions), 5)
