@@ -3,9 +3,7 @@ calendar withdrawal for those with a place, is queued in the same request.
 
 Runs on a throw-away SQLite database, or on DATABASE_URL's when set.
 """
-import os
 import secrets
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -14,19 +12,14 @@ REGISTRANTS = 1500
 
 def run() -> None:
     """Register REGISTRANTS people (inserted directly), then time the cancellation."""
-    with tempfile.TemporaryDirectory() as folder:
-        url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
-        from flask_migrate import upgrade
+    from bench.app import fresh_app
 
-        from eventhub import create_app
+    with fresh_app() as app:
         from eventhub.core.transaction import atomic
         from eventhub.events.services import save_event, set_status
         from eventhub.extensions import db
         from eventhub.registration.models import Registration
 
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "EVENTHUB_ENV": "production", "SECRET_KEY": "bench"})
-        with app.app_context():
-            upgrade()
         # A POST, as the organiser's cancel button is: the unit of work refuses to write in a GET.
         with app.test_request_context(method="POST"):
             start = datetime.now(timezone.utc) + timedelta(days=30)

@@ -2,8 +2,6 @@
 
 Runs on a throw-away SQLite database, or on DATABASE_URL's when set (it must be empty).
 """
-import os
-import tempfile
 import time
 
 ATTENDEES, SESSIONS = 20_000, 1_000
@@ -12,15 +10,9 @@ TARGET = 60.0
 
 def run() -> float:
     """Migrate a fresh database, time the seeding, print the figure beside its target; returns the seconds."""
-    with tempfile.TemporaryDirectory() as folder:
-        url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
-        from flask_migrate import upgrade
+    from bench.app import fresh_app
 
-        from eventhub import create_app
-
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "EVENTHUB_ENV": "production", "SECRET_KEY": "bench"})
-        with app.app_context():
-            upgrade()
+    with fresh_app() as app:
         began = time.perf_counter()
         result = app.test_cli_runner().invoke(args=["demo", "--attendees", str(ATTENDEES), "--sessions", str(SESSIONS)])
         spent = time.perf_counter() - began

@@ -3,9 +3,7 @@ rendered again (a changed agenda), and served from the per-process cache (an unc
 
 Runs on a throw-away SQLite database, or on DATABASE_URL's when set.
 """
-import os
 import statistics
-import tempfile
 import time
 
 
@@ -21,15 +19,9 @@ def _timed(action, times: int) -> list[float]:
 
 def run() -> None:
     """Seed the demo congress, then print the figures."""
-    with tempfile.TemporaryDirectory() as folder:
-        url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.db"
-        from flask_migrate import upgrade
+    from bench.app import fresh_app
 
-        from eventhub import create_app
-
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "EVENTHUB_ENV": "production", "SECRET_KEY": "bench"})
-        with app.app_context():
-            upgrade()
+    with fresh_app() as app:
         app.test_cli_runner().invoke(args=["demo", "--if-empty"])
         with app.test_request_context():
             from eventhub.agenda import queries
