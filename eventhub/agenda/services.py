@@ -14,7 +14,7 @@ from eventhub.agenda.models import (
     SessionPerson,
     Track,
 )
-from eventhub.audit.services import Actor, diff, record, record_deleted, snapshot
+from eventhub.audit.services import Actor, diff, given, record, record_deleted, snapshot
 from eventhub.core.errors import ValidationError
 from eventhub.core.types import utcnow
 from eventhub.core.validation import MAX_ID, Collector, as_id, moment, text_value
@@ -222,7 +222,7 @@ def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession 
     db.session.flush()
     if created:
         record(actor, "session.created", session, event.id,
-               {f: v for f, v in _audited(session).items() if v not in (None, "", [])})
+               given(_audited(session)))
     elif changes := diff(before, _audited(session)):
         record(actor, "session.updated", session, event.id, changes)
     return session

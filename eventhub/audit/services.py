@@ -101,10 +101,14 @@ def record(actor: Actor, action: str, subject, event_id: int | None = None, chan
     return entry
 
 
+def given(values: dict) -> dict:
+    """The values an object was made with, as its .created entry shows them: blanks left out."""
+    return {field: value for field, value in values.items() if value not in (None, "", [], {})}
+
+
 def record_created(actor: Actor, subject, fields, event_id: int | None = None) -> AuditEntry:
     """<type>.created with the values the object was made with (blanks left out)."""
-    values = {f: v for f, v in snapshot(subject, fields).items() if v not in (None, "", [], {})}
-    return record(actor, f"{subject_type(subject)}.created", subject, event_id, values)
+    return record(actor, f"{subject_type(subject)}.created", subject, event_id, given(snapshot(subject, fields)))
 
 
 def record_update(actor: Actor, subject, before: dict, event_id: int | None = None,

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 
-from eventhub.audit.services import SYSTEM, snapshot
+from eventhub.audit.services import SYSTEM, given, snapshot
 from eventhub.core.errors import ValidationError
 from eventhub.core.types import utcnow
 from eventhub.demo.bulk import audit_row, insert_rows, write_audit
@@ -64,7 +64,7 @@ def seed_members(plans: list[dict]) -> dict[str, int]:
              "created_at": now, "updated_at": now} for record in records]
     ids = insert_rows(Organisation, rows, key=("name", "country"))
     write_audit([audit_row(SYSTEM, "organisation.created", Organisation.audit_type, organisation_id, None,
-                           {f: v for f, v in snapshot(record, AUDITED).items() if v not in (None, "", [], {})}, now)
+                           given(snapshot(record, AUDITED)), now)
                  for record, organisation_id in zip(records, ids)])
     return {record.name: organisation_id for record, organisation_id in zip(records, ids)}
 

@@ -189,16 +189,6 @@ def upcoming_public_events(now: datetime | None = None) -> list[Event]:
     return list(db.session.scalars(query))
 
 
-def public_event(slug: str) -> Event | None:
-    """The event behind a public URL, or None for unknown slugs and drafts."""
-    return db.session.scalar(select(Event).where(Event.slug == slug, Event.status != "draft"))
-
-
-def event_by_slug(slug: str) -> Event | None:
-    """Any event, drafts included (for organisers)."""
-    return db.session.scalar(select(Event).where(Event.slug == slug))
-
-
 def list_events(status: str | None = None, public_only: bool = False) -> Select:
     """Events newest first, for organiser lists and the API; paginate with db.paginate."""
     query = select(Event).order_by(Event.start_at.desc(), Event.id)

@@ -5,7 +5,7 @@ Input is checked in members.validation; every change is written here with its au
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
-from eventhub.audit.services import SYSTEM, Actor, record, record_created, record_update, snapshot
+from eventhub.audit.services import SYSTEM, Actor, given, record, record_created, record_update, snapshot
 from eventhub.core.errors import ValidationError
 from eventhub.core.signals import answers, member_participation
 from eventhub.core.text import fold, like_pattern
@@ -194,7 +194,7 @@ def save_network(data: dict, network: Network | None = None, actor: Actor = SYST
         network.members = members
     after = _network_state(network)
     if before is None:
-        record(actor, "network.created", network, changes={k: v for k, v in after.items() if v not in (None, "", [])})
+        record(actor, "network.created", network, changes=given(after))
     elif changes := _network_changes(before, after):
         record(actor, "network.updated", network, changes=changes)
     return network

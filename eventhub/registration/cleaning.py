@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import pycountry
 from flask_babel import gettext as _
 
-from eventhub.core.errors import ValidationError
 from eventhub.core.validation import Collector, as_id, text_value
 from eventhub.events.models import CATEGORIES, Event
 from eventhub.extensions import db
@@ -145,7 +144,8 @@ def check_consent(data: dict, errors: Collector, organiser: bool) -> None:
 def clean_answers(questions: list[Question], raw: dict | None, errors: Collector) -> dict:
     """Check every answer against its question; unknown keys are refused, so nothing is silently dropped."""
     if raw is not None and not isinstance(raw, dict):
-        raise ValidationError({"answers": [_("Answers are a mapping of question keys to answers.")]})
+        errors.add("answers", _("Answers are a mapping of question keys to answers."))
+        raw = None
     raw = dict(raw or {})
     known = {q.key for q in questions}
     for key in sorted(set(raw) - known):
