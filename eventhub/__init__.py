@@ -71,6 +71,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 def _connect_domain_events() -> None:
     """Let each domain listen to the domains it builds on (see eventhub.core.signals)."""
     from eventhub.agenda import listeners as _agenda  # noqa: F401
+    from eventhub.badges import listeners as _badges  # noqa: F401
     from eventhub.events import listeners as _events  # noqa: F401
     from eventhub.registration import listeners as _registration  # noqa: F401
 
@@ -80,6 +81,7 @@ def _load_models() -> None:
     from eventhub.agenda import models as _agenda  # noqa: F401
     from eventhub.audit import models as _audit  # noqa: F401
     from eventhub.auth import models as _auth  # noqa: F401
+    from eventhub.badges import models as _badges  # noqa: F401
     from eventhub.events import models as _events  # noqa: F401
     from eventhub.mail import models as _mail  # noqa: F401
     from eventhub.members import models as _members  # noqa: F401

@@ -31,6 +31,12 @@ A registration left the event: cancelled or rejected (from pending, waitlisted o
 Sender: the registration; kwargs: previous (its status before), actor. The sender holds the event's lock.
 """)
 
+registration_confirmed = _signals.signal("registration-confirmed", doc="""
+A registration now holds a place: registered straight to confirmed, approved, promoted from the
+waiting list, or back after a cancellation. Sender: the registration; kwargs: previous (its status
+before, None when new), actor. The sender holds the event's lock.
+""")
+
 # --- questions to the other domains (receivers answer; the asker merges the answers) ------
 
 member_participation = _signals.signal("member-participation", doc="""
@@ -41,6 +47,11 @@ What an organisation took part in, for its page. Sender: the organisation; each 
 event_figures = _signals.signal("event-figures", doc="""
 Figures about an event for its organisers' page. Sender: the event; each receiver returns
 {name: number}, e.g. {"registered": 120}.
+""")
+
+badge_states = _signals.signal("badge-states", doc="""
+The valid badge of each of some registrations, for the organisers' lists. Sender: the event;
+kwargs: registration_ids; each receiver returns {registration_id: badge}.
 """)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from eventhub.audit.services import REGISTRANT, SYSTEM, Actor, diff, record, snapshot
 from eventhub.core import capacity
 from eventhub.core.errors import Refused
-from eventhub.core.signals import registration_left
+from eventhub.core.signals import registration_confirmed, registration_left
 from eventhub.core.tokens import new_secret
 from eventhub.core.types import utcnow
 from eventhub.events.models import Event
@@ -87,7 +87,14 @@ def _write(event: Event, person: dict, applicants: Applicants, actor: Actor, org
     else:
         record(actor, f"registration.{registration.status}", registration, event.id, {"email": person["email"]})
     notify(registration, registration.status)
+    _announce_confirmed(registration, previous, actor)
     return registration
+
+
+def _announce_confirmed(registration: Registration, previous: str | None, actor: Actor) -> None:
+    """Tell the domains built on registration (badges) that someone now holds a place."""
+    if registration.status == "confirmed" and previous != "confirmed":
+        registration_confirmed.send(registration, previous=previous, actor=actor)
 
 
 def _set_status(registration: Registration, status: str) -> None:
@@ -119,6 +126,7 @@ def _transition(registration: Registration, status: str, actor: Actor, allowed_f
            {"status": [previous, registration.status]})
     kind = "promoted" if previous == "waitlisted" and registration.status == "confirmed" else registration.status
     notify(registration, kind, withdraw_invitation=previous == "confirmed")
+    _announce_confirmed(registration, previous, actor)
     if status in rules.INACTIVE_STATUSES:
         registration_left.send(registration, previous=previous, actor=actor)
         if previous == "confirmed":
@@ -159,6 +167,7 @@ def fill_places(event: Event, actor: Actor = SYSTEM) -> list[Registration]:
         _set_status(registration, "confirmed")
         record(actor, "registration.promoted", registration, event.id, {"status": ["waitlisted", "confirmed"]})
         notify(registration, "promoted")
+        _announce_confirmed(registration, "waitlisted", actor)
     return promoted
 
 
