@@ -29,6 +29,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.agenda.admin import bp as agenda_admin_bp
     from eventhub.agenda.views import bp as agenda_bp
     from eventhub.auth.views import bp as auth_bp
+    from eventhub.badges.views import bp as badges_bp
     from eventhub.calendars.export_views import bp as schedule_exports_bp
     from eventhub.calendars.views import bp as calendars_bp
     from eventhub.events.views import bp as events_bp
@@ -49,6 +50,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(calendars_bp)
     app.register_blueprint(schedule_exports_bp)
     app.register_blueprint(printing_bp)
+    app.register_blueprint(badges_bp)
 
     from eventhub import api
 
@@ -56,6 +58,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     _connect_domain_events()
 
     from eventhub.auth.cli import tokens_cli, users_cli
+    from eventhub.badges.cli import badges_cli
     from eventhub.demo.cli import demo_command
     from eventhub.mail.cli import mail_cli
     from eventhub.members.cli import members_cli
@@ -64,6 +67,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.cli.add_command(tokens_cli)
     app.cli.add_command(members_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(badges_cli)
     app.cli.add_command(demo_command)
     return app
 

@@ -20,6 +20,8 @@ PUBLIC |= {f"calendars.{name}" for name in ("agenda_feed", "session_ics", "event
 # Exports of a published agenda (frab XML/JSON, CSV, the programme PDF).
 PUBLIC |= {"schedule_exports.schedule_json", "schedule_exports.schedule_xml_view", "schedule_exports.agenda_csv",
            "printing.programme_pdf"}
+# One's own badge, guarded by the manage link's token.
+PUBLIC |= {"badges.own_badge"}
 SIGNED_IN = {"auth.logout", "auth.change_password"}
 # The API guards itself with bearer tokens (tests/test_api_*.py).
 API_PREFIXES = ("api_",)

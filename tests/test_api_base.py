@@ -164,6 +164,8 @@ def test_openapi_document_lists_every_path_and_the_bearer_scheme(client):
         "/api/v1/sessions/{session_id}/signups": ["post"],
         "/api/v1/events/{slug}/rooms": ["get"],
         "/api/v1/events/{slug}/tracks": ["get"],
+        "/api/v1/registrations/{registration_id}/badge.pdf": ["get"],
+        "/api/v1/events/{slug}/badges.pdf": ["get"],
     }
     assert paths["/api/v1/members"]["post"]["security"] == [{"bearerAuth": []}]
     assert {} in paths["/api/v1/events"]["get"]["security"]  # the public list needs no token

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import SYSTEM, history
@@ -142,7 +143,7 @@ def test_reissuing_needs_a_confirmed_registration(event):
 
 def test_one_valid_badge_per_registration_is_enforced_by_the_database(event):
     person = make_registration(event)
-    with pytest.raises(Exception), atomic():
+    with pytest.raises(IntegrityError), atomic():
         db.session.add(Badge(event_id=event.id, registration_id=person.id, token="EH1-" + "B" * 26,
                              token_digest=tokens.digest("EH1-" + "B" * 26)))
     assert db.session.scalar(select(func.count(Badge.id)).where(Badge.registration_id == person.id)) == 1

@@ -235,3 +235,14 @@ def test_more_attendees_than_supported_are_refused_before_anything_is_written(ru
     assert result.exit_code == 2
     assert f"at most {MAX_ATTENDEES:,} registrations" in result.output
     assert existing_data() == ""
+
+
+def test_every_confirmed_demo_registration_has_one_badge_that_scans(seeded):
+    from eventhub.badges.models import Badge
+    from eventhub.badges.services import resolve
+
+    confirmed = {r.id: r for r in _registrations() if r.status == "confirmed"}
+    badges = db.session.scalars(select(Badge)).all()
+    assert sorted(b.registration_id for b in badges) == sorted(confirmed)
+    sample = badges[0]
+    assert resolve(sample.token, sample.event_id).registration.id == sample.registration_id

@@ -18,7 +18,6 @@ REVOKED_BECAUSE = {
 
 class Badge(db.Model):
     __tablename__ = "badges"
-    audit_type = "badge"
     __table_args__ = (
         CheckConstraint("revoked_reason IS NULL OR revoked_reason IN ('reissued', 'cancelled', 'rejected')",
                         name="revoked_reason_known"),
@@ -53,11 +52,6 @@ class Badge(db.Model):
     @property
     def revoked_label(self) -> str | None:
         return REVOKED_BECAUSE.get(self.revoked_reason, self.revoked_reason) if self.revoked_reason else None
-
-    @property
-    def audit_label(self) -> str:
-        """How audit entries name a badge: never by its code, which is a secret."""
-        return f"badge #{self.id}"
 
     def __repr__(self) -> str:
         return f"<Badge {self.id} registration={self.registration_id} {'valid' if self.valid else self.revoked_reason}>"

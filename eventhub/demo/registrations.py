@@ -19,12 +19,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from eventhub.audit.services import SYSTEM, Actor
+from eventhub.badges import tokens
+from eventhub.badges.models import Badge
 from eventhub.core import capacity
 from eventhub.core.errors import Refused
 from eventhub.core.tokens import new_secret
+from eventhub.core.types import utcnow
 from eventhub.core.validation import Collector
 from eventhub.demo.attendees import QUESTIONS, plan_attendees
-from eventhub.demo.bulk import Clock, audit_row, insert_rows, write_audit
+from eventhub.demo.bulk import Clock, audit_row, insert_only, insert_rows, write_audit
 from eventhub.events.services import save_event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation, network_members
@@ -180,6 +183,16 @@ def _write(people: list[dict], delegations: list[dict], actor: Actor) -> None:
         audit += [audit_row(who, action, Registration.audit_type, registration_id, person["event_id"], changes, at)
                   for who, action, changes, at in person["history"]]
     write_audit(audit)
+    insert_only(Badge, [_badge_row(person, registration_id)
+                        for person, registration_id in zip(people, ids) if person["status"] == "confirmed"])
+
+
+def _badge_row(person: dict, registration_id: int) -> dict:
+    """The badge eventhub.badges.listeners gives a confirmed registration, as a row."""
+    token = tokens.new_token()
+    return {"event_id": person["event_id"], "registration_id": registration_id, "token": token,
+            "token_digest": tokens.digest(token), "issued_at": utcnow(), "revoked_at": None, "revoked_reason": None,
+            "printed_at": None, "print_count": 0}
 
 
 def seed_attendees(events: list, count: int, seed: int, organiser) -> str:

@@ -8,6 +8,7 @@ from eventhub.auth.access import organiser_required
 from eventhub.core.errors import Refused
 from eventhub.core.loading import get_or_404
 from eventhub.core.paging import paginate
+from eventhub.core.signals import answers, badge_states
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import safe_redirect_target
 from eventhub.events.access import get_event
@@ -50,6 +51,7 @@ def index(slug: str):
     return render_template(
         "registration/admin/index.html", event=event, form=form, filters=filters, page=page,
         counts=queries.status_counts(event, **filters), positions=rules.waitlist_positions(event),
+        badges=answers(badge_states, event, registration_ids=[r.id for r in page.items]),
         other_filters={k: v for k, v in filters.items() if k != "status"}, statuses=STATUSES, actions=ACTIONS, actions_for_status=ACTIONS_FOR_STATUS,
         action_form=ActionForm(), bulk_form=BulkForm(),
         back=url_for(".index", slug=slug, page=page.page if page.page > 1 else None, **filters),
@@ -128,6 +130,7 @@ def detail(slug: str, registration_id: int):
     return render_template(
         "registration/admin/detail.html", event=event, registration=registration, org_q=org_q,
         candidates=candidates, questions=event_questions(event), trail=history(registration),
+        badge=answers(badge_states, event, registration_ids=[registration.id]).get(registration.id),
         position=rules.waitlist_position(registration), actions=ACTIONS,
         actions_for_status=ACTIONS_FOR_STATUS, action_form=ActionForm(), link_form=LinkForm(),
     )
