@@ -8,11 +8,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> int:
     """Run every benchmark and print its figures."""
-    from bench import cancellation, demo, programme
+    from bench import badges, cancellation, demo, programme
 
     programme.run()
     cancellation.run()
     demo.run()
+    badges.run()
     return 0
 
 

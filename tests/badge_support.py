@@ -20,7 +20,8 @@ def scanned_codes(pdf: bytes, dpi: int = 200) -> list[list[str]]:
 
 
 def page_texts(pdf: bytes) -> list[str]:
-    """The selectable text of each page, as copying it out of a PDF reader gives it."""
+    """The selectable text of each page, as copying it out of a PDF reader gives it, with line breaks
+    (a long name wraps) read as spaces."""
     from pypdf import PdfReader
 
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]

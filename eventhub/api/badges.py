@@ -74,7 +74,7 @@ class EventBadges(MethodView):
         try:
             selection = printing.parse_selection(_flags(args))
         except ValidationError as error:
-            field, messages = next(iter(error.messages.items()))
+            field, messages = next(iter(error.errors.items()))
             raise refusal(422, "bad_selection", messages[0], field) from None
         rows = printing.selected(event, selection)
         if not rows:

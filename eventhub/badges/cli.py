@@ -41,7 +41,7 @@ def render_command(slug, output, layout, category, not_printed, sort, double_sid
                                               "not_printed": "1" if not_printed else "",
                                               "double_sided": "1" if double_sided else ""})
     except ValidationError as error:
-        raise click.ClickException("; ".join(m for ms in error.messages.values() for m in ms))
+        raise click.ClickException(" ".join(error.messages)) from None
     rows = printing.selected(event, selection)
     if not rows:
         raise click.ClickException("No badge matches: nobody confirmed, or every badge is printed already.")

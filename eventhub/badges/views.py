@@ -54,7 +54,8 @@ def own_badge(token: str):
     registration = found_or_404(by_token(token))
     badge = services.valid_badge(registration) if registration.status == "confirmed" else None
     if badge is None:
-        abort(404, description=_("Your badge is ready to download once your registration is confirmed."))
+        flash(_("Your badge is ready to download once your registration is confirmed."), "info")
+        return redirect(url_for("registration.manage", token=token))
     double_sided = request.args.get("double_sided") == "1"
     return pdf_response(registration.event, [(badge, registration)], "a6", double_sided,
                         f"{registration.event.slug}-badge.pdf")
@@ -66,7 +67,7 @@ def _selection_or_400(args) -> printing.Selection:
     try:
         return printing.parse_selection(args)
     except ValidationError as error:
-        abort(400, description=" ".join(m for ms in error.messages.values() for m in ms))
+        abort(400, description=" ".join(error.messages))
 
 
 @bp.route("/manage/events/<slug>/badges")
@@ -78,7 +79,7 @@ def index(slug: str):
         selection = printing.parse_selection(request.args)
         problems = {}
     except ValidationError as error:
-        selection, problems = printing.Selection(), error.messages
+        selection, problems = printing.Selection(), error.errors
     # The instant the page was shown: the file downloaded and the "mark printed" button then cover
     # the same badges, even if someone is confirmed in between.
     selection_args = _selection_args(selection, issued_until=utcnow())
