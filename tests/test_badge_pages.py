@@ -234,3 +234,41 @@ def test_the_openapi_document_describes_the_pdfs(client):
         assert content == {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
     names = {p["name"] for p in paths["/api/v1/events/{slug}/badges.pdf"]["get"]["parameters"]}
     assert {"category", "organisation_id", "not_printed", "ids", "sort", "layout", "double_sided"} <= names
+
+
+# --- the back, and the cost of a big selection ---------------------------------------------------
+
+def test_the_back_of_a_double_sided_badge_lists_the_persons_own_sessions(client, event, member):
+    from eventhub.agenda.signups import sign_up, star
+    from tests.factories import make_session, make_workshop, publish_agenda
+
+    publish_agenda(event)
+    person = confirmed(event, "Ngozi Okafor", member)
+    keynote = make_session(event, title="Opening plenary: cities and climate")
+    workshop = make_workshop(event, seats=5, title="Solar rooftops workshop")
+    make_session(event, title="A session nobody chose", start=keynote.start_at.isoformat(),
+                 end=keynote.end_at.isoformat())
+    with atomic():
+        star(person, keynote)
+        sign_up(workshop, person, SYSTEM)
+    response = client.get(f"/registrations/{person.manage_token}/badge.pdf?double_sided=1")
+    front, back = page_texts(response.data)
+    assert "Ngozi Okafor" in front
+    assert "Opening plenary: cities and climate" in back and "Solar rooftops workshop" in back
+    assert back.index("Opening plenary") < back.index("Solar rooftops")
+    assert "nobody chose" not in back
+
+
+def test_a_selection_costs_the_same_queries_for_4_badges_as_for_12(organiser_browser, event, member,
+                                                                     count_queries):
+    def queries_for_download():
+        with count_queries() as statements:
+            assert organiser_browser.get(badges_url(event, layout="a4", double_sided=1)).status_code == 200
+        return len(statements)
+
+    for n in range(4):
+        confirmed(event, f"Person {n}", member)
+    few = queries_for_download()
+    for n in range(8):
+        confirmed(event, f"More {n}", member)
+    assert queries_for_download() == few
