@@ -8,12 +8,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> int:
     """Run every benchmark and print its figures."""
-    from bench import badges, cancellation, demo, programme
+    from bench import badge_render, badges, cancellation, demo, programme
 
     programme.run()
     cancellation.run()
     demo.run()
     badges.run()
+    badge_render.run()
     return 0
 
 
