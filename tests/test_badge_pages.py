@@ -272,3 +272,16 @@ def test_a_selection_costs_the_same_queries_for_4_badges_as_for_12(organiser_bro
     for n in range(8):
         confirmed(event, f"More {n}", member)
     assert queries_for_download() == few
+
+
+def test_reissuing_needs_the_csrf_token_and_a_confirmed_registration(client, organiser_browser, event, member):
+    person = confirmed(event, "Careful Person", member)
+    token = services.valid_badge(person).token
+    client.post(f"/manage/events/{event.slug}/registrations/{person.id}/badge/reissue", data={})
+    assert services.valid_badge(person).token == token
+    with atomic():
+        registration_services.cancel(person, SYSTEM)
+    page = organiser_browser.post(f"/manage/events/{event.slug}/registrations/{person.id}/badge/reissue",
+                                  follow_redirects=True)
+    assert "Only a confirmed registration has a badge." in page.text
+    assert services.valid_badge(person) is None

@@ -174,14 +174,20 @@ def reprint(slug: str, registration_id: int):
                         f"{event.slug}-badge-{registration.id}.pdf")
 
 
+def _one_badge_action(slug: str, registration_id: int):
+    """What a button on a registration's page works on: the event, the registration, its form, and
+    the registration's page to go back to."""
+    event = get_event(slug, manage=True)
+    registration = _registration(event, registration_id)
+    back = url_for("registration_admin.detail", slug=slug, registration_id=registration.id)
+    return event, registration, BadgeActionForm(), back
+
+
 @bp.post("/manage/events/<slug>/registrations/<int:registration_id>/badge/printed")
 @organiser_required
 def mark_one_printed(slug: str, registration_id: int):
     """Note that one person's badge was printed (again)."""
-    event = get_event(slug, manage=True)
-    registration = _registration(event, registration_id)
-    form = BadgeActionForm()
-    back = url_for("registration_admin.detail", slug=slug, registration_id=registration.id)
+    event, registration, form, back = _one_badge_action(slug, registration_id)
     badge = services.valid_badge(registration)
     if form.validate_on_submit() and badge is not None:
         with atomic():
@@ -196,10 +202,7 @@ def mark_one_printed(slug: str, registration_id: int):
 @organiser_required
 def reissue(slug: str, registration_id: int):
     """A lost badge: a new code; the old badge is refused at the door from now on."""
-    event = get_event(slug, manage=True)
-    registration = _registration(event, registration_id)
-    form = BadgeActionForm()
-    back = url_for("registration_admin.detail", slug=slug, registration_id=registration.id)
+    _event, registration, form, back = _one_badge_action(slug, registration_id)
     if not form.validate_on_submit():
         flash(_("Nothing was changed: the form had expired. Please try again."), "error")
         return redirect(back)
