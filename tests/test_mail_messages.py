@@ -122,11 +122,14 @@ def test_messages_that_give_a_place_carry_the_calendar_invitation(seoul_event, k
     assert attachment["filename"] == f"{seoul_event.slug}.ics"
     assert attachment["content_type"] == "text/calendar; method=REQUEST; charset=utf-8"
     assert "METHOD:REQUEST" in attachment["content"]
+    # …and say where the badge is: on the personal page the message links to.
+    assert "Your badge" in message.text_body and "Your badge" in message.html_body
 
 
 @pytest.mark.parametrize("kind", ["waitlisted", "pending", "rejected", "manage_link"])
 def test_other_messages_carry_no_invitation(seoul_event, kind):
-    assert last_message(CASES[kind][0](seoul_event)).attachments == []
+    message = last_message(CASES[kind][0](seoul_event))
+    assert message.attachments == [] and "Your badge" not in message.text_body
 
 
 def test_notify_queues_in_the_callers_transaction_without_committing(seoul_event):
