@@ -23,7 +23,7 @@ from eventhub.events.models import CATEGORIES
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
-LAYOUTS = {"a6": "A6, one badge per page (badge printers)", "a4": "A4, four badges per page with crop marks"}
+LAYOUTS = {"a4": "A4: four per sheet, crop marks", "a6": "A6: one per page"}
 SORTS = {"name": "Family name", "organisation": "Organisation, then family name"}
 # Sessions are looked up for this many people at a time: a few queries per 500 badges, bounded memory.
 CHUNK = 500
