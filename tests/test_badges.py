@@ -176,3 +176,13 @@ def test_marking_printed_counts_and_is_one_audit_entry(event):
     assert all(b.printed_at is not None and b.print_count == 1 for b in badges)
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "event.badges_printed")).all()
     assert [e.changes for e in entries] == [{"badges": 2}]
+
+
+def test_a_badge_for_a_cancelled_event_opens_no_door(event):
+    from eventhub.events.services import set_status
+
+    code = services.valid_badge(make_registration(event)).token
+    with atomic():
+        set_status(event, "cancelled")
+    result = scan(code, event)
+    assert result.outcome == services.EVENT_CANCELLED and not result.valid

@@ -19,6 +19,7 @@ from eventhub.registration.models import Registration
 
 # What a scan can find (Scan.outcome). Only "valid" opens the door.
 VALID, UNKNOWN, REVOKED, OTHER_EVENT, NOT_CONFIRMED = "valid", "unknown", "revoked", "other_event", "not_confirmed"
+EVENT_CANCELLED = "event_cancelled"
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def reissue(registration: Registration, actor: Actor) -> Badge:
 
 def resolve(scanned: str | None, event_id: int) -> Scan:
     """What a code scanned at this event's door opens: valid, unknown, revoked, another event's, or a
-    registration that holds no place (pending, waiting list). One indexed query; writes nothing."""
+    registration that holds no place (pending, waiting list), or an event called off. Writes nothing."""
     code = tokens.normalise(scanned)
     if not tokens.well_formed(code):
         reason = (_("This is not a badge format this system reads.") if tokens.looks_like_ours(code)
@@ -100,6 +101,8 @@ def resolve(scanned: str | None, event_id: int) -> Scan:
                "cancelled": _("This registration was cancelled."),
                "rejected": _("This registration was rejected.")}
         return Scan(REVOKED, why.get(badge.revoked_reason, _("This badge was revoked.")), badge, registration)
+    if registration.event.status == "cancelled":
+        return Scan(EVENT_CANCELLED, _("This event was cancelled."), badge, registration)
     if registration.status != "confirmed":
         return Scan(NOT_CONFIRMED, _("This registration is %(status)s.", status=_(registration.status_label).lower()),
                     badge, registration)
