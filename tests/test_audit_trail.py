@@ -42,7 +42,7 @@ from tests.factories import (
 
 AGENDA = "/manage/events/{slug}/agenda"
 KNOWN_SUBJECT_TYPES = {"event", "organisation", "network", "region", "registration", "delegation", "question",
-                       "session", "room", "track", "session_kind", "signup", "user", "api_token"}
+                       "session", "room", "track", "session_kind", "signup", "user", "api_token", "checkin"}
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -604,6 +604,13 @@ def test_a_realistic_flow_writes_only_stable_subject_types(app, organiser_browse
     signed_up = client.post(f"/api/v1/sessions/{session.id}/signups", headers=headers,
                             json={"registration_id": registered.json["id"]})
     assert signed_up.status_code == 201, signed_up.json
+    from eventhub.badges.services import valid_badge
+
+    code = valid_badge(db.session.get(Registration, registered.json["id"])).token
+    scanned = client.post(f"/api/v1/events/{event.slug}/checkins", headers=headers,
+                          json={"code": code, "station": "Wejście A"})
+    assert scanned.json["status"] == "ok", scanned.json
+    assert client.post(f"/api/v1/checkins/{scanned.json['checkin_id']}/undo", headers=headers).status_code == 200
     delegation = organiser_browser.post(f"/events/{event.slug}/register/delegation", {
         "head_name": "Дмитрий Иванов", "head_email": "dmitry@example.org", "privacy_consent": "y",
         "organisation": "Warszawa", "organisation_id": str(warsaw),
