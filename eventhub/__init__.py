@@ -30,6 +30,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.agenda.views import bp as agenda_bp
     from eventhub.auth.views import bp as auth_bp
     from eventhub.badges.views import bp as badges_bp
+    from eventhub.checkin.views import bp as checkin_bp
     from eventhub.calendars.export_views import bp as schedule_exports_bp
     from eventhub.calendars.views import bp as calendars_bp
     from eventhub.events.views import bp as events_bp
@@ -51,6 +52,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(schedule_exports_bp)
     app.register_blueprint(printing_bp)
     app.register_blueprint(badges_bp)
+    app.register_blueprint(checkin_bp)
 
     from eventhub import api
 

@@ -56,6 +56,7 @@ def sample_url(app):
         "registration_id": make_registration(event).id,
         "question_id": make_question(event, {"label": "Dietary needs", "kind": "short_text"}).id,
     }
+    values["checkin_id"] = _checkin_id(event, values["registration_id"])
     network = make_network(members=[organisation])
     values.update(_agenda_ids(event))
 
@@ -69,6 +70,20 @@ def sample_url(app):
             return url_for(rule.endpoint, **args)
 
     return build
+
+
+def _checkin_id(event, registration_id) -> int:
+    """A standing check-in at the event, for the undo button."""
+    from eventhub.audit.services import SYSTEM
+    from eventhub.badges.services import valid_badge
+    from eventhub.checkin.services import record_scan
+    from eventhub.core.transaction import atomic
+    from eventhub.extensions import db
+    from eventhub.registration.models import Registration
+
+    with atomic():
+        code = valid_badge(db.session.get(Registration, registration_id)).token
+        return record_scan(event, code, "Gate A", SYSTEM).checkin.id
 
 
 def _agenda_ids(event) -> dict:

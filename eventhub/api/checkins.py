@@ -14,9 +14,9 @@ from eventhub.api.common import ApiBlueprint, refusal, service_errors
 from eventhub.api.schemas import MAX_ID
 from eventhub.audit.services import Actor
 from eventhub.checkin import services
+from eventhub.checkin.answers import answer_body
 from eventhub.checkin.models import CheckIn
 from eventhub.core.errors import Refused
-from eventhub.core.formatting import format_time_in_zone
 from eventhub.core.loading import get_or_404
 from eventhub.events.access import get_event
 
@@ -38,10 +38,10 @@ class ScanInputSchema(Schema):
 
 
 class AttendeeSchema(Schema):
-    registration_id = fields.Integer(attribute="id")
+    registration_id = fields.Integer()
     full_name = fields.String()
     position = fields.String(allow_none=True)
-    organisation = fields.String(attribute="organisation_display")
+    organisation = fields.String()
     category = fields.String()
     category_label = fields.String()
 
@@ -66,30 +66,6 @@ class ScanAnswerSchema(Schema):
     undone = fields.Boolean()
 
 
-def answer_body(answer: services.Answer, event) -> dict:
-    """The JSON of a scan: what the scanner page shows."""
-    checkin = answer.checkin
-    registration = checkin.registration if checkin.registration_id else None
-    first = answer.first
-    if checkin.undone_at is not None:
-        message = _("Check-in undone.")
-    elif checkin.outcome == "ok":
-        message = _("Welcome!")
-    elif checkin.outcome == "duplicate" and first is not None:
-        message = _("Already checked in at %(time)s at %(station)s.",
-                    time=format_time_in_zone(first.scanned_at, event.timezone), station=first.station)
-    elif checkin.outcome == "duplicate":
-        message = _("Already checked in.")
-    else:
-        message = (answer.scan.reason if answer.scan else "") or services.refusal_text(checkin.reason)
-    return {
-        "checkin_id": checkin.id, "status": checkin.outcome, "reason": checkin.reason, "message": message,
-        "day": checkin.day, "station": checkin.station, "scanned_at": checkin.scanned_at,
-        "attendee": registration if checkin.outcome != "invalid" or registration else None,
-        "first": answer.first, "undone": checkin.undone_at is not None,
-    }
-
-
 @blp.route("/events/<slug>/checkins", endpoint="checkins")
 class Scans(MethodView):
     @checkin_token_required
@@ -99,7 +75,7 @@ class Scans(MethodView):
     def post(self, data, slug):
         """Store a scan and say what it means: ok (welcome), duplicate (with the first check-in) or invalid
         (with the reason). Idempotent on scan_id; safe when two stations scan the same badge at once."""
-        event = get_event(slug)
+        event = get_event(slug, door=True)
         actor = Actor.for_user(g.api_user)
         for attempt in range(2):
             try:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eventhub.audit.services import Actor, record
 from eventhub.badges import services as badges
@@ -154,3 +154,17 @@ def undo(checkin: CheckIn, actor: Actor) -> CheckIn:
     record(actor, "checkin.undone", checkin, checkin.event_id,
            {"registration_id": checkin.registration_id, "day": checkin.day.isoformat(), "station": checkin.station})
     return checkin
+
+
+def check_in_registration(event, registration: Registration, station, actor: Actor) -> Answer:
+    """The manual fallback (a badge left at the hotel): check a person in found by name, as if their badge
+    were scanned; a registration without a valid badge is refused the same way its badge would be."""
+    badge = badges.valid_badge(registration) if registration.event_id == event.id else None
+    return record_scan(event, badge.token if badge else None, station, actor)
+
+
+def station_count(event, station: str, day: date) -> int:
+    """Check-ins standing at one station on one event day."""
+    return db.session.scalar(select(func.count(CheckIn.id)).where(
+        CheckIn.event_id == event.id, CheckIn.day == day, CheckIn.station == station, CheckIn.outcome == "ok",
+        CheckIn.undone_at.is_(None)))

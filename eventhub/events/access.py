@@ -19,8 +19,11 @@ def viewer_is_organiser() -> bool:
     return bool(user is not None and user.is_authenticated and user.has_role("organiser"))
 
 
-def get_event(slug: str, manage: bool = False, agenda: bool = False) -> Event:
+def get_event(slug: str, manage: bool = False, agenda: bool = False, door: bool = False) -> Event:
     """The event at /events/<slug>, or 404.
+
+    door: a check-in page or scan (the caller holds the checkin role): drafts too, so the staff can
+    rehearse with the real badges before the event is announced.
 
     manage: an organisers' page or write: drafts too, and 403 for anyone who is not an organiser.
     agenda: a page of the public agenda: 404 until the agenda is published.
@@ -28,7 +31,7 @@ def get_event(slug: str, manage: bool = False, agenda: bool = False) -> Event:
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if manage and not viewer_is_organiser():
         abort(403)
-    if event is None or (event.status == "draft" and not manage):
+    if event is None or (event.status == "draft" and not (manage or door)):
         abort(404, description=_("There is no event at this address."))
     if agenda and event.agenda_published_at is None:
         abort(404, description=_("This event's agenda is not published yet."))

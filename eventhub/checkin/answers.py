@@ -1,0 +1,47 @@
+"""A scan's answer as the scanner shows it: one shape for the API, the scanner page and its offline data."""
+from flask_babel import gettext as _
+
+from eventhub.checkin import services
+from eventhub.core.formatting import format_time_in_zone
+
+
+def attendee(registration) -> dict | None:
+    """Who the badge belongs to, as the door shows it."""
+    if registration is None:
+        return None
+    return {"registration_id": registration.id, "full_name": registration.full_name,
+            "position": registration.position, "organisation": registration.organisation_display,
+            "category": registration.category, "category_label": _(registration.category_label)}
+
+
+def answer_body(answer: services.Answer, event) -> dict:
+    """The JSON of a scan: what the scanner page shows."""
+    checkin = answer.checkin
+    registration = checkin.registration if checkin.registration_id else None
+    first = answer.first
+    if checkin.undone_at is not None:
+        message = _("Check-in undone.")
+    elif checkin.outcome == "ok":
+        message = _("Welcome!")
+    elif checkin.outcome == "duplicate" and first is not None:
+        message = _("Already checked in at %(time)s at %(station)s.",
+                    time=format_time_in_zone(first.scanned_at, event.timezone), station=first.station)
+    elif checkin.outcome == "duplicate":
+        message = _("Already checked in.")
+    else:
+        message = (answer.scan.reason if answer.scan else "") or services.refusal_text(checkin.reason)
+    return {
+        "checkin_id": checkin.id, "status": checkin.outcome, "reason": checkin.reason, "message": message,
+        "day": checkin.day, "station": checkin.station, "scanned_at": checkin.scanned_at,
+        "attendee": attendee(registration),
+        "first": {"scanned_at": first.scanned_at, "station": first.station} if first else None,
+        "undone": checkin.undone_at is not None,
+    }
+
+
+def as_json(value):
+    """An answer with its dates and times in ISO 8601, for the scanner page's fetch (the API's schema does
+    the same for the API)."""
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items()}
+    return value.isoformat() if hasattr(value, "isoformat") else value

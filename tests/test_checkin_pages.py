@@ -1,0 +1,103 @@
+"""The scanner page from the server's side: who may open it, a scan by the page's script or by a plain
+form, the name search, undo, and the offline data (digests, never codes)."""
+import pytest
+from sqlalchemy import func, select
+
+from eventhub.badges import services as badges
+from eventhub.badges.tokens import digest
+from eventhub.checkin.models import CheckIn
+from eventhub.extensions import db
+from tests.factories import make_organisation, make_registration, make_user, open_event
+
+
+@pytest.fixture
+def event():
+    return open_event(days_from_now=-1, length_days=3)
+
+
+@pytest.fixture
+def gate(browser):
+    browser.login(make_user(roles=["checkin"], email="gate@example.org"))
+    return browser
+
+
+def scan_json(browser, event, code, **values):
+    body = {"code": code, "station": "Gate A", **values}
+    return browser.client.post(f"/checkin/{event.slug}/scan", json=body,
+                               headers={"X-CSRFToken": browser.token(), "Accept": "application/json"})
+
+
+def test_check_in_staff_and_organisers_open_the_scanner_others_do_not(browser, event):
+    assert browser.get(f"/checkin/{event.slug}").status_code == 302  # to the login page
+    browser.login(make_user(roles=[], email="nobody@example.org"))
+    assert browser.get(f"/checkin/{event.slug}").status_code == 403
+    browser.logout()
+    browser.login(make_user(roles=["checkin"], email="desk@example.org"))
+    page = browser.get(f"/checkin/{event.slug}?station=Gate+A")
+    assert page.status_code == 200 and 'data-checkin-status' in page.text and "jsQR.js" in page.text
+
+
+def test_the_page_script_scans_and_gets_the_answer_with_the_stations_count(gate, event):
+    city = make_organisation(name="Ville de Dakar", country="SN")
+    person = make_registration(event, full_name="Aïssatou Diop", organisation_id=city.id)
+    code = badges.valid_badge(person).token
+    first = scan_json(gate, event, code)
+    assert first.status_code == 200 and first.json["status"] == "ok"
+    assert first.json["attendee"]["full_name"] == "Aïssatou Diop" and first.json["station_count"] == 1
+    again = scan_json(gate, event, code, station="Gate B")
+    assert again.json["status"] == "duplicate" and "Gate A" in again.json["message"]
+
+
+def test_a_scan_without_the_csrf_token_is_refused(gate, event):
+    person = make_registration(event)
+    response = gate.client.post(f"/checkin/{event.slug}/scan", json={"code": badges.valid_badge(person).token,
+                                                                     "station": "Gate A"})
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+
+
+def test_without_javascript_the_code_field_is_a_form_that_flashes_the_answer(gate, event):
+    person = make_registration(event, full_name="Kwame Mensah")
+    response = gate.post(f"/checkin/{event.slug}/scan", {"code": badges.valid_badge(person).token,
+                                                         "station": "Gate C"}, follow_redirects=True)
+    assert "Kwame Mensah: Welcome!" in response.text and "1 check-in here today" in response.text
+
+
+def test_bad_scans_are_clear_errors_never_500(gate, event):
+    assert scan_json(gate, event, "x", station="").status_code == 422
+    assert scan_json(gate, event, "x", scanned_at="not a time").status_code == 422
+    bad = gate.client.post(f"/checkin/{event.slug}/scan", data="[1, 2]", content_type="application/json",
+                           headers={"X-CSRFToken": gate.token(), "Accept": "application/json"})
+    assert bad.status_code in (400, 422)
+
+
+def test_the_name_search_finds_people_in_any_script_and_checks_in_with_one_tap(gate, event):
+    person = make_registration(event, full_name="Ŀukas Šimkus")
+    make_registration(event, full_name="Somebody Else")
+    page = gate.get(f"/checkin/{event.slug}?station=Desk&q=simkus")
+    assert "Ŀukas Šimkus" in page.text and "Somebody Else" not in page.text
+    response = gate.post(f"/checkin/{event.slug}/registrations/{person.id}", {"station": "Desk"},
+                         follow_redirects=True)
+    assert "Welcome!" in response.text
+    assert db.session.scalar(select(CheckIn.outcome).where(CheckIn.registration_id == person.id)) == "ok"
+
+
+def test_undo_from_the_page(gate, event):
+    person = make_registration(event)
+    checkin_id = scan_json(gate, event, badges.valid_badge(person).token).json["checkin_id"]
+    undone = gate.client.post(f"/checkin/{event.slug}/checkins/{checkin_id}/undo",
+                              headers={"X-CSRFToken": gate.token(), "Accept": "application/json"})
+    assert undone.status_code == 200 and undone.json["undone"] is True
+    assert scan_json(gate, event, badges.valid_badge(person).token).json["status"] == "ok"
+
+
+def test_the_offline_data_holds_digests_names_and_todays_arrivals_but_no_code(gate, event):
+    arrived, waiting = make_registration(event, full_name="Arrived Person"), make_registration(event)
+    scan_json(gate, event, badges.valid_badge(arrived).token)
+    data = gate.get(f"/checkin/{event.slug}/data.json")
+    assert data.headers["Cache-Control"] == "private, no-store"
+    entries = data.json["badges"]
+    assert set(entries) == {digest(badges.valid_badge(p).token) for p in (arrived, waiting)}
+    assert entries[digest(badges.valid_badge(arrived).token)]["in"]["station"] == "Gate A"
+    assert "in" not in entries[digest(badges.valid_badge(waiting).token)]
+    assert badges.valid_badge(arrived).token not in data.text
