@@ -30,9 +30,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.agenda.views import bp as agenda_bp
     from eventhub.auth.views import bp as auth_bp
     from eventhub.badges.views import bp as badges_bp
-    from eventhub.checkin.views import bp as checkin_bp
     from eventhub.calendars.export_views import bp as schedule_exports_bp
     from eventhub.calendars.views import bp as calendars_bp
+    from eventhub.checkin.views import bp as checkin_bp
     from eventhub.events.views import bp as events_bp
     from eventhub.members.views import bp as members_bp
     from eventhub.printing.views import bp as printing_bp
