@@ -101,3 +101,40 @@ def test_the_offline_data_holds_digests_names_and_todays_arrivals_but_no_code(ga
     assert entries[digest(badges.valid_badge(arrived).token)]["in"]["station"] == "Gate A"
     assert "in" not in entries[digest(badges.valid_badge(waiting).token)]
     assert badges.valid_badge(arrived).token not in data.text
+
+
+def test_the_dashboard_counts_arrivals_by_category_region_and_station_and_lists_who_is_missing(gate, event):
+    from eventhub.members.models import Region
+
+    region = db.session.scalar(select(Region).order_by(Region.id))
+    city = make_organisation(name="Kampala Capital City Authority", country="UG", region=region.name)
+    speaker = make_registration(event, full_name="Speaker Here", category="speaker", organisation_id=city.id)
+    delegate = make_registration(event, full_name="Delegate Here", organisation_id=city.id)
+    make_registration(event, full_name="Zainab Missing")
+    scan_json(gate, event, badges.valid_badge(speaker).token, station="Gate A")
+    scan_json(gate, event, badges.valid_badge(delegate).token, station="Gate B")
+    scan_json(gate, event, badges.valid_badge(delegate).token, station="Gate A")  # a duplicate counts once
+    page = gate.get(f"/checkin/{event.slug}/dashboard")
+    assert page.status_code == 200
+    assert 'data-in="2" data-confirmed="3"' in page.text
+    assert "Zainab Missing" in page.text and "Speaker Here</bdi> ·" not in page.text.split("missing-heading")[1]
+    assert region.name in page.text and "<rect" in page.text
+    csv = gate.get(f"/checkin/{event.slug}/checkins.csv")
+    lines = csv.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("day,time,station,outcome") and len(lines) == 4
+    assert sum(",duplicate," in line for line in lines) == 1
+
+
+def test_the_dashboard_costs_the_same_queries_for_3_people_as_for_12(gate, event, count_queries):
+    def queries():
+        with count_queries() as statements:
+            assert gate.get(f"/checkin/{event.slug}/dashboard").status_code == 200
+        return len(statements)
+
+    people = [make_registration(event) for _ in range(3)]
+    for person in people:
+        scan_json(gate, event, badges.valid_badge(person).token)
+    few = queries()
+    for _ in range(9):
+        scan_json(gate, event, badges.valid_badge(make_registration(event)).token)
+    assert queries() == few

@@ -14,13 +14,12 @@ from flask import Blueprint, Response, request
 from eventhub.agenda import forms, queries
 from eventhub.calendars.schedule import schedule_dict, schedule_xml
 from eventhub.core.formatting import in_zone
+from eventhub.core.text import spreadsheet_text
 from eventhub.events.access import get_event
 
 bp = Blueprint("schedule_exports", __name__)
 
 CSV_COLUMNS = ("day", "start", "end", "room", "track", "kind", "title", "speakers", "status")
-# Spreadsheets run a cell starting with these as a formula; a leading apostrophe keeps it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _event_and_sessions(slug: str):
@@ -53,18 +52,12 @@ def schedule_xml_view(slug: str):
     return _send(schedule_xml(event, sessions), "application/xml")
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def agenda_rows(event, sessions) -> list[list[str]]:
     """One row per session, times on the venue's clock."""
     rows = []
     for item in sessions:
         start, end = in_zone(item.start_at, event.timezone), in_zone(item.end_at, event.timezone)
-        rows.append([_cell(v) for v in (
+        rows.append([spreadsheet_text(v) for v in (
             start.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M"),
             item.room.name if item.room else "", item.track.name if item.track else "",
             item.kind.name if item.kind else "", item.title, "; ".join(p.name for p in item.people), item.status,

@@ -6,13 +6,14 @@ JavaScript the code field and the search still work as plain forms.
 """
 from datetime import datetime
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from eventhub.audit.services import Actor
 from eventhub.auth.access import role_required
+from eventhub.checkin import dashboard as dashboard_queries
 from eventhub.checkin import offline, services
 from eventhub.checkin.answers import answer_body, as_json
 from eventhub.checkin.models import CheckIn
@@ -30,6 +31,8 @@ staff_required = role_required("checkin", "organiser")
 # How many people the name search offers at once.
 FOUND = 20
 STATION_COOKIE = "eventhub_station"
+# How many missing people the dashboard lists (the CSV has them all).
+NO_SHOWS_SHOWN = 100
 
 
 def _station() -> str:
@@ -130,4 +133,29 @@ def data(slug: str):
     """Everything the page needs to check badges while offline (digests, never codes)."""
     response = jsonify(offline.offline_data(get_event(slug, door=True)))
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/dashboard")
+@staff_required
+def dashboard(slug: str):
+    """Live arrivals for a day (today by default): counts, the quarter-hour curve, the stations, who is missing."""
+    event = get_event(slug, door=True)
+    days = dashboard_queries.event_days(event)
+    chosen = request.args.get("day", "")
+    day = next((d for d in days if d.isoformat() == chosen), services.event_day(event, utcnow()))
+    missing, missing_total = dashboard_queries.no_shows(event, NO_SHOWS_SHOWN)
+    return render_template(
+        "checkin/dashboard.html", event=event, day=day, days=days, figures=dashboard_queries.figures(event, day),
+        chart=dashboard_queries.bars(dashboard_queries.arrivals(event, day)), missing=missing,
+        missing_total=missing_total)
+
+
+@bp.route("/checkins.csv")
+@staff_required
+def export_csv(slug: str):
+    """Every scan of the event, refused ones included, as a CSV file Excel opens."""
+    event = get_event(slug, door=True)
+    response = Response(dashboard_queries.scans_csv(event), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-checkins.csv"'
     return response

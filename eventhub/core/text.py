@@ -21,3 +21,13 @@ def like_pattern(term: str) -> str:
     """A LIKE pattern matching the folded term anywhere, with wildcards escaped."""
     escaped = fold(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+# A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value) -> str:
+    """Text someone typed, made inert for spreadsheets by a leading apostrophe when it looks like a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from eventhub.core.countries import country_name
-from eventhub.core.text import like_pattern
+from eventhub.core.text import like_pattern, spreadsheet_text
 from eventhub.core.validation import as_id
 from eventhub.extensions import db
 from eventhub.members.models import KINDS, Network, Organisation, Region
@@ -143,22 +143,13 @@ COLUMNS = (
 
 
 # A cell starting with one of these is run as a formula by spreadsheets; people type the text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value) -> str:
-    """Text someone typed, made inert for spreadsheets by a leading apostrophe when it looks like a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def _answer_text(value) -> str:
     """An answer as a spreadsheet cell: lists joined with "; ", checkboxes yes/no."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return _text("; ".join(str(v) for v in value))
-    return _text(value)
+        return spreadsheet_text("; ".join(str(v) for v in value))
+    return spreadsheet_text(value)
 
 
 def _answer_columns(event, registrations) -> list[tuple[str, str]]:
@@ -176,10 +167,10 @@ def _row(registration, positions, zone) -> list:
         registration.id,
         registration.status,
         positions.get(registration.id, ""),
-        _text(registration.full_name),
-        _text(registration.email),
-        _text(registration.position),
-        _text(registration.organisation_display),
+        spreadsheet_text(registration.full_name),
+        spreadsheet_text(registration.email),
+        spreadsheet_text(registration.position),
+        spreadsheet_text(registration.organisation_display),
         organisation.country if organisation else "",
         organisation.region.name if organisation and organisation.region else "",
         registration.category,
