@@ -64,7 +64,7 @@
 
   function setCount(n) {
     countLabel.dataset.count = String(n);
-    countLabel.textContent = countLabel.textContent.replace(/^\d[\d,.\s]*/, n + " ");
+    countLabel.textContent = n === 1 ? countLabel.dataset.one : countLabel.dataset.many.replace("{n}", n);
   }
 
   var audio = null;
