@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventhub.audit.services import SYSTEM, Actor, record, record_created, record_update
@@ -114,8 +115,11 @@ def create_token(user: User, name: str = "", actor: Actor = SYSTEM) -> tuple[Api
 
 def user_for_token(secret: str) -> User | None:
     """The active user owning this unrevoked token, or None."""
+    # One query for the token, its user and the user's roles: every API call starts here.
     token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
+        select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        .where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
     )
     if token is None or not token.user.active:
         return None

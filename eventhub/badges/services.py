@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from eventhub.audit.services import Actor, record
 from eventhub.badges import tokens
@@ -89,7 +90,13 @@ def resolve(scanned: str | None, event_id: int) -> Scan:
         reason = (_("This is not a badge format this system reads.") if tokens.looks_like_ours(code)
                   else _("This is not an EventHub badge."))
         return Scan(UNKNOWN, reason)
-    badge = db.session.scalar(select(Badge).where(Badge.token_digest == tokens.digest(code)))
+    # One query for the badge, its registration, the registration's event and organisation: the door waits.
+    badge = db.session.scalar(
+        select(Badge)
+        .options(joinedload(Badge.registration).options(joinedload(Registration.event),
+                                                        joinedload(Registration.organisation)))
+        .where(Badge.token_digest == tokens.digest(code))
+    )
     if badge is None:
         return Scan(UNKNOWN, _("Unknown badge."))
     registration = badge.registration
