@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: run test bench clean messages chromium
+.PHONY: run test bench clean messages chromium venue
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ run: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# The venue: the app over HTTPS on every interface, so check-in phones on the local network get the camera.
+venue: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo --if-empty
+	$(BIN)/flask checkin certificate
+	$(BIN)/gunicorn -w 2 -b 0.0.0.0:8443 --certfile instance/venue-tls/cert.pem --keyfile instance/venue-tls/key.pem wsgi:app
 
 # Where apt-get exists (Debian, CI) chromium is installed if missing; elsewhere the browser tests skip.
 chromium:

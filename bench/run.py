@@ -8,13 +8,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> int:
     """Run every benchmark and print its figures."""
-    from bench import badge_render, badges, cancellation, demo, programme
+    from bench import badge_render, badges, cancellation, checkin, demo, programme
 
     programme.run()
     cancellation.run()
     demo.run()
     badges.run()
     badge_render.run()
+    checkin.run()
     return 0
 
 

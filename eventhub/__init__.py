@@ -61,6 +61,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from eventhub.auth.cli import tokens_cli, users_cli
     from eventhub.badges.cli import badges_cli
+    from eventhub.checkin.cli import checkin_cli
     from eventhub.demo.cli import demo_command
     from eventhub.mail.cli import mail_cli
     from eventhub.members.cli import members_cli
@@ -70,6 +71,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.cli.add_command(members_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(badges_cli)
+    app.cli.add_command(checkin_cli)
     app.cli.add_command(demo_command)
     return app
 

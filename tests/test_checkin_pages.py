@@ -138,3 +138,18 @@ def test_the_dashboard_costs_the_same_queries_for_3_people_as_for_12(gate, event
     for _ in range(9):
         scan_json(gate, event, badges.valid_badge(make_registration(event)).token)
     assert queries() == few
+
+
+def test_flask_checkin_certificate_makes_a_certificate_for_the_venue_address(runner, tmp_path):
+    import subprocess
+
+    result = runner.invoke(args=["checkin", "certificate", "--ip", "192.168.1.20", "--name", "checkin.local",
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "https://192.168.1.20:8443/" in result.output
+    text = subprocess.run(["openssl", "x509", "-in", str(tmp_path / "cert.pem"), "-noout", "-text"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "IP Address:192.168.1.20" in text and "DNS:checkin.local" in text
+    assert (tmp_path / "key.pem").stat().st_mode & 0o077 == 0
+    bad = runner.invoke(args=["checkin", "certificate", "--ip", "gate-a", "--out", str(tmp_path)])
+    assert bad.exit_code != 0 and "not an IP address" in bad.output
