@@ -7,14 +7,13 @@ from flask import g
 from flask.views import MethodView
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
-from sqlalchemy.exc import IntegrityError
 
 from eventhub.api.auth import token_required
-from eventhub.api.common import ApiBlueprint, refusal, service_errors
+from eventhub.api.common import ApiBlueprint, input_errors, refusal, service_errors
 from eventhub.api.schemas import MAX_ID
 from eventhub.audit.services import Actor
 from eventhub.checkin import services
-from eventhub.checkin.answers import answer_body
+from eventhub.checkin.answers import answer_body, scan_and_answer
 from eventhub.checkin.models import CheckIn
 from eventhub.core.errors import Refused
 from eventhub.core.loading import get_or_404
@@ -77,17 +76,9 @@ class Scans(MethodView):
         (with the reason). Idempotent on scan_id; safe when two stations scan the same badge at once."""
         event = get_event(slug, door=True)
         actor = Actor.for_user(g.api_user)
-        for attempt in range(2):
-            try:
-                with service_errors():
-                    answer = services.record_scan(event, data["code"], data["station"], actor,
-                                                  data.get("scanned_at"), data.get("scan_id"))
-                    return answer_body(answer, event)
-            except IntegrityError:
-                # The same scan id sent twice at the same instant: the retry finds the stored scan.
-                if attempt:
-                    raise
-        return None  # not reached
+        with input_errors():  # scan_and_answer runs its own unit of work (and its retry)
+            return scan_and_answer(event, lambda: services.record_scan(
+                event, data["code"], data["station"], actor, data.get("scanned_at"), data.get("scan_id")))
 
 
 @blp.route(f"/checkins/<int(max={MAX_ID}):checkin_id>/undo", endpoint="undo")

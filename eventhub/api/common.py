@@ -55,14 +55,20 @@ class ApiBlueprint(Blueprint):
 
 
 @contextmanager
+def input_errors():
+    """A ValidationError from a service becomes the same 422 shape as a schema error."""
+    try:
+        yield
+    except ValidationError as error:
+        abort(422, message=_("The input is not valid."), errors={"json": error.errors})
+
+
+@contextmanager
 def service_errors():
     """Run the service calls of one request as one unit of work; a ValidationError becomes the same 422
     shape as a schema error (the unit of work has rolled back by then)."""
-    try:
-        with atomic():
-            yield
-    except ValidationError as error:
-        abort(422, message=_("The input is not valid."), errors={"json": error.errors})
+    with input_errors(), atomic():
+        yield
 
 
 def refusal(code: int, reason: str, message: str, field: str, **extra) -> HTTPException:

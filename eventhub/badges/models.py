@@ -8,13 +8,6 @@ from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
-# Why a code stopped being valid, as scans and the registration's page say it.
-REVOKED_BECAUSE = {
-    "reissued": "Replaced by a newer badge",
-    "cancelled": "Registration cancelled",
-    "rejected": "Registration rejected",
-}
-
 
 class Badge(db.Model):
     __tablename__ = "badges"
@@ -48,10 +41,6 @@ class Badge(db.Model):
     @property
     def valid(self) -> bool:
         return self.revoked_at is None
-
-    @property
-    def revoked_label(self) -> str | None:
-        return REVOKED_BECAUSE.get(self.revoked_reason, self.revoked_reason) if self.revoked_reason else None
 
     def __repr__(self) -> str:
         return f"<Badge {self.id} registration={self.registration_id} {'valid' if self.valid else self.revoked_reason}>"

@@ -93,12 +93,11 @@ def index(slug: str):
 
 def _selection_args(selection: printing.Selection, issued_until=None) -> dict:
     """The selection as query-string arguments, for the download link and the mark-printed form."""
+    until = issued_until or selection.issued_until
     args = {"category": selection.category, "organisation_id": selection.organisation_id,
             "not_printed": "1" if selection.not_printed else None, "sort": selection.sort,
             "layout": selection.layout, "double_sided": "1" if selection.double_sided else None,
-            "ids": ",".join(map(str, selection.ids)) or None,
-            "issued_until": (issued_until or selection.issued_until).isoformat()
-            if (issued_until or selection.issued_until) else None}
+            "ids": ",".join(map(str, selection.ids)) or None, "issued_until": until.isoformat() if until else None}
     return {key: value for key, value in args.items() if value is not None}
 
 

@@ -1,8 +1,10 @@
 """A scan's answer as the scanner shows it: one shape for the API, the scanner page and its offline data."""
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from eventhub.checkin import services
 from eventhub.core.formatting import format_time_in_zone
+from eventhub.core.transaction import atomic
 
 
 def attendee(registration) -> dict | None:
@@ -45,3 +47,21 @@ def as_json(value):
     if isinstance(value, dict):
         return {key: as_json(item) for key, item in value.items()}
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def scan_and_answer(event, record) -> dict:
+    """Run `record` (a call of services.record_scan or check_in_registration) in its own unit of work and
+    answer it, with the station's count today. The same scan id sent twice at the same instant can hit
+    its unique index (services explains when): the second try then finds the stored scan.
+    ValidationError goes to the caller, nothing stored."""
+    for attempt in range(2):
+        try:
+            with atomic():
+                answer = record()
+                body = answer_body(answer, event)
+                body["station_count"] = services.station_count(event, answer.checkin.station, answer.checkin.day)
+                return body
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable: the second attempt returns or raises")

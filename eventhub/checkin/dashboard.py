@@ -1,11 +1,14 @@
 """Arrivals as the organisers watch them on congress morning: who is in, by category, region and
 station, arrivals per quarter hour, and who has not come. A handful of grouped queries, whatever the
 number of people."""
+import csv
+import io
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from eventhub.checkin.models import CheckIn
 from eventhub.core.text import spreadsheet_text
@@ -93,11 +96,6 @@ def event_days(event) -> list[date]:
 
 def scans_csv(event) -> bytes:
     """Every scan: day, local time, station, outcome, reason, who, undone; UTF-8 with a BOM for Excel."""
-    import csv
-    import io
-
-    from sqlalchemy.orm import selectinload
-
     zone = ZoneInfo(event.timezone)
     out = io.StringIO()
     writer = csv.writer(out)

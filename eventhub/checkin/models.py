@@ -9,8 +9,6 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
-OUTCOMES = ("ok", "duplicate", "invalid")
-
 
 class CheckIn(db.Model):
     __tablename__ = "checkins"

@@ -9,13 +9,12 @@ from datetime import datetime
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from eventhub.audit.services import Actor
 from eventhub.auth.access import role_required
 from eventhub.checkin import dashboard as dashboard_queries
 from eventhub.checkin import offline, services
-from eventhub.checkin.answers import answer_body, as_json
+from eventhub.checkin.answers import answer_body, as_json, scan_and_answer
 from eventhub.checkin.models import CheckIn
 from eventhub.core.errors import Refused, ValidationError
 from eventhub.core.loading import get_or_404
@@ -30,13 +29,12 @@ bp = Blueprint("checkin", __name__, url_prefix="/checkin/<slug>")
 staff_required = role_required("checkin", "organiser")
 # How many people the name search offers at once.
 FOUND = 20
-STATION_COOKIE = "eventhub_station"
 # How many missing people the dashboard lists (the CSV has them all).
 NO_SHOWS_SHOWN = 100
 
 
 def _station() -> str:
-    return (request.values.get("station") or request.cookies.get(STATION_COOKIE) or "").strip()
+    return (request.values.get("station") or "").strip()
 
 
 @bp.route("")
@@ -55,20 +53,11 @@ def scanner(slug: str):
 
 
 def _answer(event, record) -> tuple[dict, int]:
-    """Run one scan in its own unit of work (retried once if the same scan id raced itself)."""
-    for attempt in range(2):
-        try:
-            with atomic():
-                answer = record()
-                body = answer_body(answer, event)
-                body["station_count"] = services.station_count(event, answer.checkin.station, answer.checkin.day)
-                return as_json(body), 200
-        except ValidationError as error:
-            return {"status": "error", "errors": error.errors, "message": " ".join(error.messages)}, 422
-        except IntegrityError:
-            if attempt:
-                raise
-    raise AssertionError("not reached")
+    """A scan's answer as JSON for the page, or its input errors."""
+    try:
+        return as_json(scan_and_answer(event, record)), 200
+    except ValidationError as error:
+        return {"status": "error", "errors": error.errors, "message": " ".join(error.messages)}, 422
 
 
 def _reply(event, body: dict, status: int):
@@ -87,7 +76,7 @@ def scan(slug: str):
     """One scanned or typed code: {"code", "station", "scanned_at"?, "scan_id"?} as JSON, or a form."""
     event = get_event(slug, door=True)
     data = request.get_json(silent=True) if request.is_json else request.form
-    if not isinstance(data, dict) and not hasattr(data, "get"):
+    if not hasattr(data, "get"):  # JSON that is not an object
         return jsonify({"status": "error", "message": _("Send the scan as a JSON object.")}), 400
     scanned_at = data.get("scanned_at")
     if isinstance(scanned_at, str) and scanned_at:
