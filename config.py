@@ -31,6 +31,11 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite (WAL) writes each commit to its log; NORMAL flushes the log to disk at checkpoints, not at every
+    # commit. A crashed or killed app loses nothing either way and the file never corrupts; a power cut or
+    # OS crash can lose the last few seconds of commits. FULL waits for the disk at every commit: about 1 ms
+    # of CPU more per check-in scan and a third fewer scans a second (README, performance).
+    SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL").upper()
     SECRET_KEY = os.environ.get("SECRET_KEY")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

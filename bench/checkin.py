@@ -6,6 +6,8 @@ Printed: scans per second, p50/p95/p99 latency, and server CPU per scan (the gun
 time from /proc). In the same run, the floor in ../shared/bench/checkin-floor/ (bare Flask and
 sqlite3, one lookup, one insert, one commit) when that folder exists, and the targets: at least half
 the floor's rate on SQLite, p95 no worse than max(50 ms, twice the floor's), at most 6 ms CPU a scan.
+SQLite runs with the default durability (synchronous=NORMAL, as the floor does), then once more with
+FULL to show what waiting for the disk at every commit costs.
 """
 import http.client
 import json
@@ -117,11 +119,12 @@ def prepare(url: str) -> tuple[str, str, list[str]]:
     return slug, token, codes
 
 
-def serve_and_load(url: str) -> tuple[dict, dict, float, float]:
-    """gunicorn (2 workers) on url; first scans then duplicates; CPU ms per scan for each."""
+def serve_and_load(url: str, **settings: str) -> tuple[dict, dict, float, float]:
+    """gunicorn (2 workers) on url, with these settings in its environment; first scans then duplicates;
+    CPU ms per scan for each."""
     slug, token, codes = prepare(url)
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=url, EVENTHUB_ENV="production", SECRET_KEY="bench")
+    env = dict(os.environ, DATABASE_URL=url, EVENTHUB_ENV="production", SECRET_KEY="bench", **settings)
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
                                "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
     try:
@@ -171,7 +174,7 @@ def run() -> None:
     measured = floor()
     with tempfile.TemporaryDirectory() as folder:
         first, again, cpu_first, cpu_again = serve_and_load(f"sqlite:///{folder}/bench.db")
-    report("SQLite", first, again, cpu_first, cpu_again)
+    report("SQLite (synchronous=NORMAL, the default)", first, again, cpu_first, cpu_again)
     if measured:
         rate, p95, cpu = measured
         print(f"  floor (bare Flask + sqlite3, ../shared/bench/checkin-floor): {rate:.0f} scans/s, p95 {p95:.0f} ms, "
@@ -182,6 +185,9 @@ def run() -> None:
         print("  targets: " + "; ".join(f"{text}: {'yes' if ok else 'NO'}" for text, ok in verdicts))
     else:
         print("  floor not measured: ../shared/bench/checkin-floor is not here")
+    # The price of waiting for the disk at every commit (config.py, SQLITE_SYNCHRONOUS).
+    with tempfile.TemporaryDirectory() as folder:
+        report("SQLite, synchronous=FULL", *serve_and_load(f"sqlite:///{folder}/bench.db", SQLITE_SYNCHRONOUS="FULL"))
     if _postgres_ready():
         first, again, cpu_first, cpu_again = serve_and_load(POSTGRES)
         report("PostgreSQL", first, again, cpu_first, cpu_again)

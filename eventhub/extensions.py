@@ -46,6 +46,7 @@ def _configure_sqlite(dbapi_connection, connection_record):
 def init_app(app) -> None:
     """Bind every extension to the app."""
     db.init_app(app)
+    _sqlite_durability(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -53,3 +54,18 @@ def init_app(app) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app)
+
+
+def _sqlite_durability(app) -> None:
+    """Apply SQLITE_SYNCHRONOUS (config.py says what it trades) to every connection of a SQLite database."""
+    level = app.config.get("SQLITE_SYNCHRONOUS", "FULL")
+    if level not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+        raise RuntimeError(f"SQLITE_SYNCHRONOUS must be NORMAL, FULL, EXTRA or OFF, not {level!r}.")
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def synchronous(dbapi_connection, connection_record):
+        dbapi_connection.execute(f"PRAGMA synchronous = {level}")

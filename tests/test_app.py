@@ -6,6 +6,7 @@ from sqlalchemy import create_engine, text
 
 import config
 from eventhub import create_app
+from eventhub.extensions import db
 
 
 @pytest.fixture
@@ -75,3 +76,27 @@ def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(app, tmp_path):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     engine.dispose()
+
+
+@pytest.mark.parametrize("setting, expected", [(None, 1), ("full", 2)])
+def test_sqlite_syncs_its_log_at_checkpoints_unless_told_to_at_every_commit(tmp_path, setting, expected):
+    """NORMAL (1) by default, FULL (2) when SQLITE_SYNCHRONOUS says so (config.py explains the trade)."""
+    settings = {"EVENTHUB_ENV": "production", "SECRET_KEY": "x",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'durability.db'}"}
+    if setting:
+        settings["SQLITE_SYNCHRONOUS"] = setting.upper()
+    app = create_app(settings)
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA synchronous")).scalar() == expected
+        db.engine.dispose()
+
+
+def test_an_unknown_sqlite_durability_setting_stops_the_start(tmp_path):
+    with pytest.raises(RuntimeError, match="SQLITE_SYNCHRONOUS"):
+        create_app({"EVENTHUB_ENV": "production", "SECRET_KEY": "x", "SQLITE_SYNCHRONOUS": "SOMETIMES",
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+
+
+def test_sqlite_durability_comes_from_the_environment(reload_config):
+    assert reload_config(SQLITE_SYNCHRONOUS=None).Config.SQLITE_SYNCHRONOUS == "NORMAL"
+    assert reload_config(SQLITE_SYNCHRONOUS="full").Config.SQLITE_SYNCHRONOUS == "FULL"

@@ -1,8 +1,10 @@
 """Signing in and out, password changes, the login rate limit and the users/tokens CLI."""
 import pytest
 
-from eventhub.auth.services import find_user, user_for_token
-from tests.factories import PASSWORD, make_user
+from eventhub.auth.services import caller_for_token, find_user
+from eventhub.core.transaction import atomic
+from eventhub.extensions import db
+from tests.factories import PASSWORD, make_token, make_user
 
 
 def test_login_with_any_case_email_then_logout(browser):
@@ -100,9 +102,38 @@ def test_token_lifecycle(runner):
     created = runner.invoke(args=["tokens", "create", "api@example.org", "--name", "CRM sync"])
     assert created.exit_code == 0, created.output
     secret = created.output.strip().splitlines()[-1]
-    assert user_for_token(secret) == user
+    caller = caller_for_token(secret)
+    assert (caller.id, caller.email, caller.roles) == (user.id, user.email, user.roles)
     listed = runner.invoke(args=["tokens", "list"])
     assert "CRM sync" in listed.output and secret not in listed.output
     token_id = listed.output.split("\t")[0]
     assert runner.invoke(args=["tokens", "revoke", token_id]).exit_code == 0
-    assert user_for_token(secret) is None
+    assert caller_for_token(secret) is None
+
+
+def test_a_token_acts_for_its_owner_with_every_role_until_the_account_is_deactivated():
+    user = make_user(roles=("checkin", "organiser"))
+    _row, secret = make_token(user)
+    caller = caller_for_token(secret)
+    assert caller.has_role("checkin") and caller.has_role("organiser") and not caller.has_role("admin")
+    assert caller_for_token(secret + "x") is None
+    with atomic():
+        user.active = False
+    assert caller_for_token(secret) is None
+
+
+def test_a_token_without_roles_still_authenticates_but_holds_none():
+    _row, secret = make_token(make_user(roles=()))
+    caller = caller_for_token(secret)
+    assert caller is not None and caller.roles == frozenset() and not caller.has_role("checkin")
+
+
+def test_a_tokens_last_use_is_noted_at_most_once_an_hour():
+    row, secret = make_token(make_user())
+    caller_for_token(secret)
+    db.session.refresh(row)
+    first = row.last_used_at
+    assert first is not None
+    caller_for_token(secret)
+    db.session.refresh(row)
+    assert row.last_used_at == first

@@ -78,9 +78,9 @@ def test_organisers_print_every_confirmed_badge_four_to_an_a4_page_and_every_cod
     resolved = [services.resolve(code, event.id) for codes in pages for code in codes]
     assert all(result.valid for result in resolved)
     # By family name, the last word of a Latin-script name.
-    assert [r.registration.full_name for r in resolved] == ["Eva Wagner", "Chen Wei", "Dmitri Xenakis", "Bo Young",
+    assert [r.holder.full_name for r in resolved] == ["Eva Wagner", "Chen Wei", "Dmitri Xenakis", "Bo Young",
                                                             "Ana Zapata"]
-    assert sorted(r.registration.id for r in resolved) == sorted(p.id for p in people)
+    assert sorted(r.holder.registration_id for r in resolved) == sorted(p.id for p in people)
 
 
 def test_the_page_lists_the_selection_and_downloads_and_marks_the_same_badges(organiser_browser, event, member):

@@ -40,7 +40,7 @@ def test_a_confirmed_registration_gets_a_valid_badge_that_scans_as_welcome(event
     badge = services.valid_badge(person)
     assert badge is not None and badge.event_id == event.id
     result = scan(badge.token, event)
-    assert result.valid and result.registration.full_name == "Zoë Ångström"
+    assert result.valid and result.holder.full_name == "Zoë Ångström"
 
 
 def test_the_code_holds_nothing_personal(event):

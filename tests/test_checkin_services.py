@@ -43,7 +43,7 @@ def day(event, n):
 def test_the_first_scan_is_the_check_in_and_the_next_says_when_and_where(event, staff):
     person = make_registration(event, full_name="Amara Okonkwo")
     first = scan(event, code_of(person), staff, scanned_at=day(event, 0))
-    assert first.outcome == "ok" and first.scan.registration.full_name == "Amara Okonkwo"
+    assert first.outcome == "ok" and first.scan.holder.full_name == "Amara Okonkwo"
     again = scan(event, code_of(person), staff, station="Gate B", scanned_at=day(event, 0) + timedelta(minutes=3))
     assert again.outcome == "duplicate" and again.first.station == "Gate A"
     assert again.first.scanned_at == first.checkin.scanned_at

@@ -245,4 +245,4 @@ def test_every_confirmed_demo_registration_has_one_badge_that_scans(seeded):
     badges = db.session.scalars(select(Badge)).all()
     assert sorted(b.registration_id for b in badges) == sorted(confirmed)
     sample = badges[0]
-    assert resolve(sample.token, sample.event_id).registration.id == sample.registration_id
+    assert resolve(sample.token, sample.event_id).holder.registration_id == sample.registration_id

@@ -9,8 +9,7 @@ from flask import g, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 
-from eventhub.auth.models import User
-from eventhub.auth.services import user_for_token
+from eventhub.auth.services import ApiCaller, caller_for_token
 
 BEARER_SCHEME = "bearerAuth"
 
@@ -23,8 +22,8 @@ def _challenge(error: str | None = None) -> dict:
     return {"WWW-Authenticate": value}
 
 
-def token_user() -> User | None:
-    """The user behind the request's bearer token; None without a header, 401 for a bad or revoked token.
+def token_user() -> ApiCaller | None:
+    """Whom the request's bearer token acts for; None without a header, 401 for a bad or revoked token.
 
     A bad token is refused rather than treated as anonymous, so a client never silently sees less.
     """
@@ -36,13 +35,13 @@ def token_user() -> User | None:
         abort(
             401, message=_("Send the token as 'Authorization: Bearer <token>'."), headers=_challenge("invalid_request")
         )
-    user = user_for_token(secret.strip())
+    user = caller_for_token(secret.strip())
     if user is None:
         abort(401, message=_("The token is not valid or has been revoked."), headers=_challenge("invalid_token"))
     return user
 
 
-def is_organiser(user: User | None) -> bool:
+def is_organiser(user: ApiCaller | None) -> bool:
     """Organisers (and admins, who hold every role) see drafts and member records."""
     return user is not None and user.has_role("organiser")
 

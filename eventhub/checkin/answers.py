@@ -2,24 +2,28 @@
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from eventhub.badges import services as badges
 from eventhub.checkin import services
 from eventhub.core.formatting import format_time_in_zone
 from eventhub.core.transaction import atomic
 
 
-def attendee(registration) -> dict | None:
-    """Who the badge belongs to, as the door shows it."""
-    if registration is None:
+def attendee(holder) -> dict | None:
+    """Who the badge belongs to, as the door shows it (a badges.Holder)."""
+    if holder is None:
         return None
-    return {"registration_id": registration.id, "full_name": registration.full_name,
-            "position": registration.position, "organisation": registration.organisation_display,
-            "category": registration.category, "category_label": _(registration.category_label)}
+    return {"registration_id": holder.registration_id, "full_name": holder.full_name,
+            "position": holder.position, "organisation": holder.organisation,
+            "category": holder.category, "category_label": _(holder.category_label)}
 
 
 def answer_body(answer: services.Answer, event) -> dict:
     """The JSON of a scan: what the scanner page shows."""
     checkin = answer.checkin
-    registration = checkin.registration if checkin.registration_id else None
+    # Another event's attendee is not this door's business: no name for a scan not stored against them.
+    holder = None
+    if checkin.registration_id is not None:
+        holder = answer.scan.holder if answer.scan else badges.Holder.of(checkin.registration)
     first = answer.first
     if checkin.undone_at is not None:
         message = _("Check-in undone.")
@@ -35,7 +39,7 @@ def answer_body(answer: services.Answer, event) -> dict:
     return {
         "checkin_id": checkin.id, "status": checkin.outcome, "reason": checkin.reason, "message": message,
         "day": checkin.day, "station": checkin.station, "scanned_at": checkin.scanned_at,
-        "attendee": attendee(registration),
+        "attendee": attendee(holder),
         "first": {"scanned_at": first.scanned_at, "station": first.station} if first else None,
         "undone": checkin.undone_at is not None,
     }

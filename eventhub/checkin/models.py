@@ -20,6 +20,10 @@ class CheckIn(db.Model):
               sqlite_where=text("outcome = 'ok' AND undone_at IS NULL"),
               postgresql_where=text("outcome = 'ok' AND undone_at IS NULL")),
         Index("ix_checkins_event_day", "event_id", "day"),
+        # A station's count of the day: every scan's answer shows it.
+        Index("ix_checkins_standing_by_station", "event_id", "day", "station",
+              sqlite_where=text("outcome = 'ok' AND undone_at IS NULL"),
+              postgresql_where=text("outcome = 'ok' AND undone_at IS NULL")),
         {"sqlite_autoincrement": True},
     )
 

@@ -8,8 +8,9 @@ PostgreSQL holds a row lock until commit; SQLite takes its single write lock at 
 that has read an older snapshot cannot upgrade to a write.
 """
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from eventhub.core.types import utcnow
 from eventhub.extensions import db
@@ -21,9 +22,14 @@ def lock(model, row_id: int) -> None:
     Columns with an onupdate default (updated_at) are set to themselves, so taking the lock does
     not make the row look edited.
     """
-    table = model.__table__
+    db.session.execute(_lock_statement(model.__table__), {"row_id": row_id})
+
+
+@cache
+def _lock_statement(table):
+    """The no-op UPDATE for one table, built once (the check-in door takes a lock on every scan)."""
     unchanged = {column.key: column for column in table.c if column.onupdate is not None or column.primary_key}
-    db.session.execute(update(table).where(table.c.id == row_id).values(unchanged))
+    return update(table).where(table.c.id == bindparam("row_id")).values(unchanged)
 
 
 def has_place(capacity: int | None, taken: int) -> bool:

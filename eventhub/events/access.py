@@ -7,10 +7,13 @@ the object is loaded, so a route that forgot its guard still cannot show a draft
 from flask import abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from eventhub.events.models import Event
 from eventhub.extensions import db
+
+# Built once: every page and API call of an event starts here, the door's scans included.
+_BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))
 
 
 def viewer_is_organiser() -> bool:
@@ -28,7 +31,7 @@ def get_event(slug: str, manage: bool = False, agenda: bool = False, door: bool 
     manage: an organisers' page or write: drafts too, and 403 for anyone who is not an organiser.
     agenda: a page of the public agenda: 404 until the agenda is published.
     """
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    event = db.session.scalar(_BY_SLUG, {"slug": slug})
     if manage and not viewer_is_organiser():
         abort(403)
     if event is None or (event.status == "draft" and not (manage or door)):
