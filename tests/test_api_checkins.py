@@ -111,3 +111,15 @@ def test_not_json_and_unknown_events_are_json_errors(client, event, gate):
     assert response.status_code in (400, 422) and response.is_json
     missing = client.post("/api/v1/events/no-such-event/checkins", json={"code": "x", "station": "A"}, headers=gate)
     assert missing.status_code == 404 and missing.is_json
+
+
+def test_a_scan_costs_seven_sql_statements_first_time_or_again(client, event, gate, count_queries):
+    """Token, event, badge with its holder, lock, the day's check-in, the insert, the station's count."""
+    first, second = (badges.valid_badge(make_registration(event)).token for _ in range(2))
+    url = f"/api/v1/events/{event.slug}/checkins"
+    client.post(url, json={"code": first, "station": "Gate A"}, headers=gate)  # notes the token's use (hourly)
+    with count_queries() as welcome:
+        assert client.post(url, json={"code": second, "station": "Gate A"}, headers=gate).json["status"] == "ok"
+    with count_queries() as again:
+        assert client.post(url, json={"code": second, "station": "Gate A"}, headers=gate).json["status"] == "duplicate"
+    assert len(welcome) == len(again) == 7, "\n".join(welcome)

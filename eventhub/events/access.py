@@ -8,12 +8,15 @@ from flask import abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import lazyload
 
 from eventhub.events.models import Event
 from eventhub.extensions import db
 
-# Built once: every page and API call of an event starts here, the door's scans included.
+# Built once: every page and API call of an event starts here. The door's scans show no host
+# organisation, so they do not join it in (it loads on first use should one ever be needed).
 _BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))
+_AT_THE_DOOR = _BY_SLUG.options(lazyload(Event.host_organisation))
 
 
 def viewer_is_organiser() -> bool:
@@ -31,7 +34,7 @@ def get_event(slug: str, manage: bool = False, agenda: bool = False, door: bool 
     manage: an organisers' page or write: drafts too, and 403 for anyone who is not an organiser.
     agenda: a page of the public agenda: 404 until the agenda is published.
     """
-    event = db.session.scalar(_BY_SLUG, {"slug": slug})
+    event = db.session.scalar(_AT_THE_DOOR if door else _BY_SLUG, {"slug": slug})
     if manage and not viewer_is_organiser():
         abort(403)
     if event is None or (event.status == "draft" and not (manage or door)):
