@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: run test bench clean messages chromium venue
+.PHONY: run test bench clean messages chromium venue lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ chromium:
 
 test: $(VENV)/.installed-dev chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Ruff's default rules and bandit's security rules (pyproject.toml); any finding fails.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check --no-cache .
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py

@@ -103,9 +103,9 @@ def test_the_code_is_30_mm_with_a_white_quiet_zone_on_the_badge():
     inner = badge_boxes("a6")["qr"]
     page_height = A6_SIZE[1]
 
-    def pixels(l, b, r, t):
-        return image.crop((round(l * dpi / 72), round((page_height - t) * dpi / 72),
-                           round(r * dpi / 72), round((page_height - b) * dpi / 72)))
+    def pixels(x0, y0, x1, y1):
+        return image.crop((round(x0 * dpi / 72), round((page_height - y1) * dpi / 72),
+                           round(x1 * dpi / 72), round((page_height - y0) * dpi / 72)))
 
     # The four strips around the symbol, inside the quiet zone, are white (a little slack for anti-aliasing).
     for strip in ((left, bottom, inner[0] - 0.5, top), (inner[2] + 0.5, bottom, right, top),

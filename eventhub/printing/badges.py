@@ -303,7 +303,8 @@ class _Sheet:
         """Draw the token's QR code as filled rectangles, lower left corner at (x, y). Its quiet zone
         (4 modules) is kept clear by the layout (badge_boxes)."""
         symbol = qr_symbol(token)
-        assert symbol.version <= MAX_VERSION
+        if symbol.version > MAX_VERSION:  # an assert would vanish under python -O
+            raise ValueError(f"QR version {symbol.version} does not fit the badge (at most {MAX_VERSION}).")
         module = QR_SIZE / symbol.size
         canvas = self.canvas
         canvas.saveState()

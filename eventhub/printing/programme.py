@@ -43,7 +43,7 @@ def programme_etag(event, sessions, proof: bool = False) -> str:
     key = "|".join([LAYOUT, "proof" if proof else "public", str(get_locale()), event.updated_at.isoformat(),
                     version_of(event, sessions), repr((host.name, host.local_name) if host else None),
                     repr(sorted(parts, key=repr))])
-    return hashlib.sha1(key.encode()).hexdigest()
+    return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()  # a cache key and ETag, not a secret
 
 
 def agenda_date(event, sessions) -> datetime:
