@@ -2,6 +2,7 @@
 from flask_smorest import Api
 
 from eventhub.api.auth import BEARER_SCHEME
+from eventhub.api.schemas import ErrorSchema
 
 
 class EventHubApi(Api):
@@ -10,6 +11,9 @@ class EventHubApi(Api):
     The stock handler would answer every HTTPException of the whole site, HTML pages included,
     with JSON; eventhub/errors.py already answers JSON under /api/ and HTML elsewhere.
     """
+
+    # Our own error schema: refusals by the rules carry `reason`, which flask-smorest's Error forbids.
+    ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self):
         """Leave error handling to eventhub.core.error_pages."""

@@ -194,6 +194,8 @@ class SessionSignUps(MethodView):
     @blp.response(201, SignUpSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, schema=AgendaRefusalSchema, description="No sign-ups (closed) or an overlap.")
+    @blp.alt_response(422, schema=AgendaRefusalSchema, description="Invalid input (field errors), or the person "
+                                                                   "is not confirmed for this event (reason not_eligible).")
     def post(self, data, session_id):
         """Sign a registration up: confirmed, or waitlisted when full; 422 unless confirmed for this event."""
         session = get_session(session_id, organiser=True)

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from eventhub.agenda.models import PERSON_ROLES, SESSION_STATUSES, SIGNUP_STATUSES
-from eventhub.api.schemas import ID, MAX_ID, EventZonedDateTime, PageArgsSchema, PageSchema, _time
+from eventhub.api.schemas import ID, MAX_ID, ErrorSchema, EventZonedDateTime, PageArgsSchema, PageSchema, _time
 
 OFFSET = "ISO 8601 in the event's timezone, with its offset."
 
@@ -134,12 +134,9 @@ class _ClashingSessionSchema(Schema):
     room_id = fields.Integer()
 
 
-class AgendaRefusalSchema(Schema):
+class AgendaRefusalSchema(ErrorSchema):
     """The error body of a refused write: the usual fields, a reason code and, for room_taken, the session."""
 
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String(metadata={"description": "Why, in words for people."})
     errors = fields.Dict(metadata={"description": 'E.g. {"json": {"room_id": ["..."]}}.'})
     reason = fields.String(metadata={"enum": ["room_taken", "published", "not_eligible", "closed", "overlap"]})
     clashing_session = fields.Nested(_ClashingSessionSchema, metadata={"description": "Only for room_taken."})

@@ -39,6 +39,8 @@ REFUSALS = (
     "under `errors.json.<field>`."
 )
 
+NOT_ELIGIBLE = "Invalid input (field errors), or refused by the rules: reason not_eligible or over_quota."
+
 blp = ApiBlueprint(
     "api_registrations",
     __name__,
@@ -93,6 +95,7 @@ class Registrations(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, schema=RefusalSchema, description="Already registered: pending, confirmed or waitlisted "
                                                              "(reason duplicate).")
+    @blp.alt_response(422, schema=RefusalSchema, description=NOT_ELIGIBLE)
     def post(self, data, slug):
         """Register a person: confirmed, waitlisted or pending, as `status` says; 422 if not eligible or over quota.
 
@@ -121,6 +124,7 @@ class RegistrationDetail(MethodView):
     @blp.response(200, RegistrationSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, schema=RefusalSchema, description="The new email is already registered.")
+    @blp.alt_response(422, schema=RefusalSchema, description=NOT_ELIGIBLE)
     def patch(self, data, registration_id):
         """Change some details; `answers` replaces all answers. The status changes only through actions."""
         registration = get_registration(registration_id)

@@ -42,6 +42,17 @@ def _time(**kwargs) -> fields.DateTime:
     )
 
 
+class ErrorSchema(Schema):
+    """Every error answer of the API (the OpenAPI document's `Error`); common.refusal() adds `reason`."""
+
+    code = fields.Integer(metadata={"description": "The HTTP status code."})
+    status = fields.String(metadata={"description": "The HTTP status, e.g. Unprocessable Entity."})
+    message = fields.String(metadata={"description": "What went wrong, in words for people."})
+    errors = fields.Dict(metadata={"description": 'Field errors by location, e.g. {"json": {"end": ["..."]}}.'})
+    reason = fields.String(metadata={"description": "Only when the rules refuse (not for malformed input): a code "
+                                                    "clients can act on; each operation lists its codes."})
+
+
 class PageArgsSchema(Schema):
     """`page` and `per_page` query parameters."""
 
@@ -280,12 +291,9 @@ class RegistrationPageSchema(PageSchema):
     items = fields.List(fields.Nested(RegistrationSchema))
 
 
-class RefusalSchema(Schema):
+class RefusalSchema(ErrorSchema):
     """The error body of a registration the rules refuse: the usual fields plus the reason's code."""
 
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String(metadata={"description": "Why, in words for people."})
     errors = fields.Dict(metadata={"description": 'E.g. {"json": {"email": ["..."]}}.'})
     reason = fields.String(metadata={"enum": ["duplicate", "not_eligible", "over_quota", "wrong_status",
                                               "full_for_promotion"]})
