@@ -102,5 +102,5 @@ def test_an_import_that_fails_half_way_is_rolled_back(monkeypatch):
 def test_export_follows_the_query_it_is_given():
     make_organisation(name="Lyon", country="FR", kind="city")
     make_organisation(name="Dorf", country="DE", kind="town")
-    text = csvio.export_csv(services.search_organisations(kind="town"))
+    text = csvio.export_csv(services.search_organisations(kind="town")).decode("utf-8")
     assert text.splitlines() == ["\ufeff" + HEADER, "Dorf,,town,DE,,,member,,,"]

@@ -5,8 +5,6 @@ Each is public only for a public event whose agenda is published (404 otherwise)
 same session list as the agenda page (fixed number of queries), and answers conditional requests
 with 304 through its ETag.
 """
-import csv
-import io
 import json
 
 from flask import Blueprint, Response, request
@@ -14,7 +12,7 @@ from flask import Blueprint, Response, request
 from eventhub.agenda import forms, queries
 from eventhub.calendars.schedule import schedule_dict, schedule_xml
 from eventhub.core.formatting import in_zone
-from eventhub.core.text import spreadsheet_text
+from eventhub.core.csv_export import csv_bytes
 from eventhub.events.access import get_event
 
 bp = Blueprint("schedule_exports", __name__)
@@ -57,11 +55,11 @@ def agenda_rows(event, sessions) -> list[list[str]]:
     rows = []
     for item in sessions:
         start, end = in_zone(item.start_at, event.timezone), in_zone(item.end_at, event.timezone)
-        rows.append([spreadsheet_text(v) for v in (
+        rows.append([
             start.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M"),
             item.room.name if item.room else "", item.track.name if item.track else "",
             item.kind.name if item.kind else "", item.title, "; ".join(p.name for p in item.people), item.status,
-        )])
+        ])
     return rows
 
 
@@ -70,8 +68,4 @@ def agenda_csv(slug: str):
     """The public agenda as CSV (UTF-8 with BOM, so Excel reads every script), with the agenda page's filters."""
     event, sessions = _event_and_sessions(slug)
     shown = queries.filter_sessions(sessions, forms.FilterForm(request.args).filters(), event.timezone)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(agenda_rows(event, shown))
-    return _send(out.getvalue().encode("utf-8-sig"), "text/csv", f"{event.slug}-agenda.csv")
+    return _send(csv_bytes(CSV_COLUMNS, agenda_rows(event, shown)), "text/csv", f"{event.slug}-agenda.csv")

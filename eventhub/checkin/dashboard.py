@@ -1,8 +1,6 @@
 """Arrivals as the organisers watch them on congress morning: who is in, by category, region and
 station, arrivals per quarter hour, and who has not come. A handful of grouped queries, whatever the
 number of people."""
-import csv
-import io
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from eventhub.checkin.models import CheckIn
-from eventhub.core.text import spreadsheet_text
+from eventhub.core.csv_export import csv_bytes
 from eventhub.events.models import CATEGORIES
 from eventhub.extensions import db
 from eventhub.members.models import Organisation, Region
@@ -97,17 +95,14 @@ def event_days(event) -> list[date]:
 def scans_csv(event) -> bytes:
     """Every scan: day, local time, station, outcome, reason, who, undone; UTF-8 with a BOM for Excel."""
     zone = ZoneInfo(event.timezone)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["day", "time", "station", "outcome", "reason", "name", "email", "organisation", "category",
-                     "undone"])
     query = (select(CheckIn).where(CheckIn.event_id == event.id)
              .options(selectinload(CheckIn.registration).selectinload(Registration.organisation))
              .order_by(CheckIn.scanned_at, CheckIn.id))
+    rows = []
     for scan in db.session.scalars(query):
         person = scan.registration
         who = [person.full_name, person.email, person.organisation_display, person.category] if person else [""] * 4
-        writer.writerow([scan.day.isoformat(), scan.scanned_at.astimezone(zone).strftime("%H:%M:%S"),
-                         *map(spreadsheet_text, [scan.station, scan.outcome, scan.reason or "", *who]),
-                         "yes" if scan.undone_at else ""])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows.append([scan.day.isoformat(), scan.scanned_at.astimezone(zone).strftime("%H:%M:%S"), scan.station,
+                     scan.outcome, scan.reason or "", *who, "yes" if scan.undone_at else ""])
+    return csv_bytes(["day", "time", "station", "outcome", "reason", "name", "email", "organisation", "category",
+                      "undone"], rows)

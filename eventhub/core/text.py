@@ -31,3 +31,8 @@ def spreadsheet_text(value) -> str:
     """Text someone typed, made inert for spreadsheets by a leading apostrophe when it looks like a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def from_spreadsheet_text(text: str) -> str:
+    """Undo spreadsheet_text(), so that a file we exported imports back unchanged."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text

@@ -40,6 +40,6 @@ def import_command(file):
 @click.argument("file", type=click.File("wb"))
 def export_command(file):
     """Write every member record to a CSV FILE (UTF-8 with a BOM, so Excel reads it); '-' writes to standard output."""
-    file.write(csvio.export_csv().encode("utf-8"))
+    file.write(csvio.export_csv())
     if file.name != "<stdout>":
         click.echo(f"Exported the member records to {file.name}.", err=True)

@@ -15,14 +15,15 @@ from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 
 from eventhub.audit.services import SYSTEM, Actor
+from eventhub.core.csv_export import BOM, csv_bytes
 from eventhub.core.errors import ValidationError
+from eventhub.core.text import from_spreadsheet_text
 from eventhub.extensions import db
 from eventhub.members import services
 from eventhub.members.models import Organisation
 from eventhub.members.validation import clean_organisation
 
 COLUMNS = services.FIELDS
-BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,8 @@ def _add_row(plan: ImportPlan, line: int, header: list[str], values: list[str]) 
         reason = _("The row has %(found)d fields, the header has %(expected)d.", found=len(values), expected=expected)
         plan.errors.append(RowError(line, "", reason))
         return
-    plan.rows.append(Row(line, dict(zip(header, values))))
+    # A value our export made inert ("'=...") comes back as it was typed.
+    plan.rows.append(Row(line, dict(zip(header, map(from_spreadsheet_text, values)))))
 
 
 def _row_errors(row: Row, error: ValidationError) -> list[RowError]:
@@ -293,13 +295,8 @@ def _cell(value) -> str:
     return str(value)
 
 
-def export_csv(query: Select | None = None) -> str:
-    """The records the query selects (all by default) as CSV text, starting with a BOM so Excel reads UTF-8."""
-    buffer = io.StringIO(newline="")
-    buffer.write(BOM)
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for organisation in db.session.scalars(query if query is not None else services.search_organisations()):
-        values = services.organisation_values(organisation)
-        writer.writerow([_cell(values[column]) for column in COLUMNS])
-    return buffer.getvalue()
+def export_csv(query: Select | None = None) -> bytes:
+    """The records the query selects (all by default) as CSV bytes (see eventhub.core.csv_export)."""
+    organisations = db.session.scalars(query if query is not None else services.search_organisations())
+    return csv_bytes(COLUMNS, ([_cell(values[column]) for column in COLUMNS]
+                               for values in map(services.organisation_values, organisations)))

@@ -5,15 +5,14 @@ No request here: the pages, the CSV export (and the API, if it likes) pass plain
 The text search matches the folded search_text of the registration (name, email, typed
 organisation name) and of a linked member record, so it ignores accents and case in any script.
 """
-import csv
-import io
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from eventhub.core.countries import country_name
-from eventhub.core.text import like_pattern, spreadsheet_text
+from eventhub.core.csv_export import csv_bytes
+from eventhub.core.text import like_pattern
 from eventhub.core.validation import as_id
 from eventhub.extensions import db
 from eventhub.members.models import KINDS, Network, Organisation, Region
@@ -142,14 +141,13 @@ COLUMNS = (
 )
 
 
-# A cell starting with one of these is run as a formula by spreadsheets; people type the text.
 def _answer_text(value) -> str:
     """An answer as a spreadsheet cell: lists joined with "; ", checkboxes yes/no."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return spreadsheet_text("; ".join(str(v) for v in value))
-    return spreadsheet_text(value)
+        return "; ".join(str(v) for v in value)
+    return value
 
 
 def _answer_columns(event, registrations) -> list[tuple[str, str]]:
@@ -167,10 +165,10 @@ def _row(registration, positions, zone) -> list:
         registration.id,
         registration.status,
         positions.get(registration.id, ""),
-        spreadsheet_text(registration.full_name),
-        spreadsheet_text(registration.email),
-        spreadsheet_text(registration.position),
-        spreadsheet_text(registration.organisation_display),
+        registration.full_name,
+        registration.email,
+        registration.position,
+        registration.organisation_display,
         organisation.country if organisation else "",
         organisation.region.name if organisation and organisation.region else "",
         registration.category,
@@ -186,11 +184,8 @@ def export_csv(event, **filters) -> bytes:
     positions = waitlist_positions(event)
     answer_columns = _answer_columns(event, registrations)
     zone = ZoneInfo(event.timezone)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow([*COLUMNS, *(header for _key, header in answer_columns)])
-    for registration in registrations:
-        answers = registration.answers or {}
-        writer.writerow([*_row(registration, positions, zone), *(_answer_text(answers.get(key)) for key, _h in answer_columns)])
-    return out.getvalue().encode("utf-8-sig")
+    rows = ([*_row(registration, positions, zone), *(_answer_text((registration.answers or {}).get(key))
+                                                      for key, _h in answer_columns)]
+            for registration in registrations)
+    return csv_bytes([*COLUMNS, *(header for _key, header in answer_columns)], rows)
 
