@@ -7,3 +7,9 @@ from eventhub.core import signals
 def give_back_places(registration, actor, **kwargs) -> None:
     """Someone who no longer attends frees their workshop and site-visit places for the next in line."""
     signups.release_signups(registration, actor)
+
+
+@signals.registration_left.connect
+def forget_personal_agenda(registration, **kwargs) -> None:
+    """Someone who left keeps no starred sessions: whoever registers again on that address starts afresh."""
+    signups.forget_stars(registration)

@@ -4,7 +4,7 @@ Capacity and the waiting list use eventhub.core.capacity, the same lock-count-de
 registration: the session row is locked first, so a workshop is never overbooked.
 """
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from eventhub.agenda.models import AgendaSession, SignUp, Star
 from eventhub.audit.services import SYSTEM, Actor, record
@@ -84,8 +84,8 @@ def release_signups(registration: Registration, actor: Actor) -> list[SignUp]:
     """Give back the workshop places (and waiting-list places) of someone who no longer attends.
 
     Runs when a registration leaves (agenda/listeners.py), inside that change's unit of work; each
-    freed place goes to the next person on that session's waiting list. Stars stay: they hold no
-    place, and they come back with the registration if it is ever reactivated.
+    freed place goes to the next person on that session's waiting list. The rows stay, cancelled:
+    the audit trail and the session's waiting list refer to them.
     """
     held = select(SignUp).where(SignUp.registration_id == registration.id, SignUp.status.in_(("confirmed", "waitlisted")))
     released = list(db.session.scalars(held.order_by(SignUp.session_id)))
@@ -139,6 +139,16 @@ def unstar(registration: Registration, session: AgendaSession) -> None:
     )
     if star_row is not None:
         db.session.delete(star_row)
+
+
+def forget_stars(registration: Registration) -> None:
+    """Drop the starred sessions of someone who left.
+
+    Registering again with the same address brings the same row back (eventhub.registration.rules),
+    possibly for someone else in that city hall: the personal agenda must start empty, not show
+    what the previous holder chose.
+    """
+    db.session.execute(delete(Star).where(Star.registration_id == registration.id))
 
 
 def personal_agenda(registration: Registration) -> list[tuple[AgendaSession, bool]]:
