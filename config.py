@@ -16,6 +16,11 @@ def _database_url() -> str:
     return url
 
 
+def _megabytes(name: str, default: float) -> int:
+    """A size in bytes from an environment variable given in megabytes (MiB), e.g. MAX_REQUEST_MB=4."""
+    return int(float(os.environ.get(name) or default) * 1024 * 1024)
+
+
 def _development_secret() -> str:
     """Generate a secret once per checkout and keep it, so sessions survive restarts."""
     path = INSTANCE_DIR / "secret_key"
@@ -56,7 +61,21 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
     MEMBERS_PER_PAGE = 25
     # werkzeug's default: deliberately slow, so a stolen hash is slow to crack.
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (the name of a hash method, not a password)
+    # Bodies are refused (413) from their Content-Length, before they are read. Forms and JSON are a few
+    # kilobytes; the members CSV import has its own, smaller limit (about 40,000 records in 4 MB; larger
+    # files go through `flask members import`).
+    MAX_CONTENT_LENGTH = _megabytes("MAX_REQUEST_MB", 5)
+    MEMBERS_IMPORT_MAX_BYTES = _megabytes("MEMBERS_IMPORT_MAX_MB", 4)
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port are believed (0: none).
+    # Set it to exactly the number of proxies: one more lets any client choose its address for the rate limits.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS") or 0)
+    # Browsers keep to HTTPS this long after an HTTPS answer (sent only over HTTPS; see ProductionConfig).
+    HSTS_SECONDS = 0
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     TESTING = False
     DEBUG = False
 
@@ -72,16 +91,24 @@ class TestingConfig(Config):
     """The test suite: CSRF stays on, tests fetch the token like a browser does."""
 
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret"  # noqa: S105  (signs only the test suite's cookies)
     RATELIMIT_STORAGE_URI = "memory://"
     # No ping before every checkout: the test database does not go away during a run.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
     # One round: the tests check that passwords work, not that they are slow to crack.
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"  # noqa: S105  (a hash method)
 
 
 class ProductionConfig(Config):
-    """Production refuses to run with a missing secret (see create_app)."""
+    """Production refuses to run with a missing secret (see create_app) and is served over HTTPS only."""
+
+    # Cookies only over HTTPS; __Host- names cannot be set by a sibling subdomain nor for another path.
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
+    # Development and `make venue` (a laptop's address, a self-signed certificate) send no HSTS.
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS") or 365 * 24 * 3600)
 
 
 CONFIGS = {

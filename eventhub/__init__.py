@@ -19,8 +19,9 @@ def create_app(config: dict | str | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting in production.")
 
     from eventhub import extensions
-    from eventhub.core import error_pages, formatting
+    from eventhub.core import error_pages, formatting, security
 
+    security.init_app(app)
     extensions.init_app(app)
     _load_models()
     formatting.init_app(app)

@@ -1,5 +1,6 @@
 """Error pages: HTML for people, JSON under /api/."""
 from flask import jsonify, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 
@@ -7,16 +8,24 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _description(error: HTTPException) -> str:
+    """What the page says; a 413 names the limit of the page that refused the body."""
+    if error.code == 413:
+        limit = request.max_content_length or 0
+        return _("What you sent is larger than this page accepts (%(size)s MB at most).", size=f"{limit / 1048576:g}")
+    return error.description
+
+
 def handle_http_error(error: HTTPException):
     if _wants_json():
         # The API aborts with data={message, errors|messages (webargs), headers}; keep field errors and headers.
         data = getattr(error, "data", None) or {}
-        payload = {"code": error.code, "status": error.name, "message": data.get("message", error.description)}
+        payload = {"code": error.code, "status": error.name, "message": data.get("message", _description(error))}
         errors = data.get("errors", data.get("messages"))
         if errors:
             payload["errors"] = errors
         return jsonify(payload), error.code, data.get("headers") or {}
-    return render_template("errors/error.html", error=error), error.code
+    return render_template("errors/error.html", error=error, description=_description(error)), error.code
 
 
 def init_app(app) -> None:

@@ -9,6 +9,7 @@ from eventhub.auth.access import organiser_required
 from eventhub.core.forms import submit
 from eventhub.core.loading import get_or_404
 from eventhub.core.paging import paginate
+from eventhub.core.security import body_limit
 from eventhub.core.transaction import atomic
 from eventhub.members import csvio, services
 from eventhub.members.forms import FilterForm, ImportForm, NetworkForm, OrganisationForm, RegionForm
@@ -134,6 +135,7 @@ def regions():
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@body_limit("MEMBERS_IMPORT_MAX_BYTES")
 @organiser_required
 def import_csv():
     """Upload a CSV file: every row is applied, or none is and every bad row is listed."""
