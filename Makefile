@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: run test bench clean messages chromium venue lint
+.PHONY: run test bench clean messages chromium venue lint audit fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ test: $(VENV)/.installed-dev chromium
 # Ruff's default rules and bandit's security rules (pyproject.toml); any finding fails.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check --no-cache .
+
+# Known vulnerabilities in the pinned requirements and what they pull in: pip-audit online, else the
+# vendored PyPA advisory snapshot in security/advisories (the output says how old it is).
+audit: $(VENV)/.installed-dev
+	$(BIN)/python scripts/audit.py
+
+# schemathesis against /api/v1/openapi.json of a fresh demo instance, as an organiser (FUZZ_EXAMPLES, FUZZ_SEED).
+fuzz: $(VENV)/.installed-dev
+	$(BIN)/python scripts/fuzz_api.py
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py

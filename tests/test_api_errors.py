@@ -91,3 +91,24 @@ def test_the_document_names_the_reason_codes_a_client_can_act_on(spec):
     assert {"not_eligible", "over_quota", "duplicate"} <= set(refusal["enum"])
     signups = spec["paths"]["/api/v1/sessions/{session_id}/signups"]["post"]["responses"]["422"]
     assert "not_eligible" in signups["description"]
+
+
+
+def test_every_text_in_a_query_string_is_bounded_so_urls_fit_the_web_server(spec):
+    """gunicorn refuses a request line over 4 KB itself, in HTML, before the app can answer as documented."""
+    unbounded = [(path, parameter["name"]) for path, operations in spec["paths"].items()
+                 for operation in operations.values() if isinstance(operation, dict)
+                 for parameter in operation.get("parameters", [])
+                 if parameter["in"] == "query" and parameter["schema"].get("type") == "string"
+                 and not {"enum", "maxLength", "format"} & set(parameter["schema"])]
+    assert unbounded == []
+
+
+@pytest.mark.parametrize("path, name", [("/api/v1/members", "region"),
+                                        ("/api/v1/events/{slug}/registrations", "region"),
+                                        ("/api/v1/events/{slug}/badges.pdf", "ids")])
+def test_an_overlong_query_text_is_a_documented_422(client, spec, headers, path, name):
+    url = path.replace("{slug}", make_event().slug)
+    response = client.get(url, query_string={name: "9" * 3001}, headers=headers)
+    assert response.status_code == 422 and name in response.json["errors"]["query"]
+    assert_documented(spec, response, path, "get")

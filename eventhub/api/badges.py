@@ -25,7 +25,9 @@ class BadgeSelectionArgsSchema(Schema):
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     organisation_id = fields.Integer(validate=ID)
     not_printed = fields.Boolean(load_default=False, metadata={"description": "Only badges not marked printed."})
-    ids = fields.String(metadata={"description": "Only these registrations: ids separated by commas, e.g. 12,15."})
+    # Bounded like every query string, so that a URL stays within the web server's 4 KB request line.
+    ids = fields.String(validate=validate.Length(max=3000),
+                        metadata={"description": "Only these registrations: ids separated by commas, e.g. 12,15."})
     sort = fields.String(load_default="name", validate=validate.OneOf(printing.SORTS),
                          metadata={"description": "name: by family name; organisation: by organisation, then name."})
     layout = fields.String(load_default="a4", validate=validate.OneOf(printing.LAYOUTS),

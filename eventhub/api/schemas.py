@@ -194,7 +194,7 @@ class MemberListArgsSchema(PageArgsSchema):
     kind = fields.String(validate=validate.OneOf(MEMBER_KINDS))
     status = fields.String(validate=validate.OneOf(MEMBER_STATUSES))
     country = fields.String(validate=validate.Length(equal=2))
-    region = fields.String(metadata={"description": "Region name."})
+    region = fields.String(validate=validate.Length(max=100), metadata={"description": "Region name."})
     network_id = fields.Integer(validate=ID)
 
 
@@ -281,7 +281,8 @@ class RegistrationListArgsSchema(PageArgsSchema):
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     organisation_id = fields.Integer(validate=ID)
     country = fields.String(validate=validate.Length(equal=2), metadata={"description": "Of the organisation."})
-    region = fields.String(metadata={"description": "Region name of the organisation."})
+    region = fields.String(validate=validate.Length(max=100),
+                           metadata={"description": "Region name of the organisation."})
     network_id = fields.Integer(validate=ID, metadata={"description": "Organisations in this network."})
     q = fields.String(validate=validate.Length(max=200),
                       metadata={"description": "Full name, email or organisation name (case ignored)."})
