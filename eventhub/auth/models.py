@@ -28,6 +28,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Every session and remember-me cookie names the version it was signed in under; raising it signs the
+    # account out everywhere (services.end_sessions).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -45,6 +48,19 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    # Not a column: the identity this object was signed in or loaded with (services.sign_in_identity).
+    identity = None
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: this sign-in's identity."""
+        if self.identity is None:
+            raise RuntimeError("Sign users in with an identity from services.sign_in_identity().")
+        return self.identity
+
+    # Compared as every other model is (one object per row in a session): UserMixin's comparison of get_id()
+    # would tell two sign-ins of one account apart.
+    __eq__, __ne__, __hash__ = object.__eq__, object.__ne__, object.__hash__
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -1,8 +1,9 @@
-"""Account rules: creating users, their roles and passwords, issuing and revoking API tokens.
+"""Account rules: creating users, their roles and passwords, signing in and out, issuing and revoking API tokens.
 
 Every change is audited (user.created, user.updated for roles, user.password_changed,
 api_token.created, api_token.revoked) in the caller's unit of work; nothing here commits.
 """
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from eventhub.core.types import utcnow
 from eventhub.extensions import SQLITE_BUSY_TIMEOUT_MS, db
 
 MIN_PASSWORD_LENGTH = 8
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
 # A token's "last used" is a day-to-day answer ("is this integration still alive?"): noting it at
 # most this often keeps the API's reads from writing on every call.
 LAST_USED_PRECISION = timedelta(hours=1)
@@ -84,12 +86,47 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Replace the password after checking the current one; the trail says when, never what."""
+    """Replace the password after checking the current one, and end every session of the account (the caller
+    signs the device that changed it in again); the trail says when, never what."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError(_("The current password is not correct."))
     _check_password(new)
     user.password_hash = _hash_password(new)
+    end_sessions(user)
     record(Actor.for_user(user), "user.password_changed", user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: every session and remember-me cookie issued so far stops working.
+
+    Counted up in the database (not read, then written), so two at once never give back a version.
+    """
+    user.session_version = User.session_version + 1
+    db.session.flush()
+
+
+def sign_in_identity(user: User) -> str:
+    """A new identity for the user to be signed in with (see User.get_id): the account, its session version,
+    and a random part, so that no two sign-ins' remember-me cookies are alike."""
+    user.identity = f"{user.id}:{user.session_version}:{secrets.token_urlsafe(16)}"
+    return user.identity
+
+
+def user_for_identity(identity: str) -> User | None:
+    """The user a session or remember-me cookie still signs in, or None: a malformed identity, one of an
+    account that no longer exists, or one from before the account's sessions were ended."""
+    try:
+        user_id, version, _random = identity.split(":")
+        user_id, version = int(user_id), int(version)
+    except (AttributeError, ValueError):
+        return None
+    if not 0 < user_id <= MAX_ID:  # a larger one is no row, and PostgreSQL would refuse to look it up
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version:
+        return None
+    user.identity = identity
+    return user
 
 
 def _hash_password(password: str) -> str:
