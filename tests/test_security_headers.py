@@ -6,6 +6,7 @@ import pytest
 
 from eventhub import create_app
 from tests.factories import PASSWORD, make_event, make_token, make_user
+from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -140,3 +141,82 @@ def test_templates_hold_no_inline_script_handler_or_style_element():
         for pattern in (r"<script(?![^>]*\ssrc=)[^>]*>", r"\son[a-z]+\s*=", r"<style\b", r"javascript:"):
             found += [f"{path.relative_to(TEMPLATES)}: {match}" for match in re.findall(pattern, text, re.I)]
     assert found == []
+
+
+# Reports every policy violation of the page (and of the scripts it runs) into window.__violations.
+REPORT_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__violations.push(e.effectiveDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def _visit(page, url: str, ready=None) -> list[str]:
+    """Open a page under the policy, let its scripts run (and `ready` finish), and return what the policy blocked."""
+    response = page.goto(url)
+    assert "script-src 'self'" in response.headers["content-security-policy"], url
+    if ready:
+        ready(page)
+    page.wait_for_load_state("networkidle")
+    return [f"{url}: {violation}" for violation in page.evaluate("window.__violations")]
+
+
+def test_every_page_works_under_the_policy_in_chromium(server, tmp_path):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.factories import make_agenda_parts, make_organisation, make_registration, make_session, open_event
+    from tests.factories import publish_agenda
+    from tests.fake_camera import chromium_available, chromium_options, y4m_for_code
+
+    if not chromium_available():
+        pytest.skip("Debian's chromium is not installed")
+    event = open_event(days_from_now=-1, length_days=3)
+    parts = make_agenda_parts(event)
+    make_session(event, title="Water in the city", room_id=parts["rooms"][0].id, track_id=parts["tracks"][1].id)
+    publish_agenda(event)
+    make_organisation(name="Município de Lisboa", country="PT")
+    make_registration(event, full_name="Inês Gonçalves")
+    make_user(roles=["organiser", "checkin"], email="olga@example.org")
+    slug = event.slug
+    blocked = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**chromium_options(y4m_for_code("unused", tmp_path / "camera.y4m")))
+        context = browser.new_context()
+        context.add_init_script(REPORT_VIOLATIONS)
+        page = context.new_page()
+        for url in ("/", f"/events/{slug}", f"/events/{slug}/agenda", "/no-such-page", f"/events/{slug}/register/delegation"):
+            blocked += _visit(page, server + url)
+
+        def pick_an_organisation(page):  # the type-ahead's script asks the server and shows the matches
+            page.locator("input[data-organisation-picker]").first.fill("Lisb")
+            expect(page.get_by_role("option", name="Município de Lisboa")).to_be_visible()
+
+        blocked += _visit(page, f"{server}/events/{slug}/register", pick_an_organisation)
+
+        page.goto(f"{server}/auth/login")
+        page.fill("input[name=email]", "olga@example.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        for url in ("/members/", "/members/import", f"/manage/events/{slug}/registrations",
+                    f"/manage/events/{slug}/participation", f"/checkin/{slug}/dashboard"):
+            blocked += _visit(page, server + url)
+
+        def timetable_is_drawn(page):  # its grid positions and track colours are style attributes; timetable.js loads
+            expect(page.locator(".tt-session").first).to_be_visible()
+
+        blocked += _visit(page, f"{server}/manage/events/{slug}/agenda/", timetable_is_drawn)
+
+        def scanner_is_ready(page):  # camera, offline data (fetch, crypto.subtle, IndexedDB)
+            page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('data.json'))")
+            expect(page.locator("#camera")).to_be_visible()
+
+        blocked += _visit(page, f"{server}/checkin/{slug}?station=Gate+A", scanner_is_ready)
+
+        # The watch works: an inline handler that markup injected into the page is refused and reported.
+        page.evaluate("""document.body.insertAdjacentHTML("beforeend", '<img src="/x.png" onerror="window.__ran = 1">')""")
+        page.wait_for_function("() => window.__violations.length > 0")
+        assert page.evaluate("window.__ran") is None
+        assert "script-src-attr" in page.evaluate("window.__violations")[0]
+        browser.close()
+    assert blocked == []
