@@ -1,14 +1,23 @@
 """Sessions that can be revoked: login renews the session, logout and a password change end the account's
-other sessions and remember-me cookies, and remember-me cookies rotate.
+other sessions and remember-me cookies, remember-me cookies rotate, and the login page neither tells which
+addresses have accounts nor lets parallel guesses past its rate limit.
 
 Each test replays what an attacker holding a copied cookie (a shared desk computer, a stolen laptop) would do,
 on a second `Device` that has only that cookie.
 """
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
 import pytest
 from flask import g
 
+from eventhub.auth import services
+from eventhub.core.transaction import atomic
 from tests.conftest import Browser
 from tests.factories import PASSWORD, make_user
+from tests.test_registration_concurrency import run_together, server  # noqa: F401 - server is a fixture
 
 NEW_PASSWORD = "a new long secret"
 REMEMBER = "remember_token"  # Flask-Login's cookie name (REMEMBER_COOKIE_NAME is not set)
@@ -177,3 +186,77 @@ def test_logout_kills_every_remember_me_cookie(app, device, other_device, user):
     assert device.cookie(REMEMBER) is None
     assert not only_the_remember_cookie(app, here).signed_in()
     assert not only_the_remember_cookie(app, elsewhere).signed_in()
+
+
+# The login page does not tell which addresses have accounts.
+
+@pytest.fixture
+def hash_checks(monkeypatch):
+    """The method of every stored hash a password is checked against during the test."""
+    checked = []
+    real = services.check_password_hash
+
+    def counting(pwhash, password):
+        checked.append(pwhash.split("$", 1)[0])
+        return real(pwhash, password)
+
+    monkeypatch.setattr(services, "check_password_hash", counting)
+    return checked
+
+
+def test_an_unknown_address_costs_the_same_password_check_as_a_known_one(hash_checks, user):
+    known_method = user.password_hash.split("$", 1)[0]
+    with atomic():
+        inactive = make_user(email="left@example.org")
+        inactive.active = False
+    for email, password in ((user.email, "wrong password"), ("nobody@example.org", PASSWORD),
+                            (inactive.email, PASSWORD), (user.email, PASSWORD)):
+        hash_checks.clear()
+        with atomic():
+            services.authenticate(email, password)
+        assert hash_checks == [known_method], email
+
+
+# The rate limit counts an attempt before the password is checked.
+
+def test_sixty_parallel_wrong_passwords_get_no_more_than_the_limit_checked(app, server, user, monkeypatch):  # noqa: F811
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "10 per minute")
+    checks = []
+    real = services.check_password_hash
+
+    def slow(pwhash, password):  # as slow as scrypt in production, so the requests overlap
+        checks.append(password)
+        time.sleep(0.05)
+        return real(pwhash, password)
+
+    monkeypatch.setattr(services, "check_password_hash", slow)
+    device = Device(app.test_client())
+    token = device.token()
+    cookie = f"session={device.cookie('session')}"
+
+    def attempt(n):
+        def job():
+            body = urllib.parse.urlencode({"csrf_token": token, "email": user.email, "password": f"guess {n}"})
+            request = urllib.request.Request(f"{server}/auth/login", data=body.encode(), method="POST",
+                                             headers={"Cookie": cookie})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+        return job
+
+    codes = run_together(app, [attempt(n) for n in range(60)])
+    assert sorted(set(codes)) == [200, 429]
+    assert codes.count(200) == 10 and len(checks) == 10
+
+
+def test_successful_logins_do_not_use_up_the_limit_of_the_address(app, user, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per minute")
+    for _ in range(5):  # colleagues signing in one after another behind the venue's one address
+        assert Device(app.test_client()).login(user).status_code == 302
+    device = Device(app.test_client())
+    for _ in range(3):
+        assert device.post("/auth/login", {"email": user.email, "password": "nope nope"}).status_code == 200
+    assert device.post("/auth/login", {"email": user.email, "password": "nope nope"}).status_code == 429
+    assert device.login(user).status_code == 429

@@ -28,18 +28,34 @@ def _login_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
-    """Sign in; only failed attempts count against the rate limit."""
+    """Sign in. The limiter counts each attempt as it arrives, before the password is checked, so parallel
+    guesses cannot all slip under the limit; a successful sign-in gives its attempt back."""
     form = LoginForm()
     if form.validate_on_submit():
         with atomic():
             user = services.authenticate(form.email.data, form.password.data)
         if user:
+            _give_back_attempt()
             _start_session(user, remember=form.remember.data)
             return redirect(safe_redirect_target(request.args.get("next"), url_for("events.index")))
         form.password.errors.append(_("Email or password is not correct."))
     return render_template("auth/login.html", form=form)
+
+
+def _give_back_attempt() -> None:
+    """Uncount this request's attempt: colleagues signing in behind a venue's one address must not use up the
+    limit. Only a fixed window (the default strategy) is a counter that can go down; with another strategy,
+    successful sign-ins count too."""
+    if current_app.config.get("RATELIMIT_STRATEGY", "fixed-window") != "fixed-window":
+        return
+    for counted in limiter.current_limits:
+        storage = counted.limiter.storage
+        try:
+            storage.incr(counted.key, counted.limit.get_expiry(), amount=-1)
+        except storage.base_exceptions as error:  # the sign-in stands; the attempt stays counted
+            current_app.logger.warning("Login attempt not given back: %s", error)
 
 
 def _start_session(user, remember: bool) -> None:
