@@ -1,60 +1,159 @@
-"""Who may open what: every page is either public or guarded by a role, and the guard works.
+"""Who may open what: one table gives every route (and every method of it) the access it needs, and the
+tests check the table against the app and the app against the table.
 
-The matrix is built from the app's own URL map, so a new organiser page is covered the day it is
-added, and a page that forgets its guard fails test_every_page_is_public_or_guarded.
+A new route without an entry fails test_every_route_has_an_entry; a page whose guard differs from its
+entry fails test_page_guards_are_the_ones_in_the_table; the matrices open every guarded page and API
+operation as nobody, as the wrong role and as the right one. Pages guarded by a secret token in their
+URL (manage links, feeds, one's own badge) are tested against other people's tokens in test_idor.py.
 """
 import pytest
 
-from tests.factories import make_question, make_event, make_network, make_organisation, make_registration, make_user
+from tests.factories import (
+    make_event,
+    make_network,
+    make_organisation,
+    make_question,
+    make_registration,
+    make_token,
+    make_user,
+)
 
-PUBLIC = {"events.index", "events.detail", "auth.login", "static", "api-docs.openapi_json"}
-# Public registration pages; the manage pages are guarded by their secret token instead of a role.
-PUBLIC |= {f"registration.{name}" for name in (
-    "register", "organisations", "resend", "manage", "cancel")}
-PUBLIC |= {f"delegations.{name}" for name in ("register_delegation", "delegation", "withdraw")}
-# Public agenda pages; the personal agenda is guarded by its token, the buttons by the remembered token.
-PUBLIC |= {f"agenda.{name}" for name in (
-    "agenda", "session", "signup", "cancel_signup", "star", "unstar", "forget", "personal")}
-# Public calendars; the personal feed and its rotation are guarded by their secret tokens.
-PUBLIC |= {f"calendars.{name}" for name in ("agenda_feed", "session_ics", "event_ics", "personal_feed", "rotate")}
-# Exports of a published agenda (frab XML/JSON, CSV, the programme PDF).
-PUBLIC |= {"schedule_exports.schedule_json", "schedule_exports.schedule_xml_view", "schedule_exports.agenda_csv",
-           "printing.programme_pdf"}
-# One's own badge, guarded by the manage link's token.
-PUBLIC |= {"badges.own_badge"}
-SIGNED_IN = {"auth.logout", "auth.change_password"}
-# The API guards itself with bearer tokens (tests/test_api_*.py).
-API_PREFIXES = ("api_",)
+PUBLIC = "public"  # anyone
+SECRET = "secret link"  # anyone holding the secret token in the URL (or remembered by this browser)
+SIGNED_IN = "signed in"  # any account
+ORGANISER = "organiser"  # the organiser role (admins hold every role)
+CHECKIN = "checkin"  # check-in staff or organisers
+API_PUBLIC = "api: public"  # no token needed (a bad token is still a 401); organisers see more
+API_ORGANISER = "api: organiser"  # a bearer token of an organiser
+API_CHECKIN = "api: checkin"  # a bearer token of check-in staff or an organiser
+
+ACCESS = {
+    "static": PUBLIC,
+    "events.index": PUBLIC,
+    "events.detail": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    # Registering; the registrant's and the head of delegation's pages are guarded by their secret links.
+    "registration.register": PUBLIC,
+    "registration.organisations": PUBLIC,
+    "registration.resend": PUBLIC,
+    "registration.check_your_email": PUBLIC,
+    "registration.manage": SECRET,
+    "registration.cancel": SECRET,
+    "registration.confirm": SECRET,
+    "delegations.register_delegation": PUBLIC,
+    "delegations.delegation": SECRET,
+    "delegations.withdraw": SECRET,
+    "delegations.confirm": SECRET,
+    # The public agenda; the personal agenda by its link, the buttons for the person this browser remembers.
+    "agenda.agenda": PUBLIC,
+    "agenda.session": PUBLIC,
+    "agenda.personal": SECRET,
+    "agenda.signup": SECRET,
+    "agenda.cancel_signup": SECRET,
+    "agenda.star": SECRET,
+    "agenda.unstar": SECRET,
+    "agenda.forget": SECRET,
+    # Calendars and exports of a published agenda; the personal feed and its rotation by their links.
+    "calendars.agenda_feed": PUBLIC,
+    "calendars.session_ics": PUBLIC,
+    "calendars.event_ics": PUBLIC,
+    "calendars.personal_feed": SECRET,
+    "calendars.rotate": SECRET,
+    "schedule_exports.schedule_json": PUBLIC,
+    "schedule_exports.schedule_xml_view": PUBLIC,
+    "schedule_exports.agenda_csv": PUBLIC,
+    "printing.programme_pdf": PUBLIC,
+    "badges.own_badge": SECRET,
+    # Organisers' pages.
+    **{f"events.{name}": ORGANISER for name in ("manage", "new", "preview", "edit", "publish", "unpublish", "cancel")},
+    **{f"members.{name}": ORGANISER for name in (
+        "index", "detail", "new", "edit", "import_csv", "export_csv", "networks", "network_detail", "network_new",
+        "network_edit", "regions")},
+    **{f"registration_admin.{name}": ORGANISER for name in (
+        "index", "detail", "bulk", "change_status", "link", "export_csv", "participation", "questions",
+        "edit_question", "move_question", "delete_question")},
+    **{f"agenda_admin.{name}": ORGANISER for name in (
+        "timetable", "clashes", "publish", "unpublish", "new_session", "edit_session", "move_session",
+        "delete_session", "rooms", "edit_room", "move_room", "delete_room", "tracks", "edit_track", "delete_track",
+        "kinds", "edit_kind")},
+    **{f"badges.{name}": ORGANISER for name in (
+        "index", "download", "ticked", "mark_printed", "mark_one_printed", "reprint", "reissue")},
+    # The door.
+    **{f"checkin.{name}": CHECKIN for name in (
+        "scanner", "scan", "check_in_by_name", "undo", "data", "dashboard", "export_csv")},
+    # The API: per method where reading is public and writing is not.
+    "api-docs.openapi_json": API_PUBLIC,
+    "api_events.events": {"GET": API_PUBLIC, "POST": API_ORGANISER},
+    "api_events.event": {"GET": API_PUBLIC, "PATCH": API_ORGANISER},
+    "api_members.members": API_ORGANISER,
+    "api_members.member": API_ORGANISER,
+    "api_registrations.registrations": API_ORGANISER,
+    "api_registrations.registration": API_ORGANISER,
+    "api_registrations.cancel": API_ORGANISER,
+    "api_agenda.sessions": {"GET": API_PUBLIC, "POST": API_ORGANISER},
+    "api_agenda.session": {"GET": API_PUBLIC, "PATCH": API_ORGANISER, "DELETE": API_ORGANISER},
+    "api_agenda.rooms": API_PUBLIC,
+    "api_agenda.tracks": API_PUBLIC,
+    "api_agenda.signups": API_ORGANISER,
+    "api_badges.badge": API_ORGANISER,
+    "api_badges.badges": API_ORGANISER,
+    "api_checkins.checkins": API_CHECKIN,
+    "api_checkins.undo": API_CHECKIN,
+}
+PAGE_GUARDS = {ORGANISER: ("organiser",), CHECKIN: ("checkin", "organiser")}
+WHO = ["anonymous", "no role", "checkin", "organiser", "admin"]
 
 
-def _guarded_rules(app):
+def access(endpoint: str, method: str) -> str | None:
+    entry = ACCESS.get(endpoint)
+    return entry.get(method) if isinstance(entry, dict) else entry
+
+
+def routes(app):
+    """(rule, method) for every route of the app, HEAD and OPTIONS left to Flask."""
     for rule in app.url_map.iter_rules():
-        roles = getattr(app.view_functions[rule.endpoint], "required_roles", None)
-        if roles:
-            yield rule, roles
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
 
 
-def test_every_page_is_public_or_guarded(app):
-    unguarded = [
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint not in PUBLIC | SIGNED_IN
-        and not rule.endpoint.startswith(API_PREFIXES)
-        and not getattr(app.view_functions[rule.endpoint], "required_roles", None)
-    ]
-    assert unguarded == []
+def test_every_route_has_an_entry(app):
+    missing = [f"{method} {rule.rule} ({rule.endpoint})" for rule, method in routes(app)
+               if access(rule.endpoint, method) is None]
+    assert missing == [], "add these routes to ACCESS in tests/test_access.py"
+
+
+def test_page_guards_are_the_ones_in_the_table(app):
+    wrong = [rule.endpoint for rule in app.url_map.iter_rules()
+             if not rule.endpoint.startswith(("api_", "api-docs"))
+             and getattr(app.view_functions[rule.endpoint], "required_roles", None)
+             != PAGE_GUARDS.get(ACCESS.get(rule.endpoint))]
+    assert wrong == []
+
+
+def test_an_entry_needing_a_role_cannot_be_public(app):
+    """A page's table entry is one of the page kinds, an API operation's one of the API kinds."""
+    for rule, method in routes(app):
+        kind = access(rule.endpoint, method)
+        is_api = rule.rule.startswith("/api/")
+        assert kind.startswith("api") == is_api, (rule.rule, kind)
 
 
 @pytest.fixture
 def sample_url(app):
-    """A real URL for each guarded rule, its arguments filled with existing records."""
+    """A real URL for each rule, its arguments filled with existing records of one (draft) event."""
     organisation = make_organisation(name="Malmö", country="SE")
     event = make_event(status="draft")
+    registration = make_registration(event)
     values = {
         "slug": event.slug,
         "id": organisation.id,
-        "registration_id": make_registration(event).id,
+        "member_id": organisation.id,
+        "registration_id": registration.id,
         "question_id": make_question(event, {"label": "Dietary needs", "kind": "short_text"}).id,
+        "token": registration.manage_token,
+        "filename": "css/app.css",
     }
     values["checkin_id"] = _checkin_id(event, values["registration_id"])
     network = make_network(members=[organisation])
@@ -96,30 +195,65 @@ def _agenda_ids(event) -> dict:
     room, track = Room(event_id=event.id, name="Sala São Paulo"), Track(event_id=event.id, name="Climate")
     db.session.add_all([room, track])
     db.session.commit()
-    session = save_session(event, {"title": "Opening", "start": event.start_at, "end": event.end_at, "room_id": room.id}, SYSTEM)
+    session = save_session(event, {"title": "Opening", "start": event.start_at, "end": event.end_at,
+                                   "room_id": room.id}, SYSTEM)
     kind = db.session.scalars(db.select(SessionKind)).first()
     return {"room_id": room.id, "track_id": track.id, "session_id": session.id, "kind_id": kind.id}
 
 
-@pytest.mark.parametrize("who", ["anonymous", "checkin", "organiser", "admin"])
-def test_role_matrix(app, browser, sample_url, who):
-    """Anonymous -> login redirect, wrong role -> 403, right role (or admin) -> page."""
-    if who != "anonymous":
-        browser.login(make_user(roles=[who]))
-    for rule, roles in _guarded_rules(app):
+def _user(who):
+    return None if who == "anonymous" else make_user(roles=[] if who == "no role" else [who])
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_page_matrix(app, browser, sample_url, who):
+    """Anonymous -> login redirect, wrong role -> 403, right role (or admin) -> the page."""
+    user = _user(who)
+    if user:
+        browser.login(user)
+    for rule, method in routes(app):
+        kind = access(rule.endpoint, method)
+        if kind not in PAGE_GUARDS:
+            continue
         url = sample_url(rule)
-        method = "GET" if "GET" in rule.methods else "POST"
         response = browser.get(url) if method == "GET" else browser.post(url)
         if who == "anonymous":
             assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
-        elif who in roles or who == "admin":
-            assert response.status_code in (200, 302), (url, response.status_code)
-            if method == "GET":
-                assert response.status_code == 200, url
+        elif who in PAGE_GUARDS[kind] or who == "admin":
+            # An empty form comes back with its errors (200) or is done (302).
+            expected = (200,) if method == "GET" else (200, 302)
+            assert response.status_code in expected, (method, url, response.status_code)
         else:
-            assert response.status_code == 403, url
+            assert response.status_code == 403, (method, url)
 
 
-def test_signed_in_pages_send_anonymous_users_to_login(browser):
-    response = browser.get("/auth/password")
-    assert response.status_code == 302 and "/auth/login?next=" in response.headers["Location"]
+@pytest.mark.parametrize("who", WHO)
+def test_api_matrix(app, client, sample_url, who):
+    """No token -> 401, a token without the role -> 403, the right role -> the operation (never a 5xx)."""
+    user = _user(who)
+    headers = {"Authorization": f"Bearer {make_token(user)[1]}"} if user else {}
+    allowed = {API_PUBLIC: set(WHO), API_ORGANISER: {"organiser", "admin"},
+               API_CHECKIN: {"checkin", "organiser", "admin"}}
+    for rule, method in routes(app):
+        kind = access(rule.endpoint, method)
+        if kind not in allowed:
+            continue
+        url = sample_url(rule)
+        response = client.open(url, method=method, headers=headers, json={} if method != "GET" else None)
+        if who in allowed[kind]:
+            assert response.status_code not in (401, 403) and response.status_code < 500, (method, url, response.json)
+        else:
+            assert response.status_code == (401 if who == "anonymous" else 403), (method, url)
+
+
+def test_a_bad_token_is_a_401_even_where_no_token_is_needed(client):
+    response = client.get("/api/v1/events", headers={"Authorization": "Bearer not-a-token"})
+    assert response.status_code == 401 and "invalid_token" in response.headers["WWW-Authenticate"]
+
+
+def test_signed_in_pages_send_anonymous_users_to_login(app, browser, sample_url):
+    pages = [rule for rule, method in routes(app) if access(rule.endpoint, method) == SIGNED_IN and method == "GET"]
+    assert pages
+    for rule in pages:
+        response = browser.get(sample_url(rule))
+        assert response.status_code == 302 and "/auth/login?next=" in response.headers["Location"], rule.rule
