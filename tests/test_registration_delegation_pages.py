@@ -197,7 +197,7 @@ def test_unknown_delegation_links_are_not_found(client):
 def test_the_delegation_page_does_not_query_per_delegate(browser, warsaw, count_queries):
     event = open_event(capacity=3)
     browser.post(f"/events/{event.slug}/register/delegation", delegation_form(warsaw, rows=DELEGATES[:2]))
-    url = f"/delegations/{db.session.scalar(select(Delegation.manage_token))}"
+    url = f"/delegations/{db.session.scalar(select(Delegation)).manage_token}"
     db.session.expire_all()
     with count_queries() as few:
         browser.get(url)

@@ -2,10 +2,15 @@
 
 Who is the delegate? There are no accounts for delegates: a registration is reached through its
 secret manage link. When a person opens their manage page (/registrations/<token>) or their
-personal agenda (/registrations/<token>/agenda), the token is remembered in the signed session
-cookie under "registration_token"; the agenda and session pages then offer that person the
-"Add to my agenda" and "Sign up" buttons. "Forget me on this device" drops it again. The token
-never appears in the URL of an agenda page, so it cannot leak through a Referer header.
+personal agenda (/registrations/<token>/agenda), the device remembers them in the session cookie;
+the agenda and session pages then offer that person the "Add to my agenda" and "Sign up" buttons.
+"Forget me on this device" drops it again. The token never appears in the URL of an agenda page,
+so it cannot leak through a Referer header.
+
+The session cookie is signed, not encrypted: anyone with the browser can read it. It holds the
+digest of the manage token, never the token: the digest opens no page, and a cookie carrying one
+cannot be made without the app's SECRET_KEY. A new manage link (registering again after
+cancelling) changes the digest, so a device remembering the old holder is forgotten.
 """
 from itertools import groupby
 
@@ -19,24 +24,38 @@ from eventhub.agenda.services import schedule_parts
 from eventhub.audit.services import REGISTRANT
 from eventhub.core.errors import Refused
 from eventhub.core.loading import found_or_404
+from eventhub.core.tokens import digest
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import safe_redirect_target
 from eventhub.events.access import get_event
+from eventhub.registration.models import Registration
 from eventhub.registration.services import by_token
 
 bp = Blueprint("agenda", __name__)
 
-# The device's people, one per event: {event id: manage token} (a city officer may go to the
-# congress and to a network meeting, each registration with its own link).
-TOKEN_KEY = "registration_tokens"
+# The device's people, one per event: {event id: digest of the manage token} (a city officer may
+# go to the congress and to a network meeting, each registration with its own link).
+REMEMBERED_KEY = "registration_digests"
+# Where cookies made before kept the tokens themselves, converted to digests on the next visit.
+CLEAR_TEXT_KEY = "registration_tokens"
 # Pages whose token identifies the person on the agenda pages afterwards.
 REMEMBERING = {"registration.manage", "agenda.personal"}
 
 
 def _remembered() -> dict:
-    """The tokens this device remembers, by event id (as strings: the session is JSON)."""
-    value = session.get(TOKEN_KEY)
+    """The manage tokens' digests this device remembers, by event id (as strings: the session is JSON)."""
+    value = session.get(REMEMBERED_KEY)
     return value if isinstance(value, dict) else {}
+
+
+@bp.before_app_request
+def _no_tokens_in_the_cookie():
+    """A cookie from before kept the manage tokens themselves: keep only their digests."""
+    old = session.get(CLEAR_TEXT_KEY)
+    if old is not None:
+        session.pop(CLEAR_TEXT_KEY)
+        if isinstance(old, dict):
+            session[REMEMBERED_KEY] = {**{key: digest(str(value)) for key, value in old.items()}, **_remembered()}
 
 
 @bp.after_app_request
@@ -46,7 +65,7 @@ def _remember_registration(response):
     if request.endpoint in REMEMBERING and token and response.status_code == 200:
         registration = by_token(token)
         if registration is not None:
-            session[TOKEN_KEY] = {**_remembered(), str(registration.event_id): token}
+            session[REMEMBERED_KEY] = {**_remembered(), str(registration.event_id): registration.manage_token_digest}
     return response
 
 
@@ -62,7 +81,7 @@ def _keep_tokens_private(response):
 
 def current_registration(event):
     """The registration this device remembers for this event, if any."""
-    registration = by_token(_remembered().get(str(event.id)))
+    registration = Registration.by_digest("manage", _remembered().get(str(event.id)))
     return registration if registration is not None and registration.event_id == event.id else None
 
 
@@ -174,7 +193,7 @@ def unstar(slug: str, session_id: int):
 @bp.post("/agenda/forget-me")
 def forget():
     """Stop recognising this device's people (a shared or borrowed computer), for every event."""
-    session.pop(TOKEN_KEY, None)
+    session.pop(REMEMBERED_KEY, None)
     flash(_("This device no longer knows who you are. Your registration and your agenda are unchanged."), "info")
     return redirect(safe_redirect_target(forms.ActionForm().next.data, url_for("events.index")))
 

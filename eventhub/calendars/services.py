@@ -9,22 +9,21 @@ from sqlalchemy.orm import selectinload
 
 from eventhub.agenda.models import AgendaSession, SessionPerson, SignUp, Star
 from eventhub.audit.services import Actor, record
-from eventhub.core.tokens import new_secret
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
 
 def rotate_calendar_token(registration: Registration, actor: Actor) -> str:
     """A new feed token; the old feed URL stops working at once."""
-    registration.calendar_token = new_secret()
+    token = registration.issue_calendar_token()
     # The token itself stays out of the audit trail: it is a secret.
     record(actor, "registration.calendar_rotated", registration, registration.event_id)
-    return registration.calendar_token
+    return token
 
 
 def by_calendar_token(token: str) -> Registration | None:
-    """The registration whose personal feed this token opens, else None."""
-    return db.session.scalar(select(Registration).where(Registration.calendar_token == token)) if token else None
+    """The registration whose personal feed this token opens (by the token's digest), else None."""
+    return Registration.by_secret("calendar", token)
 
 
 def agenda_changed_at(event):

@@ -113,8 +113,10 @@ def feed_urls(endpoint: str, **values) -> dict:
 def _feed_links():
     """feed_urls(endpoint, **values) for the public pages; personal_feed_urls(registration) for the manage page."""
 
-    def personal_feed_urls(registration) -> dict:
-        """The personal feed's addresses (its token is made with the registration)."""
-        return feed_urls("calendars.personal_feed", token=registration.calendar_token)
+    def personal_feed_urls(registration) -> dict | None:
+        """The personal feed's addresses, rebuilt from the stored salt; None for one issued before
+        feed tokens were derived (eventhub.core.tokens), which only the subscribed apps know."""
+        token = registration.calendar_token
+        return feed_urls("calendars.personal_feed", token=token) if token else None
 
     return {"feed_urls": feed_urls, "personal_feed_urls": personal_feed_urls}

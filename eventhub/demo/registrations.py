@@ -23,7 +23,6 @@ from eventhub.badges import tokens
 from eventhub.badges.models import Badge
 from eventhub.core import capacity
 from eventhub.core.errors import Refused
-from eventhub.core.tokens import new_secret
 from eventhub.core.types import utcnow
 from eventhub.core.validation import Collector
 from eventhub.demo.attendees import QUESTIONS, plan_attendees
@@ -140,7 +139,7 @@ def _register(plan: list[tuple], desks: dict, actor: Actor) -> tuple[list[dict],
         if kind == "delegation":
             delegations.append({"event_id": desk.event.id, "organisation_id": data["organisation_id"],
                                 "organisation_name": None, "head_name": data["head_name"],
-                                "head_email": data["head_email"], "manage_token": new_secret(),
+                                "head_email": data["head_email"], **Delegation.new_link_columns("manage"),
                                 "created_at": group[-1]["created_at"], "delegates": group})
     congress, meeting = desks["congress"], desks.get("meeting")
     partners = [p for p in people if p["event_id"] == congress.event.id and p["status"] == "pending"
@@ -159,7 +158,7 @@ def _registration_row(person: dict) -> dict:
                                         "created_at", "updated_at", "waitlisted_at")}
     row.update(organisation_id=person.get("organisation_id"), organisation_name=person.get("organisation_name"),
                answers=person.get("answers", {}), privacy_consent_at=person["created_at"], invitation_sequence=0,
-               manage_token=new_secret(), calendar_token=new_secret(), delegation_id=person.get("delegation_id"))
+               **Registration.new_link_columns("manage", "calendar"), delegation_id=person.get("delegation_id"))
     # The model's own method, so search finds them exactly as it finds people registered through the forms.
     folded = SimpleNamespace(**{key: row[key] for key in ("full_name", "email", "organisation_name")})
     Registration.refresh_search_text(folded)
@@ -170,7 +169,7 @@ def _registration_row(person: dict) -> dict:
 def _write(people: list[dict], delegations: list[dict], actor: Actor) -> None:
     """Delegations, then registrations (pointing at them), then every audit entry, oldest first."""
     delegation_ids = insert_rows(Delegation, [{k: v for k, v in d.items() if k != "delegates"} for d in delegations],
-                                 key=("manage_token",))
+                                 key=("manage_token_digest",))
     audit = []
     for delegation, delegation_id in zip(delegations, delegation_ids):
         for person in delegation["delegates"]:

@@ -1,9 +1,10 @@
 """Registrations of people for events, city delegations and the events' custom questions."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.core import tokens
 from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.events.models import CATEGORIES, Event
 from eventhub.extensions import db
@@ -30,6 +31,51 @@ QUESTION_KINDS = {
 
 def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class LinkSecrets:
+    """The secret links of a row, kept as digest and salt columns (see eventhub.core.tokens).
+
+    `<name>_token` rebuilds a link's secret for the pages and e-mails; `issue_<name>_token()` makes
+    a new one, which kills the old link. A link issued before secrets were derived cannot be
+    rebuilt; while its owner uses it (the lookup remembers what was presented), it is known.
+    """
+
+    def _secret(self, name: str) -> str | None:
+        stored = getattr(self, f"{name}_token_digest")
+        presented = self.__dict__.get(f"_presented_{name}")
+        if presented and tokens.digest(presented) == stored:
+            return presented
+        return tokens.rebuild(f"{self.audit_type}-{name}", getattr(self, f"{name}_token_salt"), stored)
+
+    def _issue(self, name: str) -> str:
+        secret, salt, digest = tokens.issue(f"{self.audit_type}-{name}")
+        setattr(self, f"{name}_token_salt", salt)
+        setattr(self, f"{name}_token_digest", digest)
+        return secret
+
+    @classmethod
+    def new_link_columns(cls, *names: str) -> dict:
+        """The columns of new links, for rows inserted in bulk (the demo); their secrets can be rebuilt."""
+        columns = {}
+        for name in names:
+            _secret, columns[f"{name}_token_salt"], columns[f"{name}_token_digest"] = tokens.issue(
+                f"{cls.audit_type}-{name}")
+        return columns
+
+    @classmethod
+    def by_digest(cls, name: str, value: str | None):
+        """The row whose `name` link has this digest, else None."""
+        column = getattr(cls, f"{name}_token_digest")
+        return db.session.scalar(select(cls).where(column == value)) if value else None
+
+    @classmethod
+    def by_secret(cls, name: str, secret: str | None):
+        """The row a link opens, else None; it remembers the secret, which its pages link with."""
+        row = cls.by_digest(name, tokens.digest(secret)) if secret else None
+        if row is not None:
+            row.__dict__[f"_presented_{name}"] = secret
+        return row
 
 
 class Question(db.Model):
@@ -64,7 +110,7 @@ class Question(db.Model):
         return self.key
 
 
-class Delegation(db.Model):
+class Delegation(LinkSecrets, db.Model):
     """Several named delegates of one organisation, registered together by a head of delegation."""
 
     __tablename__ = "delegations"
@@ -76,8 +122,10 @@ class Delegation(db.Model):
     organisation_name: Mapped[str | None] = mapped_column(String(200))
     head_name: Mapped[str] = mapped_column(String(200))
     head_email: Mapped[str] = mapped_column(String(254))
-    # Secret of the head's manage link (/delegations/<token>).
-    manage_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The head's manage link (/delegations/<token>): its digest (the lookup key) and the salt it is
+    # derived from (LinkSecrets); no salt for links issued before migration 0013.
+    manage_token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    manage_token_salt: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()
@@ -91,8 +139,17 @@ class Delegation(db.Model):
         """How other records' audit entries name this one."""
         return self.organisation_name or (self.organisation.name if self.organisation else "")
 
+    @property
+    def manage_token(self) -> str | None:
+        """The secret of the head's manage link, for the pages and e-mails."""
+        return self._secret("manage")
 
-class Registration(db.Model):
+    def issue_manage_token(self) -> str:
+        """A new manage link for the head (the old one stops working)."""
+        return self._issue("manage")
+
+
+class Registration(LinkSecrets, db.Model):
     __tablename__ = "registrations"
     audit_type = "registration"  # what its audit entries are filed under (eventhub.audit)
     __table_args__ = (
@@ -117,10 +174,13 @@ class Registration(db.Model):
     privacy_consent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Whether the person agreed to appear in the participant list.
     listed: Mapped[bool] = mapped_column(default=False)
-    # Secret of the manage link (/registrations/<token>).
-    manage_token: Mapped[str] = mapped_column(String(64), unique=True)
-    # Secret of the personal calendar feed (/calendar/<token>.ics); rotating it kills the old URL.
-    calendar_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The manage link (/registrations/<token>): its digest (the lookup key) and the salt it is
+    # derived from (LinkSecrets); no salt for links issued before migration 0013.
+    manage_token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    manage_token_salt: Mapped[str | None] = mapped_column(String(32))
+    # The personal calendar feed (/calendar/<token>.ics), likewise; rotating it kills the old URL.
+    calendar_token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    calendar_token_salt: Mapped[str | None] = mapped_column(String(32))
     # Times the calendar entry mailed to this person was withdrawn or sent again after that; added
     # to the event's sequence, so a CANCEL outranks the REQUEST before it, and a return the CANCEL.
     invitation_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -139,6 +199,24 @@ class Registration(db.Model):
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+    @property
+    def manage_token(self) -> str | None:
+        """The secret of the manage link, for the pages and e-mails."""
+        return self._secret("manage")
+
+    @property
+    def calendar_token(self) -> str | None:
+        """The secret of the personal calendar feed, for the manage page."""
+        return self._secret("calendar")
+
+    def issue_manage_token(self) -> str:
+        """A new manage link (the old one stops working)."""
+        return self._issue("manage")
+
+    def issue_calendar_token(self) -> str:
+        """A new calendar feed address (the old one stops working)."""
+        return self._issue("calendar")
 
     def refresh_search_text(self) -> None:
         """Keep search_text in step with the fields it folds."""

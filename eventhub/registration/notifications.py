@@ -37,8 +37,12 @@ ABOUT_THE_EVENT = ("event_cancelled", "event_reinstated")
 
 
 def manage_url(registration) -> str:
-    """The absolute manage link, built from BASE_URL so it works from the CLI and the worker too."""
-    return external_url("registration.manage", token=registration.manage_token)
+    """The absolute manage link, built from BASE_URL so it works from the CLI and the worker too.
+
+    Only its digest is stored; a link the app cannot rebuild (issued before links were derived, see
+    eventhub.core.tokens) is replaced here, so that every message carries a link that works.
+    """
+    return external_url("registration.manage", token=registration.manage_token or registration.issue_manage_token())
 
 
 def message_context(registration, kind: str, position: int | None = None) -> dict:
@@ -119,7 +123,9 @@ def notify_delegation_head(delegation) -> None:
         "delegation": delegation,
         "event": event,
         "organisation": organisation,
-        "delegation_url": external_url("delegations.delegation", token=delegation.manage_token),
+        # Only its digest is stored; one the app cannot rebuild is replaced (see manage_url).
+        "delegation_url": external_url("delegations.delegation",
+                                       token=delegation.manage_token or delegation.issue_manage_token()),
         "locale": str(get_locale() or "en"),
     }
     text = render_template("mail/delegation.txt", **context)

@@ -12,7 +12,6 @@ from eventhub.audit.services import REGISTRANT, SYSTEM, Actor, diff, record, sna
 from eventhub.core import capacity
 from eventhub.core.errors import Refused
 from eventhub.core.signals import registration_confirmed, registration_left
-from eventhub.core.tokens import new_secret
 from eventhub.core.types import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -71,7 +70,8 @@ def _write(event: Event, person: dict, applicants: Applicants, actor: Actor, org
         registration.organisation = applicants.organisation
         registration.organisation_name = applicants.organisation_name
         registration.delegation = delegation
-        registration.manage_token, registration.calendar_token = new_secret(), new_secret()
+        registration.issue_manage_token()
+        registration.issue_calendar_token()
         registration.privacy_consent_at = registration.created_at = utcnow()
         if returning:
             # A new invitation must outrank the CANCEL that withdrew the old one (same UID).
@@ -204,8 +204,8 @@ def link_organisation(registration: Registration, organisation: Organisation, ac
 
 
 def by_token(token: str | None) -> Registration | None:
-    """The registration behind a manage link."""
-    return db.session.scalar(select(Registration).where(Registration.manage_token == token)) if token else None
+    """The registration behind a manage link (found by the token's digest: the token is not stored)."""
+    return Registration.by_secret("manage", token)
 
 
 def resend_manage_link(event: Event, email: str) -> None:

@@ -5,10 +5,8 @@ written in the same single pass and under the same event lock as one person's re
 (registration/services.enrol); a delegate whose earlier registration was cancelled or rejected is
 brought back on that row.
 """
-from sqlalchemy import select
 
 from eventhub.audit.services import REGISTRANT, Actor, record
-from eventhub.core.tokens import new_secret
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration import cleaning, rules
@@ -28,8 +26,9 @@ def register_delegation(event: Event, data: dict, actor: Actor = REGISTRANT, org
     applicants = cleaning.clean_delegation(event, data, organiser)
     delegation = Delegation(
         event_id=event.id, organisation=applicants.organisation, organisation_name=applicants.organisation_name,
-        head_name=applicants.head["name"], head_email=applicants.head["email"], manage_token=new_secret(),
+        head_name=applicants.head["name"], head_email=applicants.head["email"],
     )
+    delegation.issue_manage_token()
     # Added once the rules have let every delegate in: a refusal leaves no delegation row behind.
     people = enrol(event, applicants, actor, organiser, delegation)
     db.session.add(delegation)
@@ -48,5 +47,5 @@ def add_delegate(delegation: Delegation, data: dict, actor: Actor = REGISTRANT, 
 
 
 def delegation_by_token(token: str) -> Delegation | None:
-    """The delegation behind a head of delegation's manage link."""
-    return db.session.scalar(select(Delegation).where(Delegation.manage_token == token)) if token else None
+    """The delegation behind a head of delegation's manage link (found by the token's digest)."""
+    return Delegation.by_secret("manage", token)
