@@ -133,7 +133,8 @@ def _room_order(session: AgendaSession):
 def version_of(event: Event, sessions: list[AgendaSession]) -> str:
     """A version that changes whenever a session is added, removed, moved or edited."""
     parts = [f"{s.id}:{s.sequence}:{s.updated_at.isoformat()}" for s in sessions]
-    digest = hashlib.sha1("|".join([str(event.agenda_published_at), *parts]).encode()).hexdigest()[:10]
+    digest = hashlib.sha1("|".join([str(event.agenda_published_at), *parts]).encode(),
+                          usedforsecurity=False).hexdigest()[:10]
     return f"{len(sessions)}-{digest}"
 
 

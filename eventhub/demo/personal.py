@@ -28,7 +28,7 @@ def plan_personal_agendas(sessions: list[dict], confirmed: list[int], seed: int)
     Returns sign-ups ({session_id, registration_id, status}, in the order they were made) and
     stars as (registration_id, session_id).
     """
-    rng = random.Random(f"agenda-choices-{seed}")
+    rng = random.Random(f"agenda-choices-{seed}")  # noqa: S311 (seeded: the same demo every time, never a secret)
     live = [s for s in sessions if s["status"] == "scheduled" and s["kind"] != "Break"]
     signups, held, places = [], defaultdict(list), Counter()
     for session in (s for s in live if s["signup_required"]):

@@ -87,7 +87,7 @@ def plan_organisations(count: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED) -
 
     Each dict holds the save_organisation fields plus "tags" (the networks it may join).
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (seeded: the same demo every time, never a secret)
     plans = [_real_plan(region, row) for region, row in real_rows(count)]
     if count > len(plans):
         plans += synthetic_organisations(count - len(plans), rng, taken={plan["name"] for plan in plans})
