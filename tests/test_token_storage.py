@@ -48,6 +48,15 @@ def test_the_database_holds_no_link_and_the_mailed_links_work(client):
         assert person.manage_token == manage and person.calendar_token == feed
 
 
+def test_asking_for_the_link_again_mails_the_same_link_and_kills_none(browser):
+    event = open_event()
+    person = make_registration(event)
+    first, first_message_id = mailed_token(person), last_message(person).id
+    browser.post(f"/events/{event.slug}/resend", {"email": person.email})
+    assert last_message(person).id != first_message_id  # the link went out again
+    assert mailed_token(person) == first and browser.get(f"/registrations/{first}").status_code == 200
+
+
 def test_a_wrong_or_missing_token_opens_nothing(client):
     person = make_registration(open_event())
     for url in ("/registrations/x", f"/registrations/{person.manage_token_digest}", "/calendar/x.ics",

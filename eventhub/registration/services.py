@@ -209,7 +209,12 @@ def by_token(token: str | None) -> Registration | None:
 
 
 def resend_manage_link(event: Event, email: str) -> None:
-    """Queue the manage link again; says nothing about whether the address is registered."""
+    """Queue the manage link again; says nothing about whether the address is registered.
+
+    The same link (rebuilt, see notifications.manage_url), not a new one: anyone who knows the
+    address can ask, and that must not kill the link its owner has. A leaked link dies when its
+    owner cancels (registering again issues a new one).
+    """
     registration = db.session.scalar(
         select(Registration).where(Registration.event_id == event.id, Registration.email == email.strip().lower())
     )
