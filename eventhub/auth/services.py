@@ -113,7 +113,8 @@ def change_password(user: User, current: str, new: str) -> None:
 def end_sessions(user: User) -> None:
     """Sign the account out everywhere: every session and remember-me cookie issued so far stops working.
 
-    Counted up in the database (not read, then written), so two at once never give back a version.
+    The database counts it up (rather than this code reading the version and writing it back), so that two
+    at once both count.
     """
     user.session_version = User.session_version + 1
     db.session.flush()
