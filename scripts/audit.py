@@ -75,9 +75,10 @@ def online(packages: dict[str, str]) -> int | None:
         frozen = Path(folder) / "requirements.txt"
         frozen.write_text("".join(f"{name}=={version}\n" for name, version in packages.items()))
         command = [Path(sys.executable).parent / "pip-audit", "--disable-pip", "--no-deps", "--progress-spinner",
-                   "off", "-r", str(frozen), "-f", "json", "-o", str(Path(folder) / "report.json")]
+                   "off", "--timeout", "10", "-r", str(frozen), "-f", "json", "-o", str(Path(folder) / "report.json")]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=300)  # noqa: S603
+            # Bounded: where the network swallows packets instead of refusing them, fall back within two minutes.
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120)  # noqa: S603
             report = json.loads((Path(folder) / "report.json").read_text())
         except (OSError, subprocess.TimeoutExpired, ValueError):
             return None

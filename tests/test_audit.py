@@ -48,3 +48,30 @@ def test_a_withdrawn_advisory_flags_nothing(audit):
                                                                         "events": [{"introduced": "0"}]}]}]}
     assert not audit.affects(advisory, "flask", Version("3.1.3"))
     assert audit.affects({**advisory, "withdrawn": None}, "flask", Version("3.1.3"))
+
+
+def fake_pip_audit(monkeypatch, audit, report: dict):
+    """pip-audit as if it answered `report` (its JSON output)."""
+    import json
+    import subprocess
+
+    def run(command, **kwargs):
+        Path(command[command.index("-o") + 1]).write_text(json.dumps(report))
+        return subprocess.CompletedProcess(command, 1 if "vulns" in json.dumps(report) else 0)
+
+    monkeypatch.setattr(audit.subprocess, "run", run)
+
+
+def test_pip_audit_skipping_packages_is_no_pass_the_snapshot_decides(audit, monkeypatch):
+    """pip-audit says "No known vulnerabilities" about packages it could not look up: that is not a pass."""
+    fake_pip_audit(monkeypatch, audit, {"dependencies": [
+        {"name": "flask", "version": "3.1.3", "vulns": []},
+        {"name": "jinja2", "skip_reason": "Dependency not found on PyPI and could not be audited: jinja2 (2.10)"}]})
+    assert audit.online({"flask": "3.1.3", "jinja2": "2.10"}) is None
+
+
+def test_pip_audit_findings_fail_the_audit(audit, monkeypatch, capsys):
+    fake_pip_audit(monkeypatch, audit, {"dependencies": [
+        {"name": "jinja2", "version": "2.10", "vulns": [{"id": "PYSEC-2019-217", "fix_versions": ["2.10.1"]}]}]})
+    assert audit.online({"jinja2": "2.10"}) == 1
+    assert "VULNERABLE jinja2 2.10: PYSEC-2019-217 (fixed in 2.10.1)" in capsys.readouterr().out
