@@ -49,3 +49,15 @@ def test_a_rejected_registration_leaves_no_agenda_behind_and_others_keep_theirs(
     assert [item.title for item, _overlap in signups.personal_agenda(staying)] == [talk.title, workshop.title]
     # Sign-ups stay as cancelled rows: the audit trail and the waiting list refer to them.
     assert db.session.scalar(select(SignUp.status).where(SignUp.registration_id == leaving.id)) == "cancelled"
+
+
+def test_a_device_that_knew_the_previous_holder_does_not_know_the_new_one(client):
+    event = publish_agenda(open_event())
+    talk = make_session(event, title="Opening plenary")
+    first = make_registration(event, full_name="Amaru Quispe", email="office@lapaz.example")
+    assert client.get(f"/registrations/{first.manage_token}").status_code == 200  # the device remembers Amaru
+    with atomic():
+        services.cancel(first)
+    make_registration(event, full_name="Sisa Mamani", email="office@lapaz.example")
+    page = client.get(f"/events/{event.slug}/sessions/{talk.id}").get_data(as_text=True)
+    assert "Sisa Mamani" not in page and "Add to my agenda" not in page

@@ -15,6 +15,7 @@ from tests.factories import last_message, make_delegation, make_organisation, ma
     open_event, publish_agenda
 
 LINK = re.compile(r"/(?:registrations|delegations)/([A-Za-z0-9_-]{40,})")
+FEED = re.compile(r"/calendar/([A-Za-z0-9_-]{40,})\.ics")
 
 
 def mailed_token(recipient) -> str:
@@ -36,7 +37,7 @@ def test_the_database_holds_no_link_and_the_mailed_links_work(client):
     manage, head = mailed_token(person), mailed_token(delegation.head_email)
     page = client.get(f"/registrations/{manage}")
     assert page.status_code == 200 and "Nomvula Dlamini" in page.text
-    feed = re.search(r"/calendar/([A-Za-z0-9_-]{40,})\.ics", page.text).group(1)
+    feed = FEED.search(page.text).group(1)
     assert client.get(f"/calendar/{feed}.ics").status_code == 200
     assert client.get(f"/delegations/{head}").status_code == 200
     stored = every_value("registrations") + every_value("delegations")
@@ -115,9 +116,9 @@ def legacy_rows(app):
         with db.engine.begin() as connection:
             for statement in (
                 "INSERT INTO events (id, kind, title, slug, timezone, start_at, end_at, status, sequence, "
-                "non_member_policy, public_categories, created_at, updated_at) VALUES (1, 'congress', 'E', 'e', "
-                "'UTC', '2030-01-01 09:00', '2030-01-02 18:00', 'published', 0, 'confirm', 'delegate', "
-                "'2026-01-01 00:00', '2026-01-01 00:00')",
+                "non_member_policy, public_categories, agenda_published_at, created_at, updated_at) VALUES (1, "
+                "'congress', 'E', 'e', 'UTC', '2030-01-01 09:00', '2030-01-02 18:00', 'published', 0, 'confirm', "
+                "'delegate', '2026-01-01 00:00', '2026-01-01 00:00', '2026-01-01 00:00')",
                 "INSERT INTO delegations (id, event_id, organisation_name, head_name, head_email, manage_token, "
                 f"created_at) VALUES (1, 1, 'Quito', 'Head', 'head@example.org', '{LEGACY['head']}', '2026-01-01')",
                 "INSERT INTO registrations (id, event_id, full_name, email, category, status, answers, "
@@ -125,6 +126,16 @@ def legacy_rows(app):
                 "delegation_id, created_at, updated_at) VALUES (1, 1, 'Ana', 'ana@example.org', 'delegate', "
                 f"'confirmed', '{{}}', '2026-01-01 00:00', false, '{LEGACY['manage']}', '{LEGACY['calendar']}', 0, "
                 "'', 1, '2026-01-01 00:00', '2026-01-01 00:00')",
+                "INSERT INTO registrations (id, event_id, full_name, email, category, status, answers, "
+                "privacy_consent_at, listed, manage_token, calendar_token, invitation_sequence, search_text, "
+                "created_at, updated_at) VALUES (2, 1, 'Bo', 'bo@example.org', 'delegate', 'cancelled', '{}', "
+                "'2026-01-01 00:00', false, 'manage-2', 'calendar-2', 0, '', '2026-01-01 00:00', '2026-01-01 00:00')",
+                "INSERT INTO agenda_sessions (id, event_id, uuid, title, start_at, end_at, language, interpretation, "
+                "signup_required, status, sequence, created_at, updated_at) VALUES (1, 1, 'u-1', 'Opening', "
+                "'2030-01-01 10:00', '2030-01-01 11:00', 'en', false, false, 'scheduled', 0, '2026-01-01 00:00', "
+                "'2026-01-01 00:00')",
+                "INSERT INTO agenda_stars (id, registration_id, session_id, created_at) VALUES (1, 1, 1, '2026-01-01')",
+                "INSERT INTO agenda_stars (id, registration_id, session_id, created_at) VALUES (2, 2, 1, '2026-01-01')",
             ):
                 connection.execute(text(statement))
     finally:
@@ -138,6 +149,20 @@ def test_links_sent_before_the_migration_keep_working_and_are_not_stored(client,
     assert page.status_code == 200 and f"/registrations/{LEGACY['manage']}/cancel" in page.text
     assert client.get(f"/calendar/{LEGACY['calendar']}.ics").status_code == 200
     assert client.get(f"/delegations/{LEGACY['head']}").status_code == 200
+
+
+def test_the_migration_drops_the_stars_of_registrations_that_left(legacy_rows):
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT registration_id FROM agenda_stars")).scalars().all() == [1]
+
+
+def test_a_feed_from_before_cannot_be_shown_again_but_a_new_one_can_be_had(browser, legacy_rows):
+    page = browser.get(f"/registrations/{LEGACY['manage']}")
+    assert not FEED.search(page.text) and "get a new address" in page.text
+    browser.post(f"/registrations/{LEGACY['manage']}/calendar/rotate")
+    feed = FEED.search(browser.get(f"/registrations/{LEGACY['manage']}").text)
+    assert browser.get(f"/calendar/{feed.group(1)}.ics").status_code == 200
+    assert browser.get(f"/calendar/{LEGACY['calendar']}.ics").status_code == 404
 
 
 def test_the_next_mail_about_a_link_from_before_carries_a_new_working_link(browser, legacy_rows):
