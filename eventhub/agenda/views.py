@@ -44,18 +44,19 @@ REMEMBERING = {"registration.manage", "agenda.personal"}
 
 def _remembered() -> dict:
     """The manage tokens' digests this device remembers, by event id (as strings: the session is JSON)."""
+    if CLEAR_TEXT_KEY in session:
+        _forget_clear_text_tokens()
     value = session.get(REMEMBERED_KEY)
     return value if isinstance(value, dict) else {}
 
 
-@bp.before_app_request
-def _no_tokens_in_the_cookie():
+def _forget_clear_text_tokens() -> None:
     """A cookie from before kept the manage tokens themselves: keep only their digests."""
-    old = session.get(CLEAR_TEXT_KEY)
-    if old is not None:
-        session.pop(CLEAR_TEXT_KEY)
-        if isinstance(old, dict):
-            session[REMEMBERED_KEY] = {**{key: digest(str(value)) for key, value in old.items()}, **_remembered()}
+    old = session.pop(CLEAR_TEXT_KEY)
+    known = session.get(REMEMBERED_KEY)
+    if isinstance(old, dict):
+        session[REMEMBERED_KEY] = {**{key: digest(str(value)) for key, value in old.items()},
+                                   **(known if isinstance(known, dict) else {})}
 
 
 @bp.after_app_request
