@@ -48,18 +48,31 @@ def flask(env: dict, *args: str) -> str:
 
 def known_ids(database: Path) -> dict:
     """Real path parameters of the demo (the congress, a workshop, a registration, a member), so that most
-    requests reach the rules instead of a 404; the fuzzer still varies everything else."""
+    requests reach the rules instead of a 404; the fuzzer still varies everything else. `badge` is the code
+    of someone else's valid badge, scanned before the run so that undoing its check-in has something to undo."""
     with closing(sqlite3.connect(database)) as db:
         slug, event_id = db.execute("SELECT slug, id FROM events WHERE kind = 'congress' ORDER BY id").fetchone()
-        values = {
+        registration_id = db.execute("SELECT id FROM registrations WHERE event_id = ? AND status = 'confirmed'"
+                                     " ORDER BY id", (event_id,)).fetchone()[0]
+        return {
             "slug": slug,
             "session_id": db.execute("SELECT id FROM agenda_sessions WHERE event_id = ? ORDER BY signup_required DESC,"
                                      " id", (event_id,)).fetchone()[0],
-            "registration_id": db.execute("SELECT id FROM registrations WHERE event_id = ? AND status = 'confirmed'"
-                                          " ORDER BY id", (event_id,)).fetchone()[0],
+            "registration_id": registration_id,
             "member_id": db.execute("SELECT id FROM organisations ORDER BY id").fetchone()[0],
+            "badge": db.execute("SELECT token FROM badges WHERE event_id = ? AND registration_id != ? AND revoked_at"
+                                " IS NULL ORDER BY id", (event_id, registration_id)).fetchone()[0],
         }
-    return values
+
+
+def check_in(base: str, token: str, slug: str, code: str) -> int:
+    """Scan a badge through the API; the check-in's id."""
+    request = urllib.request.Request(  # noqa: S310 - our own http://127.0.0.1 server
+        f"{base}/api/v1/events/{slug}/checkins", method="POST",
+        data=json.dumps({"code": code, "station": "Fuzz"}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own http://127.0.0.1 server
+        return json.load(response)["checkin_id"]
 
 
 def wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
@@ -89,9 +102,6 @@ def main() -> int:
         flask(env, "db", "upgrade")
         flask(env, "demo")
         token = flask(env, "tokens", "create", ORGANISER, "--name", "fuzz").strip().splitlines()[-1]
-        config = workdir / "schemathesis.toml"
-        config.write_text("[parameters]\n" + "".join(f"{name} = {json.dumps(value)}\n"
-                                                     for name, value in known_ids(workdir / "fuzz.db").items()))
         # gunicorn's largest request line (8 KB, not 4): a longer URL is refused by gunicorn itself, in HTML,
         # before the app runs; the fuzzer's long invalid query strings should reach the app.
         server = subprocess.Popen(  # noqa: S603
@@ -99,6 +109,11 @@ def main() -> int:
              "--log-level", "warning", "wsgi:app"],
             env=env, cwd=ROOT)
         wait_until_serving(f"{base}/api/v1/openapi.json", server)
+        parameters = known_ids(workdir / "fuzz.db")
+        parameters["checkin_id"] = check_in(base, token, parameters["slug"], parameters.pop("badge"))
+        config = workdir / "schemathesis.toml"
+        config.write_text("[parameters]\n" + "".join(f"{name} = {json.dumps(value)}\n"
+                                                     for name, value in parameters.items()))
         command = [
             BIN / "schemathesis", "--config-file", str(config), "run", f"{base}/api/v1/openapi.json",
             "--header", f"Authorization: Bearer {token}",
