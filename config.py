@@ -53,6 +53,12 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Public registration (README, Security): how long an unconfirmed request waits for its address to be
+    # confirmed, and what one visitor may cost in a window (eventhub/registration/throttle.py).
+    REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "48"))
+    REGISTRATION_PEOPLE_LIMIT = os.environ.get("REGISTRATION_PEOPLE_LIMIT", "30 per hour")
+    REGISTRATION_RECIPIENTS_LIMIT = os.environ.get("REGISTRATION_RECIPIENTS_LIMIT", "10 per hour")
+    ORGANISATION_REGISTRATION_LIMIT = os.environ.get("ORGANISATION_REGISTRATION_LIMIT", "30 per hour")
     WTF_CSRF_TIME_LIMIT = None  # a form left open all morning at a registration desk still submits
     API_TITLE = "EventHub API"
     API_VERSION = "v1"

@@ -188,3 +188,14 @@ def publish_agenda(event):
     event.agenda_published_at = utcnow()
     db.session.commit()
     return event
+
+
+def confirm_from_mail(browser, recipient):
+    """Open the private link mailed to a public registrant (or a head of delegation) and press its
+    confirmation button, as the owner of the address does: the response is the redirect to that page."""
+    import re
+    from urllib.parse import urlsplit
+
+    message = last_message(recipient)
+    link = re.search(r"https?://\S+/(?:registrations|delegations)/[^\s/]+", message.text_body).group(0)
+    return browser.post(urlsplit(link).path + "/confirm")

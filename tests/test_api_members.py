@@ -7,7 +7,7 @@ from tests.factories import make_token, make_network, make_organisation
 
 MEMBER_FIELDS = {
     "id", "name", "local_name", "kind", "country", "region", "population", "status", "member_since", "website",
-    "external_id", "network_ids",
+    "external_id", "email_domains", "network_ids",
 }
 
 
@@ -38,7 +38,7 @@ def test_names_in_any_script_round_trip(client, headers, name, local_name, count
     body = {
         "name": name, "local_name": local_name, "kind": "city", "country": country, "region": region,
         "population": 1_234_567, "member_since": "2011-03-01", "website": "example.org/city",
-        "external_id": f"CRM-{country}", "network_ids": [network.id],
+        "external_id": f"CRM-{country}", "network_ids": [network.id], "email_domains": [f"city.{country.lower()}"],
     }
     response = client.post("/api/v1/members", json=body, headers=headers)
     assert response.status_code == 201, response.json

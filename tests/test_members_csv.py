@@ -183,7 +183,7 @@ def test_export_downloads_utf8_csv_with_the_list_filters(organiser_browser):
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
     text = response.get_data().decode("utf-8")
-    assert text.startswith("\ufeff" + HEADER + "\r\n")
+    assert text.startswith("\ufeff" + HEADER + ",email_domains\r\n")
     assert "Malmö" in text and "Kraków" not in text
 
 

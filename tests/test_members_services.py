@@ -11,7 +11,8 @@ from eventhub.members.models import Organisation
 from eventhub.core.errors import ValidationError
 from tests.factories import make_event, make_network, make_organisation
 
-HEADER = ",".join(services.FIELDS)
+# A file made before members had e-mail domains: it still imports (the column is optional).
+HEADER = "name,local_name,kind,country,region,population,status,member_since,website,external_id"
 
 
 @pytest.mark.parametrize("name", ["Αθήνα", "Москва", "Kraków"])
@@ -103,4 +104,19 @@ def test_export_follows_the_query_it_is_given():
     make_organisation(name="Lyon", country="FR", kind="city")
     make_organisation(name="Dorf", country="DE", kind="town")
     text = csvio.export_csv(services.search_organisations(kind="town")).decode("utf-8")
-    assert text.splitlines() == ["\ufeff" + HEADER, "Dorf,,town,DE,,,member,,,"]
+    assert text.splitlines() == ["\ufeff" + HEADER + ",email_domains", "Dorf,,town,DE,,,member,,,,"]
+
+
+def test_email_domains_travel_through_the_csv_and_a_file_without_them_keeps_them():
+    with atomic():
+        csvio.import_csv(HEADER + ",email_domains\nLisboa,,city,PT,,,member,,,,lisboa.pt cm-lisboa.pt\n")
+    lisboa = db.session.scalar(db.select(Organisation).where(Organisation.name == "Lisboa"))
+    assert lisboa.email_domains == ["lisboa.pt", "cm-lisboa.pt"]
+    with atomic():
+        csvio.import_csv(HEADER + "\nLisboa,,city,PT,,,member,,https://lisboa.pt,\n")  # an older file
+    db.session.refresh(lisboa)
+    assert lisboa.email_domains == ["lisboa.pt", "cm-lisboa.pt"] and lisboa.website == "https://lisboa.pt"
+    exported = csvio.export_csv(services.search_organisations()).decode("utf-8")
+    assert exported.splitlines()[1].endswith(",lisboa.pt cm-lisboa.pt")
+    bad = csvio.prepare_import(HEADER + ",email_domains\nPorto,,city,PT,,,member,,,,not_a_domain!\n")
+    assert [error.column for error in bad.errors] == ["email_domains"]

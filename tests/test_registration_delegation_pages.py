@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
 from eventhub.registration.models import Delegation, Registration
-from tests.factories import make_question, make_network, make_organisation, make_registration, open_event
+from tests.factories import (confirm_from_mail, make_network, make_organisation, make_question, make_registration,
+                             open_event)
 from tests.test_registration_pages import field_error, input_value, text
 
 DELEGATES = [
@@ -40,6 +41,12 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def register_confirmed(browser, event, form: dict):
+    """Send the delegation form, then confirm from the head's mailbox (the head's address is proven)."""
+    browser.post(f"/events/{event.slug}/register/delegation", form)
+    return confirm_from_mail(browser, form["head_email"])
+
+
 @pytest.fixture
 def warsaw():
     return make_organisation(name="Warszawa", local_name="Miasto Stołeczne Warszawa", country="PL")
@@ -51,8 +58,15 @@ def test_a_head_registers_five_delegates_from_the_browser(browser, warsaw):
     assert all(f'name="delegates-{n}-full_name"' in page for n in range(5))
     assert 'name="delegates-5-full_name"' not in page
 
-    response = browser.post(f"/events/{event.slug}/register/delegation", delegation_form(warsaw))
+    sent = browser.post(f"/events/{event.slug}/register/delegation", delegation_form(warsaw))
+    # Nothing held and no delegate contacted before the head's address is proven.
+    assert sent.status_code == 302 and sent.location.endswith(f"/events/{event.slug}/register/check-your-email")
+    assert list(statuses().values()) == ["unconfirmed"] * 5 and count(OutboxMessage) == 1
     delegation = db.session.scalar(select(Delegation))
+    unconfirmed = text(browser.get(f"/delegations/{delegation.manage_token}"))
+    assert "Confirm the delegation" in unconfirmed and 'name="full_name"' not in unconfirmed
+
+    response = confirm_from_mail(browser, "head@example.org")
     assert response.status_code == 302 and response.location.endswith(f"/delegations/{delegation.manage_token}")
     assert list(statuses().values()) == ["confirmed"] * 4 + ["waitlisted"]
     assert {r.organisation_id for r in delegation.registrations} == {warsaw.id}
@@ -66,13 +80,13 @@ def test_a_head_registers_five_delegates_from_the_browser(browser, warsaw):
     for name, _email, _position in DELEGATES:
         assert name in page
     assert "On the waiting list</mark> (number 1)" in page
-    assert response.headers.get("Referrer-Policy") is None  # the public form has no token to hide
+    assert sent.headers.get("Referrer-Policy") != "no-referrer"  # the public form has no token to hide
     assert browser.get(response.location).headers["Referrer-Policy"] == "no-referrer"
 
 
 def test_the_head_adds_and_withdraws_delegates(browser, warsaw):
     event = open_event(capacity=5)
-    browser.post(f"/events/{event.slug}/register/delegation", delegation_form(warsaw))
+    register_confirmed(browser, event, delegation_form(warsaw))
     delegation = db.session.scalar(select(Delegation))
     url = f"/delegations/{delegation.manage_token}"
 
@@ -164,7 +178,7 @@ def test_the_delegate_quota_is_shown_and_enforced(browser, warsaw):
     refused = text(browser.post(form_url, delegation_form(warsaw, rows=DELEGATES[:3])))
     assert "Warszawa has 2 place(s) left" in field_error(refused, "organisation") and count(Delegation) == 0
 
-    browser.post(form_url, delegation_form(warsaw, rows=DELEGATES[:2]))
+    register_confirmed(browser, event, delegation_form(warsaw, rows=DELEGATES[:2]))
     delegation = db.session.scalar(select(Delegation))
     url = f"/delegations/{delegation.manage_token}"
     assert "0 place(s) left" in text(browser.get(url))
@@ -196,7 +210,7 @@ def test_unknown_delegation_links_are_not_found(client):
 
 def test_the_delegation_page_does_not_query_per_delegate(browser, warsaw, count_queries):
     event = open_event(capacity=3)
-    browser.post(f"/events/{event.slug}/register/delegation", delegation_form(warsaw, rows=DELEGATES[:2]))
+    register_confirmed(browser, event, delegation_form(warsaw, rows=DELEGATES[:2]))
     url = f"/delegations/{db.session.scalar(select(Delegation)).manage_token}"
     db.session.expire_all()
     with count_queries() as few:
@@ -214,7 +228,7 @@ def test_the_delegation_page_does_not_query_per_delegate(browser, warsaw, count_
 def test_a_delegate_edits_their_own_answers_but_not_the_delegations_organisation(browser, warsaw):
     event = open_event()
     make_question(event, {"key": "diet", "label": "Diet", "kind": "short_text"})
-    browser.post(f"/events/{event.slug}/register/delegation", delegation_form(warsaw, rows=DELEGATES[:1]))
+    register_confirmed(browser, event, delegation_form(warsaw, rows=DELEGATES[:1]))
     delegate = db.session.scalar(select(Registration))
     url = f"/registrations/{delegate.manage_token}"
     page = text(browser.get(url))

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
 from eventhub.registration.models import Registration
-from tests.factories import make_question, make_event, make_network, make_organisation, make_registration, open_event
+from tests.factories import (confirm_from_mail, last_message, make_event, make_network, make_organisation, make_question,
+                             make_registration, open_event)
 
 NAMES = ["Łucja Wiśniewska", "Дмитрий", "서지원", "محمد"]
 
@@ -77,20 +78,28 @@ def test_a_visitor_registers_and_lands_on_their_manage_page(browser, sao_paulo, 
     assert 'name="full_name"' in page and "organisation-picker.js" in page and 'id="position-suggestions"' in page
 
     response = register(browser, event, full_name=name, organisation="São Paulo", organisation_id=str(sao_paulo.id))
+    # No private link before the address is proven: the page says to check the e-mail.
+    assert response.status_code == 302 and response.location.endswith(f"/events/{event.slug}/register/check-your-email")
+    assert "We have sent a message to ana@example.org" in text(browser.get(response.location))
+    assert registration("ana@example.org").status == "unconfirmed" and outbox_count("ana@example.org") == 1
+
+    confirmed = confirm_from_mail(browser, "ana@example.org")
     saved = registration("ana@example.org")
-    assert response.status_code == 302 and response.location.endswith(f"/registrations/{saved.manage_token}")
+    assert confirmed.status_code == 302 and confirmed.location.endswith(f"/registrations/{saved.manage_token}")
     assert (saved.full_name, saved.status, saved.organisation_id) == (name, "confirmed", sao_paulo.id)
-    manage = text(browser.get(response.location))
+    manage = text(browser.get(confirmed.location))
     assert "your place is confirmed" in manage and name in manage
     assert input_value(manage, "full_name") == name
-    assert outbox_count("ana@example.org") == 1
+    assert outbox_count("ana@example.org") == 2
 
 
 def test_a_full_event_waitlists_and_shows_the_position(browser):
     event = open_event(capacity=1)
     make_registration(event)
     register(browser, event, email="first@example.org", organisation_name="Villa Nueva", not_listed="y")
-    response = register(browser, event, email="second@example.org", organisation_name="Villa Nueva", not_listed="y")
+    register(browser, event, email="second@example.org", organisation_name="Villa Nueva", not_listed="y")
+    confirm_from_mail(browser, "first@example.org")
+    response = confirm_from_mail(browser, "second@example.org")
     second = registration("second@example.org")
     assert second.status == "waitlisted"
     page = text(browser.get(response.location))
@@ -100,7 +109,8 @@ def test_a_full_event_waitlists_and_shows_the_position(browser):
 
 def test_non_members_wait_for_approval_when_the_event_says_so(browser):
     event = open_event(non_member_policy="approve")
-    response = register(browser, event, not_listed="y", organisation_name="Ciudad Nueva")
+    register(browser, event, not_listed="y", organisation_name="Ciudad Nueva")
+    response = confirm_from_mail(browser, "ana@example.org")
     saved = registration("ana@example.org")
     assert (saved.status, saved.organisation_id, saved.organisation_name) == ("pending", None, "Ciudad Nueva")
     assert "awaits approval by the organisers" in text(browser.get(response.location))
@@ -119,15 +129,20 @@ def test_a_network_meeting_explains_why_an_outsider_cannot_register(browser, sao
     assert input_value(page, "full_name") == "Łucja Wiśniewska" and input_value(page, "organisation") == "Lisboa"
 
 
-def test_a_second_registration_with_the_same_email_offers_the_manage_link(browser):
+def test_registering_a_registered_address_again_answers_as_for_a_new_one_and_mails_its_owner(browser):
+    """The form must not tell anyone who is registered: same page, and the owner gets their link."""
     event = open_event()
     register(browser, event, email="ana@example.org", not_listed="y", organisation_name="Villa")
-    response = register(browser, event, email="ANA@Example.org", full_name="Ana Again", not_listed="y",
-                        organisation_name="Villa")
-    page = text(response)
-    assert "ana@example.org is already registered" in page and "E-mail me my manage link" in page
-    assert f'action="/events/{event.slug}/resend"' in page
-    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+    confirm_from_mail(browser, "ana@example.org")
+    before = outbox_count("ana@example.org")
+    again = register(browser, event, email="ANA@Example.org", full_name="Ana Again", not_listed="y",
+                     organisation_name="Villa")
+    new = register(browser, event, email="bea@example.org", full_name="Bea", not_listed="y", organisation_name="Villa")
+    assert again.status_code == new.status_code == 302 and again.location == new.location
+    assert "already registered" not in text(browser.get(again.location))
+    assert outbox_count("ana@example.org") == before + 1
+    assert "Here is the link to your registration" in last_message("ana@example.org").text_body
+    assert registration("ana@example.org").full_name == "Ana Lima"  # nothing changed by the second form
 
     before = outbox_count("ana@example.org")
     answer = browser.post(f"/events/{event.slug}/resend", {"email": "ANA@example.org"}, follow_redirects=True)

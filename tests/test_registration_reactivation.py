@@ -11,7 +11,8 @@ from eventhub.registration.delegations import services as delegations
 from eventhub.registration.models import Delegation, Registration
 from eventhub.registration.notifications import manage_url
 from eventhub.core.errors import Refused
-from tests.factories import make_question, last_message, make_organisation, make_registration, make_user, open_event
+from tests.factories import (confirm_from_mail, last_message, make_organisation, make_question, make_registration,
+                             make_user, open_event)
 from tests.test_api_registrations import bearer
 from tests.test_registration_pages import form, registration, text
 
@@ -52,6 +53,7 @@ def test_a_visitor_who_cancelled_registers_again_on_the_same_row_with_a_new_link
     make_question(event, {"key": "diet", "label": "Dietary needs", "kind": "single_choice",
                           "options": ["None", "Vegetarian", "Halal"]})
     browser.post(f"/events/{event.slug}/register", form(not_listed="y", organisation_name="Villa", answer_diet="None"))
+    confirm_from_mail(browser, "ana@example.org")
     first = registration("ana@example.org")
     old_token, old_id = first.manage_token, first.id
     old_feed = f"/calendar/{first.calendar_token}.ics"
@@ -62,6 +64,8 @@ def test_a_visitor_who_cancelled_registers_again_on_the_same_row_with_a_new_link
     response = browser.post(f"/events/{event.slug}/register", form(
         full_name="Ana Lima-Wiśniewska", email="ANA@example.org", position="Deputy Mayor", not_listed="y",
         organisation_name="Prefeitura de Vila Nova", answer_diet="Halal"))
+    assert response.location.endswith("/register/check-your-email")
+    response = confirm_from_mail(browser, "ana@example.org")
     again = registration("ana@example.org")
     assert rows() == 1 and again.id == old_id
     assert response.status_code == 302 and response.location.endswith(f"/registrations/{again.manage_token}")
@@ -75,7 +79,7 @@ def test_a_visitor_who_cancelled_registers_again_on_the_same_row_with_a_new_link
         assert browser.get(url).status_code == 404, url
 
     [entry] = reactivations(old_id)
-    assert entry.actor == "registrant" and entry.changes["status"] == ["cancelled", "confirmed"]
+    assert entry.actor == "registrant" and entry.changes["status"] == ["cancelled", "unconfirmed"]
     assert entry.changes["full_name"] == ["Ana Lima", "Ana Lima-Wiśniewska"]
     assert entry.changes["answers"] == [{"diet": "None"}, {"diet": "Halal"}]  # the old answers are not lost
 
@@ -87,7 +91,7 @@ def test_a_visitor_who_cancelled_registers_again_on_the_same_row_with_a_new_link
 
 
 @pytest.mark.parametrize("status", ["confirmed", "waitlisted", "pending"])
-def test_an_active_registration_still_refuses_and_offers_the_manage_link(browser, status):
+def test_an_active_registration_is_kept_and_its_owner_mailed_the_link(browser, status):
     event = open_event(capacity=1, non_member_policy="approve" if status == "pending" else "confirm")
     if status == "waitlisted":
         make_registration(event)
@@ -95,12 +99,13 @@ def test_an_active_registration_still_refuses_and_offers_the_manage_link(browser
     assert existing.status == status
     before = messages("ana@example.org")
 
-    page = text(browser.post(f"/events/{event.slug}/register",
-                             form(full_name="Someone Else", not_listed="y", organisation_name="Villa")))
-    assert "ana@example.org is already registered" in page and "E-mail me my manage link" in page
+    response = browser.post(f"/events/{event.slug}/register",
+                            form(full_name="Someone Else", not_listed="y", organisation_name="Villa"))
+    assert response.location.endswith("/register/check-your-email")  # as for anyone: nothing given away
     assert registration("ana@example.org").full_name == "Ana Lima"
     assert registration("ana@example.org").manage_token == existing.manage_token
-    assert messages("ana@example.org") == before and reactivations(existing.id) == []
+    assert messages("ana@example.org") == before + 1 and reactivations(existing.id) == []
+    assert manage_url(existing) in last_message("ana@example.org").text_body
 
 
 # --- The rules, through the service -----------------------------------------------------------
@@ -193,6 +198,7 @@ def test_a_withdrawn_delegate_can_be_added_again_by_the_head(browser):
     delegation = delegations.register_delegation(event, {
         "head_name": "Łucja", "head_email": "head@example.org", "organisation_id": warsaw.id, "privacy_consent": "y",
         "delegates": [{"full_name": "Дмитрий Иванов", "email": "dmitry@example.org"}]})
+    services.confirm_delegates(delegation)  # the head's address is proven
     delegate = delegation.registrations[0]
     services.cancel(delegate)
 
@@ -215,6 +221,7 @@ def test_a_cancelled_individual_can_come_back_inside_a_new_delegation():
         "head_name": "Łucja", "head_email": "head@example.org", "organisation_id": warsaw.id, "privacy_consent": "y",
         "delegates": [{"full_name": "Ana 1", "email": "ana1@example.org"},
                       {"full_name": "서지원", "email": "jiwon@example.org"}]})
+    services.confirm_delegates(delegation)
     assert [r.id for r in delegation.registrations][0] == alone.id
     assert [r.status for r in delegation.registrations] == ["confirmed", "confirmed"]
     assert alone.organisation_id == warsaw.id and alone.delegation_id == delegation.id

@@ -130,6 +130,8 @@ def test_delegation_registers_everyone_or_no_one():
     assert "delegates-3-email" in invalid.value.errors
     assert db.session.scalar(select(db.func.count()).select_from(services.Registration)) == 0
     delegation = delegations.register_delegation(event, {**data, "delegates": rows})
+    assert [r.status for r in delegation.registrations] == ["unconfirmed"] * 4  # until the head confirms
+    services.confirm_delegates(delegation)
     assert [r.status for r in delegation.registrations] == ["confirmed"] * 3 + ["waitlisted"]
     assert len({r.manage_token for r in delegation.registrations}) == 4
 

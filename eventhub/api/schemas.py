@@ -164,6 +164,9 @@ class MemberSchema(Schema):
     member_since = fields.Date(allow_none=True)
     website = fields.String(allow_none=True)
     external_id = fields.String(allow_none=True)
+    email_domains = fields.List(fields.String(), metadata={
+        "description": "Its staff's e-mail domains: public registrations claiming it from other addresses need "
+                       "approval where membership counts."})
     network_ids = fields.List(fields.Pluck(_NetworkSchema, "id"), attribute="networks")
 
 
@@ -180,6 +183,8 @@ class MemberInputSchema(Schema):
     member_since = fields.Date(allow_none=True)
     website = fields.String(allow_none=True)
     external_id = fields.String(allow_none=True)
+    email_domains = fields.List(fields.String(validate=validate.Length(max=253)), validate=validate.Length(max=20),
+                                metadata={"description": "E.g. [\"lisboa.pt\", \"cm-lisboa.pt\"]."})
     network_ids = fields.List(fields.Integer(strict=True, validate=ID))
 
 

@@ -24,6 +24,8 @@ from eventhub.members.models import Organisation
 from eventhub.members.validation import clean_organisation
 
 COLUMNS = services.FIELDS
+# Columns a file made before they existed may lack: the records keep what they have.
+OPTIONAL = ("email_domains",)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def _delimiter(text: str) -> str:
 def _header_errors(header: list[str]) -> list[RowError]:
     """Every missing, unknown or repeated column of the header row."""
     errors = [RowError(1, name, _("Unknown column.")) for name in header if name not in COLUMNS]
-    errors += [RowError(1, name, _("Missing column.")) for name in COLUMNS if name not in header]
+    errors += [RowError(1, name, _("Missing column.")) for name in COLUMNS if name not in header and name not in OPTIONAL]
     seen = set()
     for name in header:
         if name in seen and name in COLUMNS:
@@ -193,7 +195,7 @@ def check_rows(plan: ImportPlan) -> ImportPlan:
             plan.errors += _row_errors(row, error)
             continue
         # Only CSV columns: notes and networks are not in the file and must stay as they are.
-        row.cleaned = {column: cleaned[column] for column in COLUMNS}
+        row.cleaned = {column: cleaned[column] for column in COLUMNS if column in row.values or column not in OPTIONAL}
         for column, key in _same_record_keys(cleaned):
             if key in first_line:
                 reason = _("Same record as line %(line)d.", line=first_line[key])

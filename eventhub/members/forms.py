@@ -41,6 +41,11 @@ class OrganisationForm(ServiceErrors, FlaskForm):
     member_since = DateField(_l("Member since"), validators=[Optional()])
     website = URLField(_l("Website"), validators=[Optional(), Length(max=300)])
     external_id = StringField(_l("External id"), validators=[Optional(), Length(max=100)])
+    email_domains = StringField(
+        _l("E-mail domains"), validators=[Optional(), Length(max=1000)],
+        description=_l("The domains of its staff's addresses, e.g. lisboa.pt cm-lisboa.pt. Registrations that claim "
+                       "this organisation from other addresses go to the organisers for approval where "
+                       "membership counts."))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10_000)])
     network_ids = SelectMultipleField(_l("Networks"), coerce=int)
 

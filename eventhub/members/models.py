@@ -1,7 +1,7 @@
 """Organisations (member cities and partners), networks and world regions."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.core.types import UTCDateTime, utcnow
@@ -89,6 +89,10 @@ class Organisation(db.Model):
     member_since: Mapped[date | None]
     website: Mapped[str | None] = mapped_column(String(300))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The e-mail domains of its staff (lower case, e.g. ["lisboa.pt", "cm-lisboa.pt"]): a registration
+    # that claims the organisation from another address needs an organiser's approval where membership
+    # counts (eventhub.registration.rules.claim_proven). Empty: claims are not checked.
+    email_domains: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     # Key of the record in the CRM the CSV came from; re-imports match on it.
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
     # Folded name + local name (see eventhub.core.text.fold), so search ignores accents and case.

@@ -17,7 +17,8 @@ from eventhub.members.models import Network, Organisation, Region, network_membe
 from eventhub.members.validation import clean_organisation, list_regions, region_by_name  # noqa: F401
 
 # Fields an organisation is made of, in CSV column order (network_ids is not in the CSV).
-FIELDS = ("name", "local_name", "kind", "country", "region", "population", "status", "member_since", "website", "external_id")
+FIELDS = ("name", "local_name", "kind", "country", "region", "population", "status", "member_since", "website", "external_id",
+          "email_domains")
 # What an organisation's audit entries compare and show: the CSV columns, the notes and its networks.
 AUDITED = (*FIELDS, "notes", "networks")
 
@@ -68,6 +69,7 @@ def organisation_values(organisation: Organisation) -> dict:
         "website": organisation.website,
         "external_id": organisation.external_id,
         "notes": organisation.notes,
+        "email_domains": " ".join(organisation.email_domains or []),
     }
 
 

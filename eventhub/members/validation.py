@@ -89,6 +89,28 @@ def _website(value, errors: Collector) -> str | None:
     return text
 
 
+# A host name: labels of letters, digits and hyphens (IDNs in their xn-- form), at least one dot.
+DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
+MAX_DOMAINS = 20
+
+
+def _email_domains(value, errors: Collector) -> list[str]:
+    """The organisation's e-mail domains from a list or a text ("lisboa.pt, cm-lisboa.pt" or one per line),
+    lower case, without "@", each once."""
+    items = value if isinstance(value, list | tuple) else re.split(r"[\s,;]+", str(value or ""))
+    domains = []
+    for item in items:
+        domain = str(item).strip().lower().lstrip("@")
+        if not domain or domain in domains:
+            continue
+        if not DOMAIN.match(domain):
+            errors.add("email_domains", _("'%(value)s' is not an e-mail domain (e.g. lisboa.pt).", value=item))
+        domains.append(domain)
+    if len(domains) > MAX_DOMAINS:
+        errors.add("email_domains", _("At most %(n)d e-mail domains.", n=MAX_DOMAINS))
+    return domains
+
+
 def clean_organisation(data: dict, errors: Collector | None = None) -> dict:
     """Check and convert raw input (strings from a form or CSV, or typed values).
 
@@ -105,6 +127,7 @@ def clean_organisation(data: dict, errors: Collector | None = None) -> dict:
         "population": _population(data.get("population"), errors),
         "member_since": _member_since(data.get("member_since"), errors),
         "website": _website(data.get("website"), errors),
+        "email_domains": _email_domains(data.get("email_domains"), errors),
     }
     cleaned["kind"] = _choice(data.get("kind"), KINDS)
     if cleaned["kind"] is None:

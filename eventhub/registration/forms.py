@@ -207,6 +207,10 @@ class ResendForm(FlaskForm):
     email = EmailField(_l("Email"), [DataRequired()], render_kw={"maxlength": 254, "autocomplete": "email"})
 
 
+class ConfirmAddressForm(ServiceErrors, FlaskForm):
+    """The button behind a mailed link: a POST, so a mail scanner opening the link confirms nothing."""
+
+
 class ConfirmForm(ServiceErrors, FlaskForm):
     """A ticked box before something that cannot be undone from the public pages."""
 

@@ -11,6 +11,8 @@ from eventhub.extensions import db
 from eventhub.members.models import Organisation
 
 STATUSES = {
+    # Made through a public form and not yet confirmed through the link mailed to its address: holds no place.
+    "unconfirmed": "E-mail address not confirmed yet",
     "pending": "Pending approval",
     "confirmed": "Confirmed",
     "waitlisted": "On the waiting list",
@@ -127,6 +129,8 @@ class Delegation(LinkSecrets, db.Model):
     manage_token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     manage_token_salt: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the head proved the address through the mailed link (None: the delegates hold no place yet).
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     organisation: Mapped[Organisation | None] = relationship()

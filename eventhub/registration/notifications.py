@@ -15,7 +15,7 @@ from eventhub.extensions import db
 from eventhub.mail.services import queue_message
 from eventhub.registration.invitation import invitation_attachment
 from eventhub.registration.models import ACTIVE_STATUSES, Registration
-from eventhub.registration.rules import waitlist_position, waitlist_positions
+from eventhub.registration.rules import confirm_hours, waitlist_position, waitlist_positions
 
 # Kind -> subject. Lambdas keep each string a literal for the message extractor.
 SUBJECTS = {
@@ -26,6 +26,7 @@ SUBJECTS = {
     "cancelled": lambda title: _("Your registration for %(event)s is cancelled", event=title),
     "rejected": lambda title: _("Your registration for %(event)s was not accepted", event=title),
     "manage_link": lambda title: _("Your registration for %(event)s", event=title),
+    "confirm_address": lambda title: _("Please confirm your registration for %(event)s", event=title),
     "event_cancelled": lambda title: _("%(event)s is cancelled", event=title),
     "event_reinstated": lambda title: _("%(event)s takes place after all", event=title),
 }
@@ -60,6 +61,7 @@ def message_context(registration, kind: str, position: int | None = None) -> dic
         "manage_url": manage_url(registration),
         "event_url": external_url("events.detail", slug=event.slug),
         "locale": str(get_locale() or "en"),
+        "confirm_hours": confirm_hours(),
     }
 
 
@@ -118,7 +120,10 @@ def notify_delegation_head(delegation) -> None:
     db.session.flush()
     event = delegation.event
     organisation = delegation.organisation.name if delegation.organisation else delegation.organisation_name
-    subject = _("Your delegation to %(event)s", event=event.title)
+    # A delegation made through the public form waits for its head to confirm the address first.
+    waiting = delegation.confirmed_at is None
+    subject = (_("Please confirm your delegation to %(event)s", event=event.title) if waiting
+               else _("Your delegation to %(event)s", event=event.title))
     context = {
         "delegation": delegation,
         "event": event,
@@ -127,7 +132,9 @@ def notify_delegation_head(delegation) -> None:
         "delegation_url": external_url("delegations.delegation",
                                        token=delegation.manage_token or delegation.issue_manage_token()),
         "locale": str(get_locale() or "en"),
+        "confirm_hours": confirm_hours(),
     }
-    text = render_template("mail/delegation.txt", **context)
-    html = render_template("mail/delegation.html", **context)
+    template = "mail/delegation_confirm" if waiting else "mail/delegation"
+    text = render_template(f"{template}.txt", **context)
+    html = render_template(f"{template}.html", **context)
     queue_message(delegation.head_email, subject, text, html)

@@ -14,11 +14,13 @@ again, that row is brought back instead of a "duplicate" refusal, and decided li
   as "pending". When an organiser registers the person (organiser pages, API), that is the organisers'
   decision, and it is decided as a new registration.
 """
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from eventhub.audit.models import AuditEntry
 from eventhub.core import capacity
 from eventhub.core.errors import Refused
 from eventhub.core.types import utcnow
@@ -29,6 +31,25 @@ from eventhub.registration.models import ACTIVE_STATUSES, Registration
 
 # Registrations that no longer hold or wait for a place and may be brought back.
 INACTIVE_STATUSES = ("cancelled", "rejected")
+# A registration from a public form whose address is not proven yet: it may be made again.
+UNCONFIRMED = "unconfirmed"
+
+
+def confirm_hours() -> int:
+    """How long a public registration may wait for its address to be confirmed (REGISTRATION_CONFIRM_HOURS)."""
+    return current_app.config["REGISTRATION_CONFIRM_HOURS"]
+
+
+def expired(made_at: datetime, now: datetime | None = None) -> bool:
+    """Whether a request made at `made_at` waited too long for its address to be confirmed."""
+    return (now or utcnow()) - made_at > timedelta(hours=confirm_hours())
+
+
+def was_rejected(registration: Registration) -> bool:
+    """Whether organisers ever turned this registration down (its trail says so)."""
+    return capacity.count(select(AuditEntry.id).where(
+        AuditEntry.subject_type == "registration", AuditEntry.subject_id == registration.id,
+        AuditEntry.action == "registration.rejected")) > 0
 
 
 def why_closed(event: Event, now: datetime | None = None) -> str | None:
@@ -100,7 +121,7 @@ def previous_registrations(event: Event, emails: list[str], exclude_id: int | No
     active = next((r for r in found if r.status in ACTIVE_STATUSES), None)
     if active is not None:
         raise duplicate(event, active.email)
-    return {r.email: r for r in found if r.status in INACTIVE_STATUSES}
+    return {r.email: r for r in found if r.status in (*INACTIVE_STATUSES, UNCONFIRMED)}
 
 
 def needs_approval(event: Event, organisation: Organisation | None) -> bool:
@@ -110,13 +131,34 @@ def needs_approval(event: Event, organisation: Organisation | None) -> bool:
     return organisation is None or organisation.status != "member"
 
 
+def membership_counts(event: Event) -> bool:
+    """Whether being a member changes anything here: a network meeting, or non-members approved first."""
+    return event.network_id is not None or event.non_member_policy == "approve"
+
+
+def claim_proven(organisation: Organisation | None, email: str) -> bool:
+    """Whether an address backs the claim to belong to an organisation: its domain (or a subdomain of
+    it) is one of the organisation's e-mail domains. An organisation without recorded domains cannot
+    be checked, and its claims are taken as they come."""
+    domains = organisation.email_domains if organisation is not None else None
+    if not domains:
+        return True
+    domain = email.rpartition("@")[2].lower()
+    return any(domain == known or domain.endswith("." + known) for known in domains)
+
+
 def status_for(event: Event, organisation: Organisation | None, previous: str | None = None,
-               organiser: bool = False) -> str:
+               organiser: bool = False, email: str = "") -> str:
     """The status a new (or returning) registration gets: pending when the organisers approve it first,
-    confirmed when a place is free, else waitlisted. `previous` is the status of a row being brought back."""
+    confirmed when a place is free, else waitlisted. `previous` is the status of a row being brought back.
+
+    Where membership counts, a claim to a member organisation from an address outside its domains
+    goes to the organisers (anyone can pick any city from the list)."""
     if previous == "rejected" and not organiser:
         return "pending"
     if needs_approval(event, organisation):
+        return "pending"
+    if not organiser and membership_counts(event) and not claim_proven(organisation, email):
         return "pending"
     return "confirmed" if capacity.has_place(event.capacity, confirmed_count(event)) else "waitlisted"
 

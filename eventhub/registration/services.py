@@ -36,23 +36,104 @@ def register(event: Event, data: dict, actor: Actor = REGISTRANT, organiser: boo
     return enrol(event, applicants, actor, organiser)[0]
 
 
+def request_registration(event: Event, data: dict) -> Registration | None:
+    """The public form: one person whose address is not proven yet. The registration holds no place
+    and sends no news until its owner opens the link mailed to the address and confirms
+    (confirm_address); unconfirmed ones expire (rules.expired).
+
+    Returns None when the address is registered already: its owner is e-mailed their link, and the
+    page says the same as for a new registration, so the form tells no one who is registered.
+    """
+    rules.check_open(event)
+    applicants = cleaning.clean_registration(event, data)
+    try:
+        registration = enrol(event, applicants, REGISTRANT, unconfirmed=True)[0]
+    except Refused as refused:
+        if refused.reason != "duplicate":
+            raise
+        resend_manage_link(event, applicants.emails[0])
+        return None
+    notify(registration, "confirm_address")
+    return registration
+
+
+def confirm_address(registration: Registration, actor: Actor = REGISTRANT) -> Registration:
+    """Its owner opened the mailed link and confirmed: the registration is now decided like any other
+    (a place, the waiting list, or the organisers' approval) and its owner told by e-mail. Confirming
+    again changes nothing."""
+    event = registration.event
+    capacity.lock(Event, event.id)
+    db.session.refresh(registration)
+    if registration.status != rules.UNCONFIRMED:
+        return registration
+    if rules.expired(registration.created_at):
+        raise Refused("expired", _("This link has expired: registrations not confirmed within %(hours)d hours "
+                                   "hold no place. Please register again.", hours=rules.confirm_hours()))
+    rules.check_open(event)
+    rules.check_eligible(event, registration.organisation)
+    rules.check_quota(event, registration.organisation)
+    fill_places(event, SYSTEM)
+    _decide(registration, registration.email, actor)
+    return registration
+
+
+def _decide(registration: Registration, proof: str, actor: Actor) -> None:
+    """Give an unconfirmed registration its status now that `proof` (its own or its head's address) is
+    confirmed; audited, told by e-mail, announced. The caller holds the event's lock."""
+    event = registration.event
+    # Someone the organisers once turned down goes back to them (rules), also through a new request.
+    previous = "rejected" if rules.was_rejected(registration) else None
+    _set_status(registration, rules.status_for(event, registration.organisation, previous, email=proof))
+    record(actor, "registration.address_confirmed", registration, event.id,
+           {"status": [rules.UNCONFIRMED, registration.status]})
+    notify(registration, registration.status)
+    _announce_confirmed(registration, rules.UNCONFIRMED, actor)
+
+
+def confirm_delegates(delegation: Delegation, actor: Actor = REGISTRANT) -> list[Registration]:
+    """The head confirmed the address: the delegates waiting for it are decided in the order they were
+    entered, all or none (eligibility and quota as at registration), and each one e-mailed."""
+    event = delegation.event
+    capacity.lock(Event, event.id)
+    waiting = [r for r in delegation.registrations if r.status == rules.UNCONFIRMED]
+    if delegation.confirmed_at is None and rules.expired(delegation.created_at):
+        raise Refused("expired", _("This link has expired: delegations not confirmed within %(hours)d hours "
+                                   "hold no place. Please register the delegation again.",
+                                   hours=rules.confirm_hours()))
+    if waiting:
+        rules.check_open(event)
+        rules.check_eligible(event, delegation.organisation)
+        rules.check_quota(event, delegation.organisation, adding=len(waiting))
+        fill_places(event, SYSTEM)
+        for registration in sorted(waiting, key=lambda r: r.id):
+            _decide(registration, delegation.head_email, actor)
+    if delegation.confirmed_at is None:
+        delegation.confirmed_at = utcnow()
+        record(actor, "delegation.confirmed", delegation, event.id, {"delegates": len(waiting)})
+    return waiting
+
+
 def enrol(event: Event, applicants: Applicants, actor: Actor, organiser: bool = False,
-          delegation: Delegation | None = None) -> list[Registration]:
+          delegation: Delegation | None = None, unconfirmed: bool = False) -> list[Registration]:
     """Decide and write, under the event's lock, for people of one organisation (one person, or a
     delegation's delegates, all or none): eligible, not registered yet, within the quota; then each
-    one's registration with its status, audit entry and e-mail."""
+    one's registration with its status, audit entry and e-mail.
+
+    unconfirmed: made through a public form by someone whose address is not proven yet; the rows hold
+    no place and send nothing until it is (confirm_address, confirm_delegates)."""
     capacity.lock(Event, event.id)
     rules.check_eligible(event, applicants.organisation)
     previous = rules.previous_registrations(event, applicants.emails)
     rules.check_quota(event, applicants.organisation, adding=len(applicants.people))
     # Places freed since the last decision go to the waiting list first, not to the newcomers.
     fill_places(event, SYSTEM)
-    return [_write(event, person, applicants, actor, organiser, delegation, previous.get(person["email"]))
+    return [_write(event, person, applicants, actor, organiser, delegation, previous.get(person["email"]),
+                   unconfirmed)
             for person in applicants.people]
 
 
 def _write(event: Event, person: dict, applicants: Applicants, actor: Actor, organiser: bool,
-           delegation: Delegation | None, returning: Registration | None) -> Registration:
+           delegation: Delegation | None, returning: Registration | None, unconfirmed: bool = False) -> Registration:
     """One registration: a new row, or `returning` (the same email's cancelled or rejected one) brought back.
 
     A returning registration gets a new manage link and a new calendar feed (whoever holds the old
@@ -76,7 +157,12 @@ def _write(event: Event, person: dict, applicants: Applicants, actor: Actor, org
         if returning:
             # A new invitation must outrank the CANCEL that withdrew the old one (same UID).
             registration.invitation_sequence += 1
-        _set_status(registration, rules.status_for(event, applicants.organisation, previous, organiser))
+        if unconfirmed:
+            registration.status, registration.waitlisted_at = rules.UNCONFIRMED, None
+        else:
+            # A delegate's claim to the organisation rests on the head's address, who made it.
+            proof = delegation.head_email if delegation is not None else person["email"]
+            _set_status(registration, rules.status_for(event, applicants.organisation, previous, organiser, proof))
         registration.refresh_search_text()
     db.session.add(registration)
     db.session.flush()  # the new values of the foreign keys, and the new row's id
@@ -86,8 +172,9 @@ def _write(event: Event, person: dict, applicants: Applicants, actor: Actor, org
                {"status": [previous, registration.status], **changes})
     else:
         record(actor, f"registration.{registration.status}", registration, event.id, {"email": person["email"]})
-    notify(registration, registration.status)
-    _announce_confirmed(registration, previous, actor)
+    if not unconfirmed:  # the request's own message asks to confirm (request_registration)
+        notify(registration, registration.status)
+        _announce_confirmed(registration, previous, actor)
     return registration
 
 

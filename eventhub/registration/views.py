@@ -4,6 +4,7 @@ There are no id-based public URLs: a registration is reached only through its se
 The delegation pages are in registration/delegations.
 """
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_babel import gettext as _
 
 from eventhub.core.errors import Refused, ValidationError
@@ -13,7 +14,7 @@ from eventhub.core.transaction import atomic
 from eventhub.events.access import get_event
 from eventhub.extensions import db, limiter
 from eventhub.members.services import search_organisations
-from eventhub.registration import cleaning, forms, rules, services
+from eventhub.registration import cleaning, forms, rules, services, throttle
 from eventhub.registration.models import ACTIVE_STATUSES
 from eventhub.registration.questions import event_questions
 
@@ -89,6 +90,12 @@ def registration_closed_reason(event) -> str | None:
 
 
 @bp.app_template_global()
+def confirm_hours() -> int:
+    """How long a public registration waits for its address to be confirmed, for the pages that say so."""
+    return rules.confirm_hours()
+
+
+@bp.app_template_global()
 def position_suggestions() -> list[str]:
     """Typical positions offered under the position field (people may type any other)."""
     return [str(suggestion) for suggestion in forms.POSITION_SUGGESTIONS]
@@ -110,12 +117,40 @@ def register(slug: str):
                 "privacy_consent": form.privacy_consent.data}
         if organisation is None:
             check_meanwhile(form, cleaning.clean_registration, event, data)
-        elif registration := submit(form, services.register, event, data):
-            flash(status_message(registration) + " " + _("This page is your personal link to your registration; we "
-                                                         "have e-mailed it to you."), "success")
-            return redirect(url_for(".manage", token=registration.manage_token))
+        elif signed_in_organiser():
+            if registration := submit(form, services.register, event, data):
+                flash(status_message(registration) + " " + _("This page is the personal link to the registration; "
+                                                             "we have e-mailed it to the address given."), "success")
+                return redirect(url_for(".manage", token=registration.manage_token))
+        elif submit(form, request_registration, event, data):
+            return sent(slug, form.email.data)
     return render_template("registration/register.html", event=event, form=form, questions=questions,
                            closed=closed, resend_form=forms.ResendForm(formdata=None, email=form.email.data))
+
+
+def signed_in_organiser() -> bool:
+    """Organisers' own addresses are proven by their accounts: they keep the fast path."""
+    return current_user.is_authenticated and current_user.has_role("organiser")
+
+
+def request_registration(event, data) -> bool:
+    """A public registration that waits for its address to be confirmed, charged to this visitor's budgets."""
+    services.request_registration(event, data)
+    throttle.charge(people=1, recipients=1, organisation_id=data.get("organisation_id"))
+    return True
+
+
+def sent(slug: str, email: str):
+    """The same answer for a new registration and an address registered already (no one learns who is)."""
+    flash(_("We have sent a message to %(email)s. Open the link in it and confirm within %(hours)d hours to take "
+            "your place: until then no place is held.", email=email, hours=rules.confirm_hours()), "info")
+    return redirect(url_for("registration.check_your_email", slug=slug))
+
+
+@bp.route("/events/<slug>/register/check-your-email")
+def check_your_email(slug: str):
+    """Where a public form goes after sending: what to do next, without the private link."""
+    return render_template("registration/check_your_email.html", event=get_event(slug))
 
 
 @bp.route("/events/<slug>/organisations")
@@ -168,7 +203,21 @@ def manage(token: str):
             return redirect(url_for(".manage", token=token))
     return render_template("registration/manage.html", registration=registration, event=registration.event, form=form,
                            questions=questions, editable=editable, fixed_organisation=fixed,
-                           position=rules.waitlist_position(registration))
+                           position=rules.waitlist_position(registration),
+                           confirm_form=forms.ConfirmAddressForm() if registration.status == rules.UNCONFIRMED else None)
+
+
+@bp.route("/registrations/<token>/confirm", methods=["POST"])
+def confirm(token: str):
+    """The mailed link's button: the address is proven, the registration now takes its place (or queues)."""
+    registration = registration_or_404(token)
+    form = forms.ConfirmAddressForm()
+    if form.validate_on_submit():
+        if submit(form, services.confirm_address, registration):
+            flash(status_message(registration), "success")
+        elif form.refusal:
+            flash(form.refusal.message, "error")
+    return redirect(url_for(".manage", token=token))
 
 
 @bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])

@@ -5,8 +5,11 @@ written in the same single pass and under the same event lock as one person's re
 (registration/services.enrol); a delegate whose earlier registration was cancelled or rejected is
 brought back on that row.
 """
+from flask_babel import gettext as _
 
 from eventhub.audit.services import REGISTRANT, Actor, record
+from eventhub.core.errors import Refused
+from eventhub.core.types import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration import cleaning, rules
@@ -27,10 +30,13 @@ def register_delegation(event: Event, data: dict, actor: Actor = REGISTRANT, org
     delegation = Delegation(
         event_id=event.id, organisation=applicants.organisation, organisation_name=applicants.organisation_name,
         head_name=applicants.head["name"], head_email=applicants.head["email"],
+        confirmed_at=utcnow() if organiser else None,
     )
     delegation.issue_manage_token()
-    # Added once the rules have let every delegate in: a refusal leaves no delegation row behind.
-    people = enrol(event, applicants, actor, organiser, delegation)
+    # Through the public form the delegates hold no place and hear nothing until the head confirms the
+    # address through the mailed link (services.confirm_delegates). Added once the rules have let every
+    # delegate in: a refusal leaves no delegation row behind.
+    people = enrol(event, applicants, actor, organiser, delegation, unconfirmed=not organiser)
     db.session.add(delegation)
     record(actor, "delegation.created", delegation, event.id, {"delegates": len(people)})
     notify_delegation_head(delegation)
@@ -41,6 +47,8 @@ def add_delegate(delegation: Delegation, data: dict, actor: Actor = REGISTRANT, 
     """Add one more delegate to a delegation, under the same rules as the first ones."""
     event = delegation.event
     rules.check_open(event, organiser)
+    if delegation.confirmed_at is None and not organiser:
+        raise Refused("unconfirmed", _("Confirm the delegation first: press \"Confirm the delegation\" on this page."))
     person = cleaning.clean_delegate(event, data, organiser)
     applicants = Applicants([person], delegation.organisation, delegation.organisation_name)
     return enrol(event, applicants, actor, organiser, delegation)[0]

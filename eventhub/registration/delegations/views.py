@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from eventhub.core.loading import found_or_404, get_or_404
 from eventhub.events.access import get_event
 from eventhub.extensions import limiter
-from eventhub.registration import cleaning, rules, services
+from eventhub.registration import cleaning, rules, services, throttle
 from eventhub.registration.delegations import bp
 from eventhub.registration.delegations import services as delegations
 from eventhub.registration.delegations.forms import add_delegate_form, delegation_form
-from eventhub.registration.forms import WithdrawForm
+from eventhub.registration.forms import ConfirmAddressForm, WithdrawForm
 from eventhub.registration.models import Registration
 from eventhub.registration.questions import event_questions
-from eventhub.registration.views import UNCHOSEN, check_meanwhile, registration_limit, submit
+from eventhub.registration.views import UNCHOSEN, check_meanwhile, registration_limit, sent, signed_in_organiser, submit
 
 
 def delegation_message(delegation) -> str:
@@ -65,9 +65,12 @@ def register_delegation(slug: str):
                 "privacy_consent": form.privacy_consent.data, "delegates": form.delegates_data(questions)}
         if organisation is None:
             check_meanwhile(form, cleaning.clean_delegation, event, data)
-        elif delegation := submit(form, delegations.register_delegation, event, data):
-            flash(delegation_message(delegation), "success")
-            return redirect(url_for(".delegation", token=delegation.manage_token))
+        elif signed_in_organiser():
+            if delegation := submit(form, delegations.register_delegation, event, data):
+                flash(delegation_message(delegation), "success")
+                return redirect(url_for(".delegation", token=delegation.manage_token))
+        elif submit(form, request_delegation, event, data):
+            return sent(slug, form.head_email.data)
     return render_template("registration/delegation_form.html", event=event, form=form, questions=questions,
                            closed=closed)
 
@@ -86,7 +89,36 @@ def delegation(token: str):
             return redirect(url_for(".delegation", token=token))
     return render_template("registration/delegation.html", delegation=delegation, event=event, form=form,
                            questions=questions, closed=closed, positions=rules.waitlist_positions(event),
-                           quota_left=quota_left(delegation))
+                           quota_left=quota_left(delegation),
+                           confirm_form=ConfirmAddressForm() if delegation.confirmed_at is None else None)
+
+
+def request_delegation(event, data):
+    """A public delegation waits for its head to confirm the address; charged to this visitor's budgets."""
+    delegation = delegations.register_delegation(event, data)
+    throttle.charge(people=len(delegation.registrations), recipients=1, organisation_id=delegation.organisation_id)
+    return delegation
+
+
+def confirm_and_charge(delegation):
+    """Confirming e-mails every delegate: that is charged to the head's budget of recipients."""
+    waiting = services.confirm_delegates(delegation)
+    throttle.charge(recipients=len(waiting))
+    return delegation
+
+
+@bp.route("/delegations/<token>/confirm", methods=["POST"])
+@limiter.limit(registration_limit)
+def confirm(token: str):
+    """The head's mailed link, confirmed: the delegates now take their places (or queue) and are e-mailed."""
+    delegation = delegation_or_404(token)
+    form = ConfirmAddressForm()
+    if form.validate_on_submit():
+        if submit(form, confirm_and_charge, delegation):
+            flash(delegation_message(delegation), "success")
+        elif form.refusal:
+            flash(form.refusal.message, "error")
+    return redirect(url_for(".delegation", token=token))
 
 
 @bp.route("/delegations/<token>/withdraw", methods=["GET", "POST"])
