@@ -42,6 +42,9 @@ class Config:
     # of CPU more per check-in scan and a third fewer scans a second (README, performance).
     SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL").upper()
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Retired keys, comma-separated, newest first: after a rotation, links mailed under an old key (manage
+    # links, calendar feeds: eventhub/core/tokens.py) and signed-in sessions keep working.
+    SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()]
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

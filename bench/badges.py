@@ -32,7 +32,6 @@ def seed(app, counts: dict[str, int]) -> dict[str, str]:
     from eventhub.badges.models import Badge
     from eventhub.badges.tokens import digest, new_token
     from eventhub.core.text import fold
-    from eventhub.core.tokens import new_secret
     from eventhub.core.transaction import atomic
     from eventhub.core.types import utcnow
     from eventhub.demo.bulk import insert_only, insert_rows
@@ -61,8 +60,8 @@ def seed(app, counts: dict[str, int]) -> dict[str, str]:
                                         "Head of International Relations", "Sustainability Officer")),
                 "category": category, "status": "confirmed", "listed": False, "created_at": now, "updated_at": now,
                 "waitlisted_at": None, "organisation_id": organisation.id, "organisation_name": None, "answers": {},
-                "privacy_consent_at": now, "invitation_sequence": 0, "manage_token": new_secret(),
-                "calendar_token": new_secret(), "delegation_id": None, "search_text": fold(name),
+                "privacy_consent_at": now, "invitation_sequence": 0, **Registration.new_link_columns("manage", "calendar"),
+                "delegation_id": None, "search_text": fold(name),
             })
         ids = insert_rows(Registration, rows, key=("event_id", "email"))
         badges = []

@@ -30,7 +30,7 @@ def run() -> None:
                 db.session.add_all([
                     Registration(event_id=event.id, full_name=f"Delegate {n}", email=f"delegate{n}@example.org",
                                  status="confirmed", category="delegate", answers={},
-                                 manage_token=secrets.token_urlsafe(24), calendar_token=secrets.token_urlsafe(32))
+                                 **Registration.new_link_columns("manage", "calendar"))
                     for n in range(REGISTRANTS)
                 ])
             began = time.perf_counter()

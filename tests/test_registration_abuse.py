@@ -182,3 +182,15 @@ def test_member_records_keep_their_email_domains_through_the_api(client):
     bad = client.post("/api/v1/members", headers={"Authorization": f"Bearer {secret}"},
                       json={"name": "Beja", "kind": "city", "country": "PT", "email_domains": ["not a domain"]})
     assert bad.status_code == 422 and "email_domains" in str(bad.json)
+
+
+def test_without_a_mail_server_the_confirmation_link_can_be_read_from_the_outbox(browser, runner):
+    """`make run` has no mail server: `flask mail show` prints the newest message, link included."""
+    event = open_event()
+    browser.post(f"/events/{event.slug}/register", form(email="Zoë@Example.org", not_listed="y",
+                                                        organisation_name="Villa"))
+    shown = runner.invoke(args=["mail", "show", "ZOË@example.org"])
+    assert shown.exit_code == 0 and "Please confirm your registration" in shown.output
+    assert f"/registrations/{registration('zoë@example.org').manage_token}" in shown.output
+    missing = runner.invoke(args=["mail", "show", "nobody@example.org"])
+    assert missing.exit_code != 0 and "No message for nobody@example.org" in missing.output

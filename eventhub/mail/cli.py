@@ -91,3 +91,16 @@ def retry_command():
     with atomic():
         count = services.requeue_failed()
     click.echo(f"Queued {count} failed message(s) again.")
+
+
+@mail_cli.command("show")
+@click.argument("recipient")
+def show_command(recipient):
+    """Print the newest message queued for RECIPIENT (its subject and text), sent or not.
+
+    For trying the public forms on a machine without a mail server: the confirmation link is in it.
+    """
+    message = services.newest_for(recipient)
+    if message is None:
+        raise click.ClickException(f"No message for {recipient} in the outbox.")
+    click.echo(f"To: {message.recipient}\nSubject: {message.subject}\nStatus: {message.status}\n\n{message.text_body}")

@@ -49,3 +49,9 @@ def requeue_failed(now=None) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+def newest_for(recipient: str) -> OutboxMessage | None:
+    """The newest message queued for an address (compared in lower case, as registrations store them)."""
+    query = select(OutboxMessage).where(func.lower(OutboxMessage.recipient) == recipient.strip().lower())
+    return db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(1)).first()
