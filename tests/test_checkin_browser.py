@@ -87,3 +87,42 @@ def test_with_the_network_cut_scans_queue_and_land_exactly_once(server, tmp_path
         browser.close()
     assert [checked_in(person.id) for person in people] == [1, 1, 1]
     assert db.session.scalar(select(func.count(CheckIn.id)).where(CheckIn.outcome == "duplicate")) == 1
+
+
+def test_a_scanner_signed_out_elsewhere_keeps_its_scans_until_signed_in_again(server, tmp_path):  # noqa: F811
+    """Signing out (or a password change) on another device ends this device's session too: its scans
+    must wait in the queue, with a message, and land once after signing in again."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from eventhub.auth.models import User
+    from eventhub.auth.services import end_sessions
+    from eventhub.core.transaction import atomic
+
+    event = open_event(days_from_now=-1, length_days=3)
+    person = make_registration(event, full_name="Nomvula Dlamini")
+    staff = make_user(roles=["checkin"], email="gate@example.org")
+    options = chromium_options(y4m_for_code("unused", tmp_path / "unused.y4m"))
+    options["args"] = [arg for arg in options["args"] if not arg.startswith("--use-file-for-fake-video-capture")]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**options)
+        page = browser.new_page()
+
+        def sign_in():
+            page.goto(f"{server}/auth/login")
+            page.fill("input[name=email]", "gate@example.org")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("main button[type=submit]")
+            page.goto(f"{server}/checkin/{event.slug}?station=Gate+C")
+
+        sign_in()
+        with atomic():
+            end_sessions(db.session.get(User, staff.id))  # signed out on another device
+        page.fill("#code", badges.valid_badge(person).token)
+        page.press("#code", "Enter")
+        last = page.locator("#last-scan")
+        expect(last).to_contain_text("Signed out", timeout=5_000)
+        assert checked_in(person.id) == 0
+        sign_in()  # the page loads again and sends what waited
+        expect(page.locator("#network")).to_contain_text("Online", timeout=15_000)
+        browser.close()
+    assert checked_in(person.id) == 1

@@ -153,3 +153,14 @@ def test_flask_checkin_certificate_makes_a_certificate_for_the_venue_address(run
     assert (tmp_path / "key.pem").stat().st_mode & 0o077 == 0
     bad = runner.invoke(args=["checkin", "certificate", "--ip", "gate-a", "--out", str(tmp_path)])
     assert bad.exit_code != 0 and "not an IP address" in bad.output
+
+
+def test_a_signed_out_scanner_gets_json_it_can_act_on_not_the_login_page(client, event):
+    """The page's script must tell "sign in again" apart from "offline", and keep the scan for later."""
+    person = make_registration(event)
+    body = {"code": badges.valid_badge(person).token, "station": "Gate A"}
+    signed_out = client.post(f"/checkin/{event.slug}/scan", json=body, headers={"Accept": "application/json"})
+    assert signed_out.status_code in (400, 401) and signed_out.is_json  # CSRF first, or the login check
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+    # A plain browser visit still goes to the login page.
+    assert client.get(f"/checkin/{event.slug}").status_code == 302

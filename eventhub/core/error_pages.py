@@ -5,7 +5,8 @@ from werkzeug.exceptions import HTTPException
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API, and a page's own script asking for JSON (the check-in scanner): they read the reason."""
+    return request.path.startswith("/api/") or request.is_json or request.accept_mimetypes.best == "application/json"
 
 
 def _description(error: HTTPException) -> str:

@@ -131,6 +131,15 @@
     });
   }
 
+  // Whether the server has decided a scan: stored it (200), or refused what was sent (422). Anything else
+  // (signed out, a stale form token after signing in again, too many requests) leaves it in the queue.
+  function decided(status) { return status === 200 || status === 422; }
+
+  function notDecided(status) {
+    var signedOut = status === 401 || status === 403;
+    show("duplicate", signedOut ? text.textSignedOut : text.textReload, "", text.textKept);
+  }
+
   function newScanId() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
     return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
@@ -147,6 +156,7 @@
     // Kept first, so a scan is never lost between the camera and the server.
     var kept = enqueue(scan).catch(function () { return null; });
     kept.then(function () { return post(scan); }).then(function (reply) {
+      if (!decided(reply.status)) { notDecided(reply.status); updateNetwork(); return; }
       dequeue(scan.scan_id).catch(function () {});
       if (reply.status === 200) { showServerAnswer(reply.body); } else { show("invalid", text.textInvalid, "", reply.body.message); }
       updateNetwork();
@@ -192,8 +202,8 @@
       return scans.filter(function (s) { return s.event === text.event; }).reduce(function (chain, scan) {
         return chain.then(function () {
           return post(scan).then(function (reply) {
-            // Stored (200) or refused as bad input (4xx): either way the server has decided.
-            if (reply.status < 500) { return dequeue(scan.scan_id); }
+            if (decided(reply.status)) { return dequeue(scan.scan_id); }
+            notDecided(reply.status);
           });
         });
       }, Promise.resolve());
