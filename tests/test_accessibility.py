@@ -1,0 +1,65 @@
+"""Public pages have no serious or critical accessibility problem, as axe-core finds them in Debian's chromium.
+
+axe-core (tests/vendor/axe-core, MPL-2.0) runs inside each page. The context bypasses the page's
+Content-Security-Policy only so that the test can inject the checker: the app's own scripts run as
+they do for everyone.
+"""
+from pathlib import Path
+
+import pytest
+
+from eventhub.badges import services as badges
+from tests.factories import (PASSWORD, make_agenda_parts, make_organisation, make_registration, make_session,
+                             make_user, open_event, publish_agenda)
+from tests.fake_camera import CHROMIUM, chromium_available
+from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+
+pytestmark = pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+# WCAG 2.1 A and AA: what a public body's website is held to (EN 301 549).
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+}"""
+
+
+def problems(page, url: str) -> list[str]:
+    page.goto(url)
+    page.evaluate(AXE)
+    return [f"{url}: {found}" for found in page.evaluate(RUN_AXE)]
+
+
+def test_public_pages_have_no_serious_accessibility_problems(server):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    event = open_event(title="Fórum Urbano São Paulo 2027")
+    make_agenda_parts(event)
+    make_session(event, title="Cidades e água — الماء والمدن")
+    publish_agenda(event)
+    city = make_organisation(name="São Paulo", country="BR")
+    person = make_registration(event, full_name="Ana Lima", organisation_id=city.id)
+    assert badges.valid_badge(person) is not None
+    make_user(roles=["checkin"], email="gate@example.org")
+    pages = ["/", f"/events/{event.slug}", f"/events/{event.slug}/register",
+             f"/events/{event.slug}/register/delegation", f"/events/{event.slug}/register/check-your-email",
+             f"/events/{event.slug}/agenda", f"/registrations/{person.manage_token}",
+             f"/registrations/{person.manage_token}/agenda", "/auth/login"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(bypass_csp=True)
+        found = [problem for url in pages for problem in problems(page, server + url)]
+        # The check-in scanner, used on phones at the door.
+        page.goto(f"{server}/auth/login")
+        page.fill("input[name=email]", "gate@example.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        found += problems(page, f"{server}/checkin/{event.slug}?station=Gate+A")
+        # The checker itself works: an unlabelled field is found.
+        page.set_content('<html lang="en"><title>x</title><main><input type="text"></main></html>')
+        page.evaluate(AXE)
+        guard = page.evaluate(RUN_AXE)
+        browser.close()
+    assert found == []
+    assert any(problem.startswith("label (critical)") for problem in guard), guard
