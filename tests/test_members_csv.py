@@ -249,13 +249,3 @@ def test_cli_import_reports_counts(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "3 created, 0 updated, 0 unchanged" in result.output
     assert _count() == 3
-
-
-def test_an_oversized_upload_is_refused_next_to_the_field(organiser_browser, monkeypatch):
-    from eventhub.members import forms
-
-    monkeypatch.setattr(forms, "IMPORT_MAX_BYTES", 2000)
-    response = _upload(organiser_browser, _csv(*["Lyon,,city,FR,,,member,,,"] * 200))
-    assert response.status_code == 200
-    assert re.search(r'<small id="file-errors"[^>]*>The file is larger than', response.get_data(as_text=True))
-    assert _count() == 0

@@ -1,13 +1,11 @@
 """Forms for member records, networks, regions, the list filters and the CSV upload."""
-import os
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, Form, SearchField, SelectField, SelectMultipleField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from eventhub.core.countries import country_choices
 from eventhub.core.forms import ListFilters, ServiceErrors
@@ -82,25 +80,12 @@ class RegionForm(ServiceErrors, FlaskForm):
     name = StringField(_l("New region"), validators=[DataRequired(), Length(max=100)])
 
 
-# A CSV of every member city is a few megabytes; far larger is the wrong file.
-IMPORT_MAX_BYTES = 20 * 1024 * 1024
-
-
-def _not_too_big(form, field) -> None:
-    """Refuse an upload over IMPORT_MAX_BYTES (looked up on each call, so tests can lower it)."""
-    stream = field.data.stream
-    size = stream.seek(0, os.SEEK_END)
-    stream.seek(0)
-    if size > IMPORT_MAX_BYTES:
-        raise ValidationError(_("The file is larger than %(limit)d MB.", limit=IMPORT_MAX_BYTES // (1024 * 1024)))
-
-
 class ImportForm(FlaskForm):
     """Upload a CSV file of member records."""
 
     file = FileField(
         _l("CSV file"),
-        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file.")), _not_too_big],
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
         render_kw={"accept": ".csv,text/csv"},
     )
 
