@@ -34,10 +34,15 @@ _lock = threading.Lock()
 
 
 def programme_etag(event, sessions, proof: bool = False) -> str:
-    """Changes whenever the booklet would: a session or the event edited, a room, track or city
-    renamed, a track's colour, the layout, the language. Built from rows already loaded: no query."""
+    """Changes whenever the booklet would: a session or the event edited, a room, track, kind or city
+    renamed, a track's colour, the layout, the language. Built from rows already loaded: no query.
+
+    Everything the booklet prints must be in it: it is also the key of each process's cache, and another
+    app server may have renamed a kind, a room or a city since this one rendered the booklet.
+    """
     host = event.host_organisation
     parts = {(t.id, t.name, t.colour) for s in sessions for t in (s.track,) if t is not None}
+    parts |= {("kind", k.id, k.name) for s in sessions for k in (s.kind,) if k is not None}
     parts |= {(r.id, r.name) for s in sessions for r in (s.room,) if r is not None}
     parts |= {(p.organisation.id, p.organisation.name) for s in sessions for p in s.people if p.organisation}
     key = "|".join([LAYOUT, "proof" if proof else "public", str(get_locale()), event.updated_at.isoformat(),
