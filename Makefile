@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: run test bench clean messages chromium venue lint audit fuzz
+.PHONY: run test bench clean messages chromium venue lint audit fuzz servers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ audit: $(VENV)/.installed-dev
 # schemathesis against /api/v1/openapi.json of a fresh demo instance, as an organiser (FUZZ_EXAMPLES, FUZZ_SEED).
 fuzz: $(VENV)/.installed-dev
 	$(BIN)/python scripts/fuzz_api.py
+
+# Two gunicorn instances on one PostgreSQL (database servers_check, made afresh) and Redis (db 11, flushed)
+# answer as one system (scripts/two_servers.py says what it checks).
+servers: $(VENV)/.installed-dev
+	$(BIN)/python scripts/two_servers.py
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py

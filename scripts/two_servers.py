@@ -75,6 +75,16 @@ def fresh_database(name: str) -> str:
     return POSTGRES + name
 
 
+def drop_database(name: str) -> None:
+    """Drop a database made by fresh_database once its run passed (a failed run leaves it to look into)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(POSTGRES + "postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -307,6 +317,7 @@ def main() -> int:
             except Failed as failure:
                 print(f"FAILED: {failure}", file=sys.stderr)
                 return 1
+    drop_database(DATABASE)
     return 0
 
 

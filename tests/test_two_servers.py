@@ -5,6 +5,7 @@ follow a change another process made. The last runs scripts/two_servers.py (two 
 PostgreSQL and one Redis) when both answer, and skips otherwise.
 """
 import io
+import os
 import subprocess
 import sys
 
@@ -42,8 +43,10 @@ def test_a_session_kind_renamed_elsewhere_shows_in_the_programme_this_process_ke
 @pytest.mark.skipif(not (two_servers.postgres_answers() and two_servers.redis_answers()),
                     reason="needs PostgreSQL on 127.0.0.1:5432 and Redis (SERVERS_REDIS_URL)")
 def test_two_gunicorn_servers_on_one_database_and_redis_behave_as_one():
+    # A database of this run's own, so that two suites at once (or `make servers`) do not drop each other's.
+    env = dict(os.environ, SERVERS_DATABASE=f"servers_test_{os.getpid()}")
     result = subprocess.run([sys.executable, str(two_servers.ROOT / "scripts" / "two_servers.py")],  # noqa: S603
-                            capture_output=True, text=True, timeout=600)
+                            capture_output=True, text=True, timeout=600, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "10 confirmed, 30 waitlisted in order" in result.stdout
     assert "then 429 on each" in result.stdout
