@@ -73,7 +73,7 @@ ACCESS = {
         "network_edit", "regions")},
     **{f"registration_admin.{name}": ORGANISER for name in (
         "index", "detail", "bulk", "change_status", "link", "export_csv", "participation", "questions",
-        "edit_question", "move_question", "delete_question")},
+        "edit_question", "move_question", "delete_question", "anonymise")},
     **{f"agenda_admin.{name}": ORGANISER for name in (
         "timetable", "clashes", "publish", "unpublish", "new_session", "edit_session", "move_session",
         "delete_session", "rooms", "edit_room", "move_room", "delete_room", "tracks", "edit_track", "delete_track",

@@ -37,6 +37,12 @@ waiting list, or back after a cancellation. Sender: the registration; kwargs: pr
 before, None when new), actor. The sender holds the event's lock.
 """)
 
+registrations_anonymised = _signals.signal("registrations-anonymised", doc="""
+An ended event's registrations lost their names, e-mails and answers (eventhub.registration.retention):
+the domains built on them forget what they copied or issued (speakers' names, badges). Sender: the
+event; kwargs: registration_ids, actor.
+""")
+
 # --- questions to the other domains (receivers answer; the asker merges the answers) ------
 
 member_participation = _signals.signal("member-participation", doc="""

@@ -64,6 +64,8 @@ class Event(db.Model):
     agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Categories the public may choose on the form, comma-separated; organisers may set any.
     public_categories: Mapped[str] = mapped_column(String(100), default="delegate", server_default="delegate")
+    # When its registrations were anonymised (eventhub.registration.retention); None while they are whole.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

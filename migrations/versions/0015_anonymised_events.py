@@ -5,8 +5,8 @@ Revises: 0014
 Create Date: 2026-12-04 06:00:00
 
 """
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015'
@@ -16,8 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('events') as batch_op:
+        batch_op.add_column(sa.Column('anonymised_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('events') as batch_op:
+        batch_op.drop_column('anonymised_at')
