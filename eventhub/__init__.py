@@ -19,8 +19,9 @@ def create_app(config: dict | str | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting in production.")
 
     from eventhub import extensions
-    from eventhub.core import error_pages, formatting, security
+    from eventhub.core import error_pages, formatting, requestlog, security
 
+    requestlog.init_app(app)
     security.init_app(app)
     extensions.init_app(app)
     _load_models()
@@ -36,6 +37,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.checkin.views import bp as checkin_bp
     from eventhub.events.views import bp as events_bp
     from eventhub.members.views import bp as members_bp
+    from eventhub.operations.health import bp as health_bp
     from eventhub.printing.views import bp as printing_bp
     from eventhub.registration.admin import bp as registration_admin_bp
     from eventhub.registration.delegations import bp as delegations_bp
@@ -54,6 +56,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(printing_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(health_bp)
 
     from eventhub import api
 

@@ -80,6 +80,9 @@ ACCESS = {
         "kinds", "edit_kind")},
     **{f"badges.{name}": ORGANISER for name in (
         "index", "download", "ticked", "mark_printed", "mark_one_printed", "reprint", "reissue")},
+    # Probes of load balancers and process managers: no account, no data.
+    "health.healthz": PUBLIC,
+    "health.readyz": PUBLIC,
     # The door.
     **{f"checkin.{name}": CHECKIN for name in (
         "scanner", "scan", "check_in_by_name", "undo", "data", "dashboard", "export_csv")},

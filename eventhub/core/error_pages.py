@@ -3,6 +3,8 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from eventhub.core.requestlog import request_id
+
 
 def _wants_json() -> bool:
     """The API, and a page's own script asking for JSON (the check-in scanner): they read the reason."""
@@ -21,7 +23,8 @@ def handle_http_error(error: HTTPException):
     if _wants_json():
         # The API aborts with data={message, errors|messages (webargs), headers}; keep field errors and headers.
         data = getattr(error, "data", None) or {}
-        payload = {"code": error.code, "status": error.name, "message": data.get("message", _description(error))}
+        payload = {"code": error.code, "status": error.name, "message": data.get("message", _description(error)),
+                   "request_id": request_id()}
         errors = data.get("errors", data.get("messages"))
         if errors:
             payload["errors"] = errors

@@ -1,0 +1,1 @@
+"""Running EventHub: health checks, backups and restores."""
