@@ -36,6 +36,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.calendars.views import bp as calendars_bp
     from eventhub.checkin.views import bp as checkin_bp
     from eventhub.events.views import bp as events_bp
+    from eventhub.mail.views import bp as mail_admin_bp
     from eventhub.members.views import bp as members_bp
     from eventhub.operations.health import bp as health_bp
     from eventhub.printing.views import bp as printing_bp
@@ -56,6 +57,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(printing_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(mail_admin_bp)
     app.register_blueprint(health_bp)
 
     from eventhub import api

@@ -80,6 +80,9 @@ ACCESS = {
         "kinds", "edit_kind")},
     **{f"badges.{name}": ORGANISER for name in (
         "index", "download", "ticked", "mark_printed", "mark_one_printed", "reprint", "reissue")},
+    # Organisers watch the outbox on congress day and queue failed mail again.
+    "mail_admin.index": ORGANISER,
+    "mail_admin.retry": ORGANISER,
     # Probes of load balancers and process managers: no account, no data.
     "health.healthz": PUBLIC,
     "health.readyz": PUBLIC,
