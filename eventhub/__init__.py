@@ -43,6 +43,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.registration.admin import bp as registration_admin_bp
     from eventhub.registration.delegations import bp as delegations_bp
     from eventhub.registration.views import bp as registration_bp
+    from eventhub.trail.views import bp as trail_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
@@ -57,6 +58,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(printing_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(trail_bp)
     app.register_blueprint(mail_admin_bp)
     app.register_blueprint(health_bp)
 

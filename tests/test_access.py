@@ -22,6 +22,7 @@ PUBLIC = "public"  # anyone
 SECRET = "secret link"  # anyone holding the secret token in the URL (or remembered by this browser)
 SIGNED_IN = "signed in"  # any account
 ORGANISER = "organiser"  # the organiser role (admins hold every role)
+ADMIN = "admin"  # the admin role alone
 CHECKIN = "checkin"  # check-in staff or organisers
 API_PUBLIC = "api: public"  # no token needed (a bad token is still a 401); organisers see more
 API_ORGANISER = "api: organiser"  # a bearer token of an organiser
@@ -86,6 +87,9 @@ ACCESS = {
     # Probes of load balancers and process managers: no account, no data.
     "health.healthz": PUBLIC,
     "health.readyz": PUBLIC,
+    # The audit trail: an event's for its organisers, the whole system's for admins.
+    "trail.event_trail": ORGANISER,
+    "trail.system_trail": ADMIN,
     # The door.
     **{f"checkin.{name}": CHECKIN for name in (
         "scanner", "scan", "check_in_by_name", "undo", "data", "dashboard", "export_csv")},
@@ -108,7 +112,7 @@ ACCESS = {
     "api_checkins.checkins": API_CHECKIN,
     "api_checkins.undo": API_CHECKIN,
 }
-PAGE_GUARDS = {ORGANISER: ("organiser",), CHECKIN: ("checkin", "organiser")}
+PAGE_GUARDS = {ORGANISER: ("organiser",), CHECKIN: ("checkin", "organiser"), ADMIN: ("admin",)}
 WHO = ["anonymous", "no role", "checkin", "organiser", "admin"]
 
 
