@@ -19,7 +19,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting in production.")
 
     from eventhub import extensions
-    from eventhub.core import error_pages, formatting, requestlog, security
+    from eventhub.core import error_pages, formatting, requestlog, security, unavailable
 
     requestlog.init_app(app)
     security.init_app(app)
@@ -27,6 +27,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     _load_models()
     formatting.init_app(app)
     error_pages.init_app(app)
+    unavailable.init_app(app)
 
     from eventhub.agenda.admin import bp as agenda_admin_bp
     from eventhub.agenda.views import bp as agenda_bp
