@@ -51,6 +51,8 @@ class ErrorSchema(Schema):
     errors = fields.Dict(metadata={"description": 'Field errors by location, e.g. {"json": {"end": ["..."]}}.'})
     reason = fields.String(metadata={"description": "Only when the rules refuse (not for malformed input): a code "
                                                     "clients can act on; each operation lists its codes."})
+    request_id = fields.String(metadata={"description": "The request's id, as in the X-Request-ID header: quote it "
+                                                        "when reporting a problem."})
 
 
 class PageArgsSchema(Schema):
