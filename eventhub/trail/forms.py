@@ -22,10 +22,11 @@ def _plausible_year(form, field) -> None:
 class TrailFilters(Form):
     """Kind of object (and one object of it), who acted, and a range of days."""
 
-    subject_type = SelectField(_l("Kind of object"))
+    # Optional: no choice is "any", not an invalid one.
+    subject_type = SelectField(_l("Kind of object"), validators=[Optional()])
     # Set by the "only this object" links; it means nothing without the kind.
     subject_id = HiddenField()
-    actor = SelectField(_l("Who"))
+    actor = SelectField(_l("Who"), validators=[Optional()])
     since = DateField(_l("From"), validators=[Optional(), _plausible_year])
     until = DateField(_l("To"), validators=[Optional(), _plausible_year])
 
