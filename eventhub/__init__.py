@@ -74,6 +74,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.demo.cli import demo_command
     from eventhub.mail.cli import mail_cli
     from eventhub.members.cli import members_cli
+    from eventhub.operations import cli as operations_cli
     from eventhub.registration.cli import events_cli
 
     app.cli.add_command(users_cli)
@@ -84,6 +85,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.cli.add_command(checkin_cli)
     app.cli.add_command(events_cli)
     app.cli.add_command(demo_command)
+    operations_cli.init_app(app)
     return app
 
 
