@@ -74,7 +74,8 @@ def test_the_api_answers_a_too_large_body_in_json(client):
     assert response.status_code == 413 and body.served == 0
     assert json.loads(response.get_data()) == {
         "code": 413, "status": "Request Entity Too Large",
-        "message": "What you sent is larger than this page accepts (5 MB at most)."}
+        "message": "What you sent is larger than this page accepts (5 MB at most).",
+        "request_id": response.headers["X-Request-ID"]}
 
 
 def test_the_members_import_has_its_own_smaller_limit(organiser_browser, app, monkeypatch):
