@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> int:
     """Run every benchmark and print its figures."""
-    from bench import badge_render, badges, cancellation, checkin, demo, programme
+    from bench import badge_render, badges, cancellation, checkin, congress_morning, demo, programme
 
     programme.run()
     cancellation.run()
@@ -16,6 +16,7 @@ def main() -> int:
     badges.run()
     badge_render.run()
     checkin.run()
+    congress_morning.run()
     return 0
 
 

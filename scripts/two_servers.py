@@ -172,7 +172,7 @@ def together(jobs: list) -> list:
     return results
 
 
-def prepare(url: str, places: int = PLACES) -> dict:
+def prepare(url: str, places: int = PLACES, attendees: int = 60, sessions: int = 20) -> dict:
     """Migrate, seed the demo (its accounts and its congress's confirmed badges), and add an open event with
     `places` places; API tokens for the organiser and the check-in account."""
     from datetime import datetime, timedelta, timezone
@@ -192,7 +192,8 @@ def prepare(url: str, places: int = PLACES) -> dict:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "EVENTHUB_ENV": "production", "SECRET_KEY": SECRET})
     with app.app_context():
         upgrade()
-    result = app.test_cli_runner().invoke(args=["demo", "--members", "60", "--attendees", "60", "--sessions", "20"])
+    result = app.test_cli_runner().invoke(args=["demo", "--members", "200", "--attendees", str(attendees),
+                                                 "--sessions", str(sessions)])
     if result.exit_code != 0:
         raise RuntimeError(f"flask demo failed:\n{result.output}")
     with app.app_context():
