@@ -12,8 +12,11 @@ from sqlalchemy import select, update
 
 from eventhub.agenda.models import Room
 from eventhub.agenda.services import delete_session, save_session
+from eventhub.agenda.signups import sign_up
 from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import Actor
+from eventhub.checkin.models import CheckIn
+from eventhub.checkin.services import check_in_registration, undo
 from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from eventhub.trail import views
@@ -25,6 +28,7 @@ from tests.factories import (
     make_session,
     make_token,
     make_user,
+    make_workshop,
 )
 
 
@@ -244,3 +248,20 @@ def test_every_audited_kind_has_a_name_on_the_trail_pages(app):
     audited = {mapper.class_.audit_type for mapper in db.Model.registry.mappers
                if getattr(mapper.class_, "audit_type", None)}
     assert audited <= set(KINDS)
+
+
+def test_sign_ups_and_undone_check_ins_name_the_person_and_link_their_page(organiser_browser, event, organiser):
+    person = make_registration(event, full_name="Aiyana Redcloud")
+    workshop = make_workshop(event, title="Solar rooftops")
+    with atomic():
+        sign_up(workshop, person, Actor.for_user(organiser))
+        check_in_registration(event, person, "Gate A", Actor.for_user(organiser))
+    with atomic():
+        undo(db.session.scalars(select(CheckIn)).one(), Actor.for_user(organiser))
+
+    found = {row[2]: row[3] for row in rows(page_of(trail(organiser_browser, event)))}
+
+    assert found["Signed up for a session"].startswith("Aiyana Redcloud · Solar rooftops")
+    assert found["Check-in undone"].startswith("Aiyana Redcloud · Gate A")
+    links = page_of(trail(organiser_browser, event, subject_type="signup")).xpath("//table//td[4]/a/@href")
+    assert links == [f"/manage/events/{event.slug}/agenda/sessions/{workshop.id}"]
