@@ -56,6 +56,8 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # "json" (one line per request, the production default) or "text" (debug and tests); see core/requestlog.py.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT") or None
     # Public registration (README, Security): how long an unconfirmed request waits for its address to be
     # confirmed, and what one visitor may cost in a window (eventhub/registration/throttle.py).
     REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "48"))
@@ -118,6 +120,9 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_NAME = "__Host-remember_token"
     # Development and `make venue` (a laptop's address, a self-signed certificate) send no HSTS.
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS") or 365 * 24 * 3600)
+    # A database error's message must not print the statement's values (an e-mail address in a unique-key
+    # error) into the logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {**Config.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
 
 
 CONFIGS = {

@@ -227,3 +227,19 @@ def test_the_cli_refuses_an_event_that_has_not_ended_and_an_unknown_one(runner):
     result = runner.invoke(args=["events", "anonymise", event.slug, "--yes"])
     assert result.exit_code == 1 and "has not ended yet" in result.output
     assert runner.invoke(args=["events", "anonymise", "no-such-event", "--yes"]).exit_code == 1
+
+
+def test_an_anonymised_event_takes_no_new_registration_nor_edit_even_from_organisers():
+    from eventhub.core.errors import Refused
+    from eventhub.registration import retention
+
+    event = make_event(days_from_now=-10, length_days=2)
+    person = make_registration(event)
+    with atomic():
+        retention.anonymise(event, SYSTEM)
+    for attempt in (lambda: services.register(event, {"full_name": "Nova Pessoa", "email": "nova@example.org",
+                                                        "organisation_name": "Villa"}, SYSTEM, organiser=True),
+                    lambda: services.update_details(person, {"full_name": "Back Again"}, SYSTEM, organiser=True)):
+        with pytest.raises(Refused) as refused, atomic():
+            attempt()
+        assert refused.value.reason == "anonymised"

@@ -9,6 +9,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from eventhub.core.errors import ValidationError
+from eventhub.core.requestlog import request_id
 from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 
@@ -75,7 +76,7 @@ def refusal(code: int, reason: str, message: str, field: str, **extra) -> HTTPEx
     """A refusal by the rules as an HTTPException carrying its own JSON body (eventhub.core.error_pages leaves it as is):
     the usual error shape plus `reason`, a code clients can act on."""
     body = {"code": code, "status": HTTPStatus(code).phrase, "message": message,
-            "errors": {"json": {field: [message]}}, "reason": reason, **extra}
+            "errors": {"json": {field: [message]}}, "reason": reason, "request_id": request_id(), **extra}
     response = jsonify(body)
     response.status_code = code
     return HTTPException(response=response)

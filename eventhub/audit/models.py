@@ -1,7 +1,7 @@
 """Audit entries: who changed what, when."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventhub.core.types import UTCDateTime, utcnow
@@ -10,6 +10,12 @@ from eventhub.extensions import db
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    __table_args__ = (
+        # An object's history (its page, and the trail filtered on it), newest first.
+        Index("ix_audit_entries_subject", "subject_type", "subject_id", "at"),
+        # An event's trail, newest first (eventhub/trail).
+        Index("ix_audit_entries_event_at", "event_id", "at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -66,6 +66,14 @@ def why_closed(event: Event, now: datetime | None = None) -> str | None:
     return None
 
 
+def check_not_anonymised(event: Event) -> None:
+    """An event whose registrations were anonymised (retention.py) takes no new personal data, not even
+    from organisers: the statistics it keeps would mix with names it no longer should hold."""
+    if event.anonymised_at is not None:
+        raise Refused("anonymised", _("The registrations of %(event)s were anonymised: it takes no more.",
+                                      event=event.title))
+
+
 def check_open(event: Event, organiser: bool = False) -> None:
     """Refuse (closed) when the public form is not open; organisers register people at any time."""
     if not organiser and (reason := why_closed(event)):

@@ -122,6 +122,7 @@ def enrol(event: Event, applicants: Applicants, actor: Actor, organiser: bool = 
     unconfirmed: made through a public form by someone whose address is not proven yet; the rows hold
     no place and send nothing until it is (confirm_address, confirm_delegates)."""
     capacity.lock(Event, event.id)
+    rules.check_not_anonymised(event)
     rules.check_eligible(event, applicants.organisation)
     previous = rules.previous_registrations(event, applicants.emails)
     rules.check_quota(event, applicants.organisation, adding=len(applicants.people))
@@ -261,6 +262,7 @@ def fill_places(event: Event, actor: Actor = SYSTEM) -> list[Registration]:
 def update_details(registration: Registration, data: dict, actor: Actor = REGISTRANT,
                    organiser: bool = False) -> Registration:
     """Edit one's own details and answers (partial: missing fields keep their values)."""
+    rules.check_not_anonymised(registration.event)
     applicants = cleaning.clean_details(registration, data, organiser)
     person, organisation = applicants.people[0], applicants.organisation
     moves = organisation is not None and organisation.id != registration.organisation_id
