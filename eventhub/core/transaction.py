@@ -46,3 +46,13 @@ def atomic():
         raise
     finally:
         info[_DEPTH] = 0
+
+
+def discard() -> None:
+    """Throw away what the session holds after its connection failed (the database restarting, a lost
+    network), outside any unit of work: the mail worker's loop and the 503 page use it. A dead
+    connection may refuse even the rollback; the session then drops it when it is removed."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001, S110  (see above: nothing left to undo)
+        pass

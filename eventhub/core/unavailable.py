@@ -10,7 +10,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import ServiceUnavailable
 
 from eventhub.core.error_pages import handle_http_error
-from eventhub.extensions import db
+from eventhub.core.transaction import discard
 
 # Seconds a client (the scanner's queue, a browser's reload, a proxy) is asked to wait.
 RETRY_AFTER = 5
@@ -19,10 +19,7 @@ RETRY_AFTER = 5
 def handle_database_unavailable(error: Exception):
     """Answer 503 with Retry-After, HTML for people and JSON for the API, without touching the database."""
     current_app.logger.warning("Database unavailable: %s", error.__class__.__name__)
-    try:
-        db.session.rollback()
-    except Exception:  # noqa: BLE001, S110  (a dead connection may refuse even the rollback; teardown discards it)
-        pass
+    discard()
     # The page header shows the signed-in person, which would need the database: show it as for a visitor.
     g._login_user = current_app.login_manager.anonymous_user()
     unavailable = ServiceUnavailable(_("EventHub is briefly unavailable. Nothing was saved: please try again in a "

@@ -6,8 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from eventhub.core.transaction import atomic
-from eventhub.extensions import db
+from eventhub.core.transaction import atomic, discard
 from eventhub.mail import sender, services
 
 mail_cli = AppGroup("mail", help="Send the queued e-mail.")
@@ -54,7 +53,7 @@ def _run_once(limit: int) -> bool:
     try:
         report = sender.send_due(limit)
     except SQLAlchemyError as error:
-        db.session.rollback()
+        discard()
         click.echo(f"Database error, trying again later: {error}", err=True)
         return False
     handled = report.sent + report.failed + report.retrying
