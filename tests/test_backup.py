@@ -277,3 +277,8 @@ def test_an_older_backup_restored_under_newer_code_says_to_upgrade(app, runner, 
 
     assert result.exit_code == 0, result.output
     assert "Its schema is at revision 0001" in result.output and "run `flask db upgrade`" in result.output
+
+
+def test_a_backup_into_a_folder_that_does_not_exist_says_so(app, runner, tmp_path):
+    result = runner.invoke(args=["backup", str(tmp_path / "no such folder" / "eventhub.backup")])
+    assert result.exit_code == 1 and "does not exist" in result.output and "Traceback" not in result.output

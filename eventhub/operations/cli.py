@@ -21,7 +21,7 @@ def backup_command(file):
     """
     try:
         backup(db.engine, file)
-    except BackupError as error:
+    except (BackupError, OSError) as error:  # OSError: a folder we may not write to, a full disk
         raise click.ClickException(f"{error}\nNo backup was written.") from error
     size = file.stat().st_size / 1024 / 1024
     click.echo(f"Backed up the {KINDS[db.engine.dialect.name]} database to {file} ({size:.1f} MB).")
@@ -37,12 +37,15 @@ def restore_command(file, yes):
     try:
         check_backup(db.engine, file)
         tables = existing_tables(db.engine)
-        question = (f"The database already holds {len(tables)} tables. Replace everything in it with {file}?")
-        if tables and not yes and not _confirmed(question):
-            raise click.ClickException("Nothing was restored; the database is unchanged.")
-        restore(db.engine, file)
-    except BackupError as error:
+    except (BackupError, OSError) as error:  # OSError: a backup we may not read
         raise click.ClickException(f"{error}\nNothing was changed.") from error
+    question = f"The database already holds {len(tables)} tables. Replace everything in it with {file}?"
+    if tables and not yes and not _confirmed(question):
+        raise click.ClickException("Nothing was restored; the database is unchanged.")
+    try:
+        restore(db.engine, file)
+    except (BackupError, OSError) as error:
+        raise click.ClickException(f"{error}\nThe restore runs in one transaction: it was rolled back.") from error
     click.echo(f"Restored {file}.{_revision_note()}")
 
 
