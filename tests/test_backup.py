@@ -57,7 +57,8 @@ def populate() -> dict:
         star(person, workshop)
         record_scan(event, valid_badge(person).token, "Gate A", SYSTEM)
     link = re.search(r"https?://\S+/registrations/[^\s/]+", last_message(person).text_body).group(0)
-    return {"manage_path": urlsplit(link).path, "api_secret": api_secret, "slug": event.slug}
+    return {"manage_path": urlsplit(link).path, "feed_path": f"/calendar/{person.calendar_token}.ics",
+            "api_secret": api_secret, "slug": event.slug}
 
 
 def every_table(engine) -> dict[str, list[tuple]]:
@@ -120,7 +121,7 @@ def test_a_restore_brings_back_every_row_of_every_table(app, runner, restored_ap
         assert every_table(db.engine) == before
 
 
-def test_a_link_mailed_and_an_api_token_made_before_the_backup_work_after_the_restore(
+def test_links_mailed_and_an_api_token_made_before_the_backup_work_after_the_restore(
         app, runner, restored_app, tmp_path):
     sent = populate()
     backup_to(runner, tmp_path / "eventhub.backup")
@@ -129,6 +130,8 @@ def test_a_link_mailed_and_an_api_token_made_before_the_backup_work_after_the_re
     client = restored_app.test_client()
     page = client.get(sent["manage_path"])
     assert page.status_code == 200 and "Alicja Nowak" in page.text
+    feed = client.get(sent["feed_path"])
+    assert feed.status_code == 200 and "Solar rooftops workshop" in feed.text
     api = client.get(f"/api/v1/events/{sent['slug']}/registrations",
                      headers={"Authorization": f"Bearer {sent['api_secret']}"})
     assert api.status_code == 200 and "Alicja Nowak" in api.text
