@@ -163,6 +163,7 @@ def test_a_double_booked_room_is_a_409_naming_the_clashing_session(client, event
         "errors": {"json": {"room_id": [response.json["message"]]}},
         "clashing_session": {"id": first.id, "title": "Ouverture plénière", "start": at(event, 10) + "+09:00",
                              "end": at(event, 11) + "+09:00", "room_id": rooms[0].id},
+        "request_id": response.headers["X-Request-ID"],  # what a caller quotes to the organisers
     }
     assert "Ouverture plénière" in response.json["message"]
     # Moving another session into the room by PATCH is refused the same way, and nothing changes.
