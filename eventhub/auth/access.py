@@ -1,9 +1,10 @@
 """The one place that decides who may open a page."""
 from functools import wraps
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
+from eventhub.core.error_pages import script_wants_json
 from eventhub.extensions import login_manager
 
 
@@ -18,7 +19,7 @@ def role_required(*roles: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                if request.is_json or request.accept_mimetypes.best == "application/json":
+                if script_wants_json():
                     abort(401)
                 return login_manager.unauthorized()
             if not current_user.has_role(*roles):

@@ -16,6 +16,7 @@ from eventhub.checkin import dashboard as dashboard_queries
 from eventhub.checkin import offline, services
 from eventhub.checkin.answers import answer_body, as_json, scan_and_answer
 from eventhub.checkin.models import CheckIn
+from eventhub.core.error_pages import script_wants_json
 from eventhub.core.errors import Refused, ValidationError
 from eventhub.core.loading import get_or_404
 from eventhub.core.transaction import atomic
@@ -62,7 +63,7 @@ def _answer(event, record) -> tuple[dict, int]:
 
 def _reply(event, body: dict, status: int):
     """JSON for the page's script; a flash and the page again for a plain form."""
-    if request.is_json or request.accept_mimetypes.best == "application/json":
+    if script_wants_json():
         return jsonify(body), status
     category = {"ok": "success", "duplicate": "warning"}.get(body.get("status"), "error")
     who = (body.get("attendee") or {}).get("full_name")

@@ -6,9 +6,14 @@ from werkzeug.exceptions import HTTPException
 from eventhub.core.requestlog import request_id
 
 
+def script_wants_json() -> bool:
+    """A page's own script asking for JSON (the check-in scanner's fetch): it reads answers, not pages."""
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
 def _wants_json() -> bool:
-    """The API, and a page's own script asking for JSON (the check-in scanner): they read the reason."""
-    return request.path.startswith("/api/") or request.is_json or request.accept_mimetypes.best == "application/json"
+    """The API, and a page's own script: they read the reason."""
+    return request.path.startswith("/api/") or script_wants_json()
 
 
 def _description(error: HTTPException) -> str:
