@@ -40,6 +40,11 @@ class Event(db.Model):
     host_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
+    # How participants reach the organisers: shown on the event page and in every mail about the event,
+    # whose replies go to the address (Reply-To). Optional, so events made before it existed stay valid.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    # Free international format ("+55 11 3396-1234"), checked leniently by events.validation.
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
     venue_name: Mapped[str | None] = mapped_column(String(200))
     venue_address: Mapped[str | None] = mapped_column(Text)
     latitude: Mapped[float | None]

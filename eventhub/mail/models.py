@@ -17,6 +17,10 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
+    # The From display name (the event's title; None: MAIL_DEFAULT_SENDER's own) and where replies go
+    # (the event's contact; None: no Reply-To). The address itself is always MAIL_DEFAULT_SENDER's.
+    sender_name: Mapped[str | None] = mapped_column(String(200))
+    reply_to: Mapped[str | None] = mapped_column(String(254))
     # [{"filename", "content_type", "content"}] with text content (e.g. an .ics file).
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     # queued until sent; failed only after the last retry.

@@ -1,12 +1,15 @@
-"""events: a contact e-mail and phone for the organisers, shown on the event page and in every mail
+"""events: a contact e-mail and phone for the organisers, shown on the event page and in every mail;
+outbox messages: the From display name and the Reply-To they are sent with
 
 Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-04 07:40:00
 
+Existing events get no contact (both columns are optional): their pages and mails simply show none
+until an organiser fills it in, and the mail worker sends queued messages without a Reply-To as before.
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0017'
@@ -16,8 +19,18 @@ depends_on = None
 
 
 def upgrade():
-    pass  # slot reserved; filled by the change that needs it
+    with op.batch_alter_table('events') as batch_op:
+        batch_op.add_column(sa.Column('contact_email', sa.String(length=254), nullable=True))
+        batch_op.add_column(sa.Column('contact_phone', sa.String(length=40), nullable=True))
+    with op.batch_alter_table('outbox_messages') as batch_op:
+        batch_op.add_column(sa.Column('sender_name', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('reply_to', sa.String(length=254), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('outbox_messages') as batch_op:
+        batch_op.drop_column('reply_to')
+        batch_op.drop_column('sender_name')
+    with op.batch_alter_table('events') as batch_op:
+        batch_op.drop_column('contact_phone')
+        batch_op.drop_column('contact_email')
