@@ -10,7 +10,7 @@ from tests.factories import make_token, make_event, make_network, make_organisat
 EVENT_FIELDS = {
     "slug", "kind", "title", "summary", "description", "host_organisation_id", "venue_name", "venue_address",
     "latitude", "longitude", "timezone", "start", "end", "status", "registration_opens", "registration_closes",
-    "capacity", "network_id", "delegate_quota", "non_member_policy",
+    "capacity", "network_id", "delegate_quota", "non_member_policy", "contact_email", "contact_phone",
 }
 
 

@@ -75,6 +75,9 @@ class PageSchema(Schema):
 
 NON_MEMBER_POLICIES = ("confirm", "approve")
 QUOTA = "At most this many active registrations per organisation; null for no limit."
+CONTACT_EMAIL = ("How participants reach the organisers: on the event page, in every e-mail about the event, "
+                 "and the Reply-To of those e-mails.")
+CONTACT_PHONE = "The organisers' phone in international format, e.g. +55 11 3396 1234."
 POLICY = "confirm: registrations of non-members are confirmed like members'; approve: they wait as pending."
 
 class EventSchema(Schema):
@@ -85,6 +88,8 @@ class EventSchema(Schema):
     title = fields.String()
     summary = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
+    contact_email = fields.String(allow_none=True, metadata={"description": CONTACT_EMAIL})
+    contact_phone = fields.String(allow_none=True, metadata={"description": CONTACT_PHONE})
     host_organisation_id = fields.Integer(allow_none=True)
     venue_name = fields.String(allow_none=True)
     venue_address = fields.String(allow_none=True)
@@ -110,6 +115,8 @@ class EventInputSchema(Schema):
     slug = fields.String(allow_none=True, metadata={"description": "Generated from the title when left out."})
     summary = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
+    contact_email = fields.String(allow_none=True, metadata={"description": CONTACT_EMAIL})
+    contact_phone = fields.String(allow_none=True, metadata={"description": CONTACT_PHONE})
     host_organisation_id = fields.Integer(strict=True, allow_none=True, validate=ID)
     venue_name = fields.String(allow_none=True)
     venue_address = fields.String(allow_none=True)

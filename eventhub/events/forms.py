@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     FloatField,
     IntegerField,
     RadioField,
@@ -15,6 +16,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -91,6 +93,11 @@ class EventForm(ServiceErrors, FlaskForm):
     slug = StringField(_l("Web address"), validators=[Optional(), Length(max=100)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=500)], render_kw={"rows": 2})
     description = TextAreaField(_l("Description"), validators=[Length(max=50_000)], render_kw={"rows": 8})
+    # Checked by the service (email-validator, an international phone format), whose messages say what fits.
+    contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Length(max=254)],
+                               render_kw={"autocomplete": "email"})
+    contact_phone = TelField(_l("Contact phone"), validators=[Optional(), Length(max=40)],
+                             render_kw={"autocomplete": "tel"})
     host_organisation_id = SelectField(_l("Host organisation"), coerce=_optional_id, validate_choice=False)
     venue_name = StringField(_l("Venue name"), validators=[Length(max=200)])
     venue_address = TextAreaField(_l("Venue address"), validators=[Length(max=2000)], render_kw={"rows": 3})

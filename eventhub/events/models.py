@@ -97,6 +97,13 @@ class Event(db.Model):
         return ", ".join(part for part in (self.venue_name, address) if part) or None
 
     @property
+    def contact_phone_uri(self) -> str | None:
+        """The contact phone as a tel: link a phone can dial: "+55 (11) 3396-1234" -> "tel:+551133961234"."""
+        if not self.contact_phone:
+            return None
+        return "tel:+" + "".join(character for character in self.contact_phone if character.isdigit())
+
+    @property
     def is_public(self) -> bool:
         """Published and cancelled events have public pages; drafts do not."""
         return self.status != "draft"

@@ -54,6 +54,8 @@ def event_values(event: Event) -> dict:
         "slug": event.slug,
         "summary": event.summary,
         "description": event.description,
+        "contact_email": event.contact_email,
+        "contact_phone": event.contact_phone,
         "host_organisation_id": event.host_organisation_id,
         "venue_name": event.venue_name,
         "venue_address": event.venue_address,
@@ -90,7 +92,8 @@ def _calendar_change(event: Event, new: bool = False):
 
 # What the audit trail records: the fields save_event writes (relations shown by name).
 AUDITED = (
-    "kind", "title", "slug", "summary", "description", "host_organisation", "venue_name", "venue_address",
+    "kind", "title", "slug", "summary", "description", "contact_email", "contact_phone", "host_organisation",
+    "venue_name", "venue_address",
     "latitude", "longitude", "timezone", "start_at", "end_at", "registration_opens", "registration_closes",
     "capacity", "network", "delegate_quota", "non_member_policy", "public_categories",
 )

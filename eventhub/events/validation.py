@@ -12,6 +12,11 @@ from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A phone number as people write it internationally: "+", then digits with spaces, dots, dashes,
+# slashes or brackets between them ("+55 (11) 3396-1234"). Lenient on layout, strict on the "+":
+# mayors call from abroad, and a number without its country code cannot be dialled from there.
+PHONE_PATTERN = re.compile(r"^\+[0-9][0-9 ().\/-]*[0-9]$")
+PHONE_DIGITS = (7, 15)  # E.164 allows at most 15 digits, country code included
 TIME_FIELDS = ("start", "end", "registration_opens", "registration_closes")
 
 
@@ -105,6 +110,7 @@ def clean_event(data: dict, event: Event | None = None) -> dict:
         errors.add("latitude", _("Give both latitude and longitude, or neither."))
     host, network = _references(data, kind, errors)
     cleaned = {
+        **_contact(data, errors),
         "kind": kind,
         "title": title,
         "slug": slug or None,
@@ -126,6 +132,30 @@ def clean_event(data: dict, event: Event | None = None) -> dict:
     }
     errors.raise_if_any()
     return cleaned
+
+
+def _contact(data: dict, errors: Collector) -> dict:
+    """The organisers' contact e-mail (a real address: replies go there) and phone, both optional."""
+    from email_validator import EmailNotValidError, validate_email
+
+    email = text_value(data, "contact_email", 254, errors)
+    if email:
+        try:
+            # No DNS lookup: saving an event must not depend on the network, nor stall on it.
+            email = validate_email(email, check_deliverability=False, allow_smtputf8=False).normalized
+        except EmailNotValidError:
+            errors.add("contact_email", _("'%(value)s' is not an e-mail address such as events@city.gov.",
+                                          value=email))
+    phone = text_value(data, "contact_phone", 40, errors)
+    if phone:
+        phone = " ".join(phone.split())
+        if phone.startswith("00"):
+            phone = "+" + phone[2:]  # the international call prefix of most countries, written out
+        digits = sum(character.isdigit() for character in phone)
+        if not PHONE_PATTERN.match(phone) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+            errors.add("contact_phone", _("Give the number in international format: + and the country code, "
+                                          "then the number, e.g. +55 11 3396 1234."))
+    return {"contact_email": email, "contact_phone": phone}
 
 
 def _registration_settings(data: dict, errors: Collector) -> dict:

@@ -96,6 +96,9 @@ def publish(slug: str):
         event = services.publish_event(get_event(slug, manage=True), _actor())
     flash(_("“%(title)s” is published at %(url)s.", title=event.title,
             url=url_for(".detail", slug=event.slug, _external=True)), "success")
+    if not event.contact_email:
+        flash(_("Participants cannot reach you yet: add a contact e-mail under “Contact for participants”."),
+              "info")
     return redirect(url_for(".edit", slug=slug))
 
 
