@@ -24,11 +24,6 @@ bp = Blueprint("registration", __name__)
 SEARCH_RESULTS = 10
 
 
-def registration_limit() -> str:
-    """Read at request time, so tests and deployments can change it without a restart of the module."""
-    return current_app.config.get("REGISTRATION_RATE_LIMIT", "10 per minute")
-
-
 def _resend_limit() -> str:
     """Each resend e-mails someone: stricter than the form."""
     return current_app.config.get("RESEND_RATE_LIMIT", "10 per hour")
@@ -52,6 +47,16 @@ def submit(form, action, *args):
     except Refused as refused:
         form.refuse(refused)
     return None
+
+
+def form_page(form, template: str, **context):
+    """Render a form page; 429 with Retry-After when a budget refused it (throttle.py): the form comes back
+    as it was typed, and both people and scripts learn when to send it again."""
+    refusal = getattr(form, "refusal", None)
+    if not isinstance(refusal, throttle.TooMany):
+        return render_template(template, form=form, **context)
+    form.refusal = refusal.on_form()
+    return render_template(template, form=form, **context), 429, {"Retry-After": str(refusal.retry_after)}
 
 
 def check_meanwhile(form, clean, *args) -> None:
@@ -105,9 +110,11 @@ keep_tokens_private(bp)
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"])
 def register(slug: str):
-    """Register one person; typed organisation names are resolved on the server when no script picked one."""
+    """Register one person; typed organisation names are resolved on the server when no script picked one.
+
+    Not rate-limited per request: throttle.charge counts the registrations that succeed, so mistakes cost
+    a visitor nothing and a refused form comes back as typed."""
     event = get_event(slug)
     closed, questions = rules.why_closed(event), event_questions(event)
     form = forms.registration_form(event, questions)
@@ -124,8 +131,8 @@ def register(slug: str):
                 return redirect(url_for(".manage", token=registration.manage_token))
         elif submit(form, request_registration, event, data):
             return sent(slug, form.email.data)
-    return render_template("registration/register.html", event=event, form=form, questions=questions,
-                           closed=closed, resend_form=forms.ResendForm(formdata=None, email=form.email.data))
+    return form_page(form, "registration/register.html", event=event, questions=questions, closed=closed,
+                     resend_form=forms.ResendForm(formdata=None, email=form.email.data))
 
 
 def signed_in_organiser() -> bool:

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 
 from eventhub.core.loading import found_or_404, get_or_404
 from eventhub.events.access import get_event
-from eventhub.extensions import limiter
 from eventhub.registration import cleaning, rules, services, throttle
 from eventhub.registration.delegations import bp
 from eventhub.registration.delegations import services as delegations
@@ -14,7 +13,7 @@ from eventhub.registration.delegations.forms import add_delegate_form, delegatio
 from eventhub.registration.forms import ConfirmAddressForm, WithdrawForm
 from eventhub.registration.models import Registration
 from eventhub.registration.questions import event_questions
-from eventhub.registration.views import UNCHOSEN, check_meanwhile, registration_limit, sent, signed_in_organiser, submit
+from eventhub.registration.views import UNCHOSEN, check_meanwhile, form_page, sent, signed_in_organiser, submit
 
 
 def delegation_message(delegation) -> str:
@@ -51,9 +50,9 @@ def quota_left(delegation) -> int | None:
 
 
 @bp.route("/events/<slug>/register/delegation", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"])
 def register_delegation(slug: str):
-    """Register several named delegates of one organisation in one submission (all or none)."""
+    """Register several named delegates of one organisation in one submission (all or none); throttle.charge
+    counts the delegations sent, not the forms that came back with a mistake."""
     event = get_event(slug)
     closed, questions = rules.why_closed(event), event_questions(event)
     form = delegation_form(event, questions)
@@ -71,26 +70,23 @@ def register_delegation(slug: str):
                 return redirect(url_for(".delegation", token=delegation.manage_token))
         elif submit(form, request_delegation, event, data):
             return sent(slug, form.head_email.data)
-    return render_template("registration/delegation_form.html", event=event, form=form, questions=questions,
-                           closed=closed)
+    return form_page(form, "registration/delegation_form.html", event=event, questions=questions, closed=closed)
 
 
 @bp.route("/delegations/<token>", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"])
 def delegation(token: str):
-    """The delegation's page: its delegates with their statuses; add one more."""
+    """The delegation's page: its delegates with their statuses; add one more (each added one is counted)."""
     delegation = delegation_or_404(token)
     event = delegation.event
     closed, questions = rules.why_closed(event), event_questions(event)
     form = add_delegate_form(event, questions)
     if not closed and form.validate_on_submit():
-        if registration := submit(form, delegations.add_delegate, delegation, form.person_data(questions)):
+        if registration := submit(form, add_and_charge, delegation, form.person_data(questions)):
             flash(added_message(registration), "success")
             return redirect(url_for(".delegation", token=token))
-    return render_template("registration/delegation.html", delegation=delegation, event=event, form=form,
-                           questions=questions, closed=closed, positions=rules.waitlist_positions(event),
-                           quota_left=quota_left(delegation),
-                           confirm_form=ConfirmAddressForm() if delegation.confirmed_at is None else None)
+    return form_page(form, "registration/delegation.html", delegation=delegation, event=event, questions=questions,
+                     closed=closed, positions=rules.waitlist_positions(event), quota_left=quota_left(delegation),
+                     confirm_form=ConfirmAddressForm() if delegation.confirmed_at is None else None)
 
 
 def request_delegation(event, data):
@@ -98,6 +94,13 @@ def request_delegation(event, data):
     delegation = delegations.register_delegation(event, data)
     throttle.charge(people=len(delegation.registrations), recipients=1, organisation_id=delegation.organisation_id)
     return delegation
+
+
+def add_and_charge(delegation, person: dict):
+    """One more delegate from the head's link: one submission of this visitor's budget."""
+    registration = delegations.add_delegate(delegation, person)
+    throttle.charge()
+    return registration
 
 
 def confirm_and_charge(delegation):
@@ -108,7 +111,6 @@ def confirm_and_charge(delegation):
 
 
 @bp.route("/delegations/<token>/confirm", methods=["POST"])
-@limiter.limit(registration_limit)
 def confirm(token: str):
     """The head's mailed link, confirmed: the delegates now take their places (or queue) and are e-mailed."""
     delegation = delegation_or_404(token)
