@@ -15,6 +15,7 @@ from eventhub.agenda.models import (
     Track,
 )
 from eventhub.audit.services import Actor, diff, given, record, record_deleted, snapshot
+from eventhub.core import signals
 from eventhub.core.errors import ValidationError
 from eventhub.core.types import utcnow
 from eventhub.core.validation import MAX_ID, Collector, as_id, moment, text_value
@@ -209,6 +210,7 @@ def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession 
         session = AgendaSession(event_id=event.id)
         db.session.add(session)
     before = None if created else _audited(session)
+    previous_status = None if created else session.status
     sequenced = {f: getattr(session, f) for f in SEQUENCED}
     for field, value in cleaned.items():
         setattr(session, field, value)
@@ -225,6 +227,9 @@ def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession 
                given(_audited(session)))
     elif changes := diff(before, _audited(session)):
         record(actor, "session.updated", session, event.id, changes)
+    if previous_status is not None and previous_status != session.status:
+        # The people signed up are told (agenda.listeners), in this unit of work.
+        signals.session_status_changed.send(session, previous=previous_status, status=session.status, actor=actor)
     return session
 
 

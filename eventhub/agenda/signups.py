@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from eventhub.agenda.models import AgendaSession, SignUp, Star
 from eventhub.audit.services import SYSTEM, Actor, record
-from eventhub.core import capacity
+from eventhub.core import capacity, signals
 from eventhub.core.errors import Refused
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
@@ -55,6 +55,7 @@ def sign_up(session: AgendaSession, registration: Registration, actor: Actor) ->
     )
     if signup is not None and signup.status in LIVE:
         return signup
+    previous = signup.status if signup is not None else None
     if signup is None:
         signup = SignUp(session_id=session.id, registration_id=registration.id)
         db.session.add(signup)
@@ -64,6 +65,7 @@ def sign_up(session: AgendaSession, registration: Registration, actor: Actor) ->
         else:
             capacity.join_waitlist(signup)
     record(actor, f"signup.{signup.status}", signup, session.event_id, {"session": session.id})
+    signals.signup_changed.send(signup, previous=previous, actor=actor)
     return signup
 
 
@@ -72,9 +74,11 @@ def cancel_signup(signup: SignUp, actor: Actor) -> SignUp:
     session = signup.session
     capacity.lock(AgendaSession, session.id)
     db.session.refresh(signup)
-    was_confirmed = signup.status == "confirmed"
+    previous = signup.status
+    was_confirmed = previous == "confirmed"
     signup.status, signup.waitlisted_at = "cancelled", None
     record(actor, "signup.cancelled", signup, session.event_id, {"session": session.id})
+    signals.signup_changed.send(signup, previous=previous, actor=actor)
     if was_confirmed:
         _promote_next(session)
     return signup
@@ -91,11 +95,12 @@ def release_signups(registration: Registration, actor: Actor) -> list[SignUp]:
     released = list(db.session.scalars(held.order_by(SignUp.session_id)))
     for signup in released:
         capacity.lock(AgendaSession, signup.session_id)
-        was_confirmed = signup.status == "confirmed"
+        previous = signup.status
         signup.status, signup.waitlisted_at = "cancelled", None
         record(actor, "signup.cancelled", signup, registration.event_id,
                {"session": signup.session_id, "registration": registration.status})
-        if was_confirmed:
+        signals.signup_changed.send(signup, previous=previous, actor=actor, registration_left=True)
+        if previous == "confirmed":
             _promote_next(signup.session)
     return released
 
@@ -113,6 +118,7 @@ def _promote_next(session: AgendaSession) -> None:
     if following is not None:
         following.status, following.waitlisted_at = "confirmed", None
         record(SYSTEM, "signup.promoted", following, session.event_id, {"session": session.id})
+        signals.signup_changed.send(following, previous="waitlisted", actor=SYSTEM)
 
 
 def signup_position(signup: SignUp) -> int | None:

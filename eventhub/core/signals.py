@@ -37,6 +37,18 @@ waiting list, or back after a cancellation. Sender: the registration; kwargs: pr
 before, None when new), actor. The sender holds the event's lock.
 """)
 
+session_status_changed = _signals.signal("session-status-changed", doc="""
+A session of the agenda changed status (draft, scheduled, cancelled): the organisers cancelled it or
+brought it back. Sender: the session; kwargs: previous, status, actor.
+""")
+
+signup_changed = _signals.signal("signup-changed", doc="""
+A person's place in a session that takes sign-ups changed: signed up (confirmed or waitlisted), moved up
+from the waiting list, or cancelled. Sender: the sign-up; kwargs: previous (its status before, None when
+new), actor, registration_left (True when the place went back because the registration left the event,
+which its own message already says). The sender holds the session's lock.
+""")
+
 registrations_anonymised = _signals.signal("registrations-anonymised", doc="""
 An ended event's registrations lost their names, e-mails and answers (eventhub.registration.retention):
 the domains built on them forget what they copied or issued (speakers' names, badges). Sender: the
