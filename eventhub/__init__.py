@@ -19,13 +19,14 @@ def create_app(config: dict | str | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting in production.")
 
     from eventhub import extensions
-    from eventhub.core import error_pages, formatting, requestlog, security, unavailable
+    from eventhub.core import error_pages, formatting, requestlog, richtext, security, unavailable
 
     requestlog.init_app(app)
     security.init_app(app)
     extensions.init_app(app)
     _load_models()
     formatting.init_app(app)
+    richtext.init_app(app)
     error_pages.init_app(app)
     unavailable.init_app(app)
 
@@ -36,6 +37,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.calendars.export_views import bp as schedule_exports_bp
     from eventhub.calendars.views import bp as calendars_bp
     from eventhub.checkin.views import bp as checkin_bp
+    from eventhub.events import image_views as _event_images  # noqa: F401  (its routes join the events blueprint)
     from eventhub.events.views import bp as events_bp
     from eventhub.mail.views import bp as mail_admin_bp
     from eventhub.members.views import bp as members_bp
@@ -104,6 +106,7 @@ def _load_models() -> None:
     from eventhub.auth import models as _auth  # noqa: F401
     from eventhub.badges import models as _badges  # noqa: F401
     from eventhub.checkin import models as _checkin  # noqa: F401
+    from eventhub.events import image_model as _event_images  # noqa: F401
     from eventhub.events import models as _events  # noqa: F401
     from eventhub.mail import models as _mail  # noqa: F401
     from eventhub.members import models as _members  # noqa: F401

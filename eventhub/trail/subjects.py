@@ -78,6 +78,8 @@ ACTIONS = {
     "event.cancelled": _l("Event cancelled"),
     "event.badges_printed": _l("Badges marked printed"),
     "event.anonymised": _l("Registrations anonymised"),
+    "event.image_saved": _l("Event image uploaded or described"),
+    "event.image_removed": _l("Event image removed"),
     "agenda.published": _l("Agenda published"),
     "agenda.unpublished": _l("Agenda withdrawn from the public"),
     "registration.unconfirmed": _l("Registered, address not confirmed yet"),
