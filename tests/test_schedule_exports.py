@@ -3,18 +3,20 @@ import csv
 import io
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jsonschema
 import pytest
 from lxml import etree
+from sqlalchemy import select
 
 from eventhub.agenda import services
 from eventhub.agenda.models import AgendaSession
 from eventhub.audit.services import SYSTEM
 from eventhub.extensions import db
 from eventhub.core.types import utcnow
+from eventhub.events.models import Event
 from tests.factories import (at, bulk_sessions, make_agenda_parts, make_event, make_organisation, make_registration,
                              make_session, open_event)
 
@@ -231,3 +233,108 @@ def test_exports_run_a_fixed_number_of_queries(client, event, parts, count_queri
     with count_queries() as large:
         assert "Спикер 39-0" in client.get(f"/events/{event.slug}/{name}").get_data(as_text=True)
     assert len(large) == len(small), large
+
+
+# --- Rooms: schedule apps draw the events of one room side by side in time, never on top of each other ---
+
+
+def json_rooms(data) -> list[tuple[str, list[tuple[datetime, datetime, int]]]]:
+    """(room, [(start, end, id)]) for every room of every day, in the file's order."""
+    return [(name, [(datetime.fromisoformat(e["date"]), datetime.fromisoformat(e["end"]), e["id"]) for e in events])
+            for day in data["schedule"]["conference"]["days"] for name, events in day["rooms"].items()]
+
+
+def xml_rooms(body) -> list[tuple[str, list[tuple[datetime, datetime, int]]]]:
+    """The same from the XML, where an event has a date and a duration."""
+    def span(event):
+        start = datetime.fromisoformat(event.findtext("date"))
+        hours, minutes = event.findtext("duration").split(":")
+        return start, start + timedelta(hours=int(hours), minutes=int(minutes)), int(event.get("id"))
+    return [(room.get("name"), [span(event) for event in room.iter("event")])
+            for room in validate_xml(body).findall("day/room")]
+
+
+def overlapping(rooms) -> list[tuple[str, int, int]]:
+    """Every pair of events of one room (and day) that overlap: what apps draw on top of each other."""
+    found = []
+    for name, events in rooms:
+        ordered = sorted(events)
+        found += [(name, a[2], b[2]) for a, b in zip(ordered, ordered[1:]) if b[0] < a[1]]
+    return found
+
+
+def test_sessions_without_a_room_get_rooms_by_kind_and_a_second_lane_when_they_overlap(client, event, parts):
+    kinds = parts["kinds"]
+    roomless = [("Harbour walk", "Site visit", 13, 16), ("Eco-district by bike", "Site visit", 13, 15),
+                ("Waste plant", "Site visit", 16, 17), ("Coffee", "Break", 10, 10.5), ("Lunch", "Break", 12, 13),
+                ("Reception", "Networking", 19, 21), ("Press corner", None, 9, 12), ("Film", None, 11, 12)]
+    for title, kind, start, end in roomless:
+        make_session(event, title=title, kind_id=kinds[kind].id if kind else None,
+                     start=at(event, int(start), int(start % 1 * 60)), end=at(event, int(end), int(end % 1 * 60)))
+    make_session(event, title="Opening", room_id=parts["rooms"][0].id, kind_id=kinds["Plenary"].id,
+                 start=at(event, 9), end=at(event, 10))
+    data, body = get_json(client, event), get_xml(client, event)
+    validate_json(data)
+    venue = event.venue_name or event.title
+    names = [room["name"] for room in data["schedule"]["conference"]["rooms"]]
+    assert names == ["Plenary hall", "Breaks", "Networking", "Site visits", "Site visits 2", venue, f"{venue} 2"]
+    by_title = {e["title"]: e["room"] for e in all_events(data)}
+    assert (by_title["Harbour walk"], by_title["Eco-district by bike"], by_title["Waste plant"]) == (
+        "Site visits", "Site visits 2", "Site visits")  # the lane is free again at 16:00
+    assert (by_title["Coffee"], by_title["Reception"], by_title["Opening"]) == ("Breaks", "Networking", "Plenary hall")
+    assert overlapping(json_rooms(data)) == [] and overlapping(xml_rooms(body)) == []
+    # The XML says the same: same rooms in the same order, each event in the room its <room> element names.
+    assert [(name, sorted(ids)) for name, ids in xml_rooms(body)] == [(name, sorted(ids)) for name, ids in
+                                                                      json_rooms(data)]
+    assert all(e.findtext("room") == room.get("name") for room in validate_xml(body).findall("day/room")
+               for e in room.iter("event"))
+    guids = {room["name"]: room["guid"] for room in data["schedule"]["conference"]["rooms"]}
+    assert len(set(guids.values())) == len(guids)
+    assert {room.get("name"): room.get("guid") for room in validate_xml(body).findall("day/room")} == guids
+
+
+def test_rooms_and_lanes_are_the_same_in_every_export(client, event, parts):
+    for n in range(3):
+        make_session(event, title=f"Visit {n}", kind_id=parts["kinds"]["Site visit"].id,
+                     start=at(event, 13, 10 * n), end=at(event, 16))
+    first = get_json(client, event)
+    make_session(event, title="Later visit", kind_id=parts["kinds"]["Site visit"].id,
+                 start=at(event, 13, day=1), end=at(event, 14, day=1))  # added on another day
+    again = get_json(client, event)
+    lanes = {e["title"]: e["room"] for e in all_events(first)}
+    assert lanes == {"Visit 0": "Site visits", "Visit 1": "Site visits 2", "Visit 2": "Site visits 3"}
+    assert {e["title"]: e["room"] for e in all_events(again) if e["title"] in lanes} == lanes
+    assert first["schedule"]["conference"]["rooms"] == again["schedule"]["conference"]["rooms"]
+
+
+def test_a_virtual_room_never_takes_the_name_of_a_real_one(client, event):
+    parts = make_agenda_parts(event, rooms=("Breaks", "Sala Ipê"))
+    make_session(event, title="Coffee", kind_id=parts["kinds"]["Break"].id, start=at(event, 10), end=at(event, 11))
+    make_session(event, title="Briefing", room_id=parts["rooms"][0].id, start=at(event, 10), end=at(event, 11))
+    data = get_json(client, event)
+    assert {e["title"]: e["room"] for e in all_events(data)} == {"Briefing": "Breaks", "Coffee": "Breaks 2"}
+    assert overlapping(json_rooms(data)) == []
+
+
+@pytest.fixture(scope="module")
+def demo_congress(app):
+    """The demo congress with its whole agenda (breaks, site visits and receptions have no room)."""
+    from tests.demo_support import seed_once
+
+    return seed_once(app, "--members", "40", "--attendees", "0")[1]
+
+
+def test_no_two_events_of_a_room_overlap_in_the_demo_congress(client, demo_congress):
+    from tests.demo_support import restore
+
+    restore(demo_congress)
+    event = db.session.scalars(select(Event).where(Event.kind == "congress")).one()
+    data, body = get_json(client, event), get_xml(client, event)
+    validate_json(data)
+    scheduled = db.session.scalars(select(AgendaSession).where(AgendaSession.event_id == event.id,
+                                                                AgendaSession.status == "scheduled")).all()
+    assert sorted(e["id"] for e in all_events(data)) == sorted(s.id for s in scheduled) and len(scheduled) > 100
+    assert overlapping(json_rooms(data)) == [] and overlapping(xml_rooms(body)) == []
+    names = [room["name"] for room in data["schedule"]["conference"]["rooms"]]
+    assert {"Breaks", "Site visits", "Site visits 2", "Networking"} <= set(names)
+    assert [name for name, _events in xml_rooms(body)] == [name for name, _events in json_rooms(data)]

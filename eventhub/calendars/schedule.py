@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from slugify import slugify
 
 from eventhub.agenda.models import AgendaSession, SessionPerson
+from eventhub.calendars.schedule_rooms import Rooms, plan_rooms
 from eventhub.core.text import fold
 from eventhub.core.urls import external_url
 from eventhub.events.models import Event
@@ -73,14 +74,8 @@ def person_dict(person: SessionPerson) -> dict:
     return data
 
 
-def room_name(event: Event, session: AgendaSession) -> str:
-    """The session's room, or the venue for a session not yet given a room."""
-    return session.room.name if session.room is not None else (event.venue_name or event.title)
-
-
-def room_guid(event: Event, session: AgendaSession) -> str:
-    """A stable UUID for the room (or the venue stand-in)."""
-    key = session.room.id if session.room is not None else "venue"
+def room_guid(event: Event, key: str) -> str:
+    """A stable UUID for a room (key: its id) or a virtual room of sessions without one (schedule_rooms)."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base_url()}/events/{event.slug}/rooms/{key}"))
 
 
@@ -89,12 +84,12 @@ def abstract_of(text: str | None) -> str:
     return (text or "").strip().split("\n\n")[0].strip()
 
 
-def event_dict(event: Event, session: AgendaSession, zone: ZoneInfo) -> dict:
-    """One session as a schedule event."""
+def event_dict(event: Event, session: AgendaSession, zone: ZoneInfo, room: str) -> dict:
+    """One session as a schedule event, in the frab room schedule_rooms gave it."""
     start, end = session.start_at.astimezone(zone), session.end_at.astimezone(zone)
     return {
         "guid": session.uuid, "id": session.id, "date": start.isoformat(), "start": start.strftime("%H:%M"),
-        "end": end.isoformat(), "duration": hhmm(end - start), "room": room_name(event, session),
+        "end": end.isoformat(), "duration": hhmm(end - start), "room": room,
         "slug": session_slug(event, session),
         "url": external_url("agenda.session", slug=event.slug, session_id=session.id),
         "title": session.title, "subtitle": "", "track": session.track.name if session.track else None,
@@ -111,23 +106,20 @@ def local_days(event: Event, sessions: list[AgendaSession], zone: ZoneInfo) -> l
     return sorted(days | {s.start_at.astimezone(zone).date() for s in sessions})
 
 
-def day_dict(event: Event, index: int, day: date, sessions: list[AgendaSession], zone: ZoneInfo) -> dict:
-    """One day: its span (first start to last end, else midnight to midnight) and its events by room."""
+def day_dict(event: Event, index: int, day: date, sessions: list[AgendaSession], zone: ZoneInfo,
+             rooms: Rooms) -> dict:
+    """One day: its span (first start to last end, else midnight to midnight) and its events by room, the
+    rooms in the conference's order."""
     todays = [s for s in sessions if s.start_at.astimezone(zone).date() == day]
     midnight = datetime.combine(day, time(), zone)
     start = min((s.start_at for s in todays), default=midnight).astimezone(zone)
     end = max((s.end_at for s in todays), default=datetime.combine(day + timedelta(days=1), time(), zone))
-    rooms: dict[str, list[dict]] = {}
-    for session in sorted(todays, key=_room_order):
-        rooms.setdefault(room_name(event, session), []).append(event_dict(event, session, zone))
+    by_room: dict[str, list[dict]] = {}
+    for session in sorted(todays, key=rooms.sort_key):
+        room = rooms.of_session[session.id]
+        by_room.setdefault(room, []).append(event_dict(event, session, zone, room))
     return {"index": index, "date": day.isoformat(), "day_start": start.isoformat(),
-            "day_end": end.astimezone(zone).isoformat(), "rooms": rooms}
-
-
-def _room_order(session: AgendaSession):
-    """Rooms in their timetable order (sessions without a room last), then by time."""
-    room = session.room
-    return (room is None, room.position if room else 0, room.name if room else "", session.start_at, session.id)
+            "day_end": end.astimezone(zone).isoformat(), "rooms": by_room}
 
 
 def version_of(event: Event, sessions: list[AgendaSession]) -> str:
@@ -144,13 +136,13 @@ def schedule_dict(event: Event, sessions: list[AgendaSession]) -> dict:
     shown = [s for s in sessions if s.status == "scheduled"]
     days = local_days(event, shown, zone)
     tracks = {s.track.id: s.track for s in shown if s.track is not None}
-    rooms = {room_name(event, s): room_guid(event, s) for s in sorted(shown, key=_room_order)}
+    rooms = plan_rooms(event, shown)
     conference = {
         "acronym": acronym(event), "title": event.title, "start": days[0].isoformat(), "end": days[-1].isoformat(),
         "daysCount": len(days), "timeslot_duration": TIMESLOT, "url": external_url("events.detail", slug=event.slug),
         "tracks": [{"name": t.name, "color": t.colour} for t in sorted(tracks.values(), key=lambda t: t.name)],
-        "rooms": [{"name": name, "guid": guid} for name, guid in rooms.items()],
-        "days": [day_dict(event, n, day, shown, zone) for n, day in enumerate(days, start=1)],
+        "rooms": [{"name": name, "guid": room_guid(event, key)} for name, key in rooms.order],
+        "days": [day_dict(event, n, day, shown, zone, rooms) for n, day in enumerate(days, start=1)],
     }
     if _ZONE_NAME.search(event.timezone):
         conference["time_zone_name"] = event.timezone
@@ -201,11 +193,12 @@ def schedule_xml(event: Event, sessions: list[AgendaSession]) -> bytes:
     _text(head, "time_zone_name", event.timezone)
     for track in conference["tracks"]:
         _text(head, "track", track["name"], name=track["name"], color=track["color"])
+    guids = {room["name"]: room["guid"] for room in conference["rooms"]}
     for day in conference["days"]:
         element = ET.SubElement(root, "day", {"index": str(day["index"]), "date": day["date"],
                                               "start": day["day_start"], "end": day["day_end"]})
         for name, items in day["rooms"].items():
-            room = ET.SubElement(element, "room", {"name": _CONTROL.sub("", name)})
+            room = ET.SubElement(element, "room", {"name": _CONTROL.sub("", name), "guid": guids[name]})
             for item in items:
                 _xml_event(room, item)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
