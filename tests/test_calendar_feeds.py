@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from eventhub.agenda import services as agenda
 from eventhub.agenda import signups
-from eventhub.agenda.models import Room, SessionKind, Track
+from eventhub.agenda.models import AgendaSession, Room, SessionKind, SignUp, Star, Track
+from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import SYSTEM
 from eventhub.core.transaction import atomic
 from eventhub.extensions import db
@@ -227,6 +228,38 @@ def test_the_personal_feed_holds_starred_sessions_and_rotation_kills_the_old_url
     assert browser.get(feed).status_code == 404
     db.session.refresh(registration)
     assert parse(browser.get(f"/calendar/{registration.calendar_token}.ics"))
+
+
+def test_a_waiting_list_place_is_tentative_in_the_personal_feed_until_it_moves_up(client, congress):
+    event, opening, workshop, _draft = congress
+    workshop.signup_required, workshop.capacity = True, 1
+    first, second = make_registration(event), make_registration(event)
+    with atomic():
+        signups.sign_up(workshop, first, SYSTEM)
+        signups.sign_up(workshop, second, SYSTEM)
+        signups.star(second, opening)
+    # Everything so far happened an hour ago (HTTP dates have whole seconds, and the fixture's are ahead).
+    earlier = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    for model, column in ((AgendaSession, "updated_at"), (Star, "created_at"), (AuditEntry, "at")):
+        db.session.execute(update(model).values({column: earlier}))
+    event.updated_at = event.agenda_published_at = earlier
+    db.session.commit()
+    feed = f"/calendar/{second.calendar_token}.ics"
+    response = client.get(feed)
+    statuses = {str(e["SUMMARY"]): str(e["STATUS"]) for e in parse(response).walk("VEVENT")}
+    assert statuses == {workshop.title: "TENTATIVE", opening.title: "CONFIRMED"}
+    assert {str(e["STATUS"]) for e in parse(client.get(f"/calendar/{first.calendar_token}.ics")).walk("VEVENT")} \
+        == {"CONFIRMED"}
+    # The first gives their place up: the second moves up, and a client asking whether the feed changed
+    # since its last copy (by date, or by ETag) learns that it did.
+    with atomic():
+        signups.cancel_signup(db.session.scalars(select(SignUp).filter_by(registration_id=first.id)).one(), SYSTEM)
+    for condition in ({"If-Modified-Since": response.headers["Last-Modified"]},
+                      {"If-None-Match": response.headers["ETag"]}):
+        changed = client.get(feed, headers=condition)
+        assert changed.status_code == 200, condition
+    statuses = {str(e["SUMMARY"]): str(e["STATUS"]) for e in parse(changed).walk("VEVENT")}
+    assert statuses == {workshop.title: "CONFIRMED", opening.title: "CONFIRMED"}
 
 
 def test_rotation_needs_the_csrf_token(client, congress):

@@ -77,8 +77,12 @@ def _geo(entry, event) -> None:
         entry.add("geo", (event.latitude, event.longitude))
 
 
-def session_event(event, session, stamp):
-    """One session as a VEVENT in the event's timezone; a cancelled one says so rather than vanishing."""
+def session_event(event, session, stamp, tentative: bool = False):
+    """One session as a VEVENT in the event's timezone; a cancelled one says so rather than vanishing.
+
+    tentative: the person holds only a waiting-list place in it (a personal feed), so calendars show
+    it as not yet certain (STATUS:TENTATIVE) until they move up.
+    """
     from icalendar import Event
 
     zone = ZoneInfo(event.timezone)
@@ -95,18 +99,28 @@ def session_event(event, session, stamp):
         description=session_description(session),
         url=session_url(event, session),
         categories=categories,
-        status="CANCELLED" if session.status == "cancelled" else "CONFIRMED",
+        status=session_status(session, tentative),
     )
     _geo(entry, event)
     return entry
 
 
-def sessions_calendar(event, sessions, name: str):
-    """A feed of sessions of one event (the agenda, a filtered part of it, one session, a personal agenda)."""
+def session_status(session, tentative: bool = False) -> str:
+    """STATUS of a session's VEVENT: CANCELLED, TENTATIVE (a waiting-list place) or CONFIRMED."""
+    if session.status == "cancelled":
+        return "CANCELLED"
+    return "TENTATIVE" if tentative else "CONFIRMED"
+
+
+def sessions_calendar(event, sessions, name: str, tentative: frozenset[int] = frozenset()):
+    """A feed of sessions of one event (the agenda, a filtered part of it, one session, a personal agenda).
+
+    tentative: ids of the sessions shown as TENTATIVE (a personal agenda's waiting-list places).
+    """
     calendar = new_calendar(event, name)
     stamp = utcnow()
     for session in sessions:
-        calendar.add_component(session_event(event, session, stamp))
+        calendar.add_component(session_event(event, session, stamp, session.id in tentative))
     add_timezone(calendar, event, sessions)
     return calendar
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from eventhub.agenda.models import AgendaSession, SessionPerson, SignUp, Star
+from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import Actor, record
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
@@ -34,15 +35,24 @@ def agenda_changed_at(event):
 
 
 def personal_changed_at(registration: Registration):
-    """The agenda's last change, or the person's last star or sign-up if later.
+    """The agenda's last change, or the person's last star or change of sign-up if later.
 
-    A removed star leaves no date behind; the ETag (a hash of the body) still tells clients.
+    Sign-ups change without a new row (moved up from the waiting list, cancelled): their audit
+    entries date every change. A removed star leaves no date behind; the ETag (a hash of the body)
+    still tells clients.
     """
-    latest = [
-        db.session.scalar(select(func.max(model.created_at)).where(model.registration_id == registration.id))
-        for model in (Star, SignUp)
-    ]
+    starred = select(func.max(Star.created_at)).where(Star.registration_id == registration.id)
+    own_signups = select(SignUp.id).where(SignUp.registration_id == registration.id)
+    signed = select(func.max(AuditEntry.at)).where(AuditEntry.subject_type == SignUp.audit_type,
+                                                   AuditEntry.subject_id.in_(own_signups))
+    latest = [db.session.scalar(query) for query in (starred, signed)]
     return max([agenda_changed_at(registration.event)] + [t for t in latest if t is not None])
+
+
+def waitlisted_session_ids(registration: Registration) -> frozenset[int]:
+    """The sessions where the person holds only a waiting-list place (TENTATIVE in their feed)."""
+    query = select(SignUp.session_id).where(SignUp.registration_id == registration.id, SignUp.status == "waitlisted")
+    return frozenset(db.session.scalars(query))
 
 
 def load_people(sessions: list[AgendaSession]) -> None:

@@ -87,8 +87,9 @@ def personal_feed(token: str):
     sessions = [item for item, _overlap in signups.personal_agenda(registration)] if attending else []
     services.load_people(sessions)
     name = _("My agenda · %(event)s", event=event.title)
-    return ics_response(feeds.sessions_calendar(event, sessions, name), services.personal_changed_at(registration),
-                        "my-agenda.ics")
+    tentative = services.waitlisted_session_ids(registration) if sessions else frozenset()
+    return ics_response(feeds.sessions_calendar(event, sessions, name, tentative),
+                        services.personal_changed_at(registration), "my-agenda.ics")
 
 
 @bp.route("/registrations/<token>/calendar/rotate", methods=["POST"])
