@@ -19,7 +19,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting in production.")
 
     from eventhub import extensions
-    from eventhub.core import error_pages, formatting, requestlog, richtext, security, unavailable
+    from eventhub.core import error_pages, favicon, formatting, requestlog, richtext, security, unavailable
 
     requestlog.init_app(app)
     security.init_app(app)
@@ -29,6 +29,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     richtext.init_app(app)
     error_pages.init_app(app)
     unavailable.init_app(app)
+    favicon.init_app(app)
 
     from eventhub.agenda.admin import bp as agenda_admin_bp
     from eventhub.agenda.views import bp as agenda_bp
