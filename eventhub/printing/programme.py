@@ -1,7 +1,8 @@
 """The printable programme: the published agenda as an A4 booklet, made with reportlab.
 
-A cover with the event, its host city and the track colours, then one section per day with the
-sessions by time and room. Every text goes through eventhub.printing.typesetting, so a speaker from
+A cover with the event's logo, the event, its host city and the track colours; the event's
+description; then one section per day with the sessions by time and room, each with the first
+paragraph of its description. Every text goes through eventhub.printing.typesetting, so a speaker from
 Αθήνα, Київ, 서울 or الرباط prints in their own script with fonts embedded in the file.
 """
 import hashlib
@@ -19,13 +20,18 @@ from eventhub.calendars.schedule import version_of
 from eventhub.core.countries import country_name
 from eventhub.core.formatting import format_date_in_zone, format_event_dates, format_time_in_zone
 from eventhub.core.urls import external_url
-from eventhub.printing.typesetting import paragraph
+from eventhub.events.images import image_data
+from eventhub.printing.typesetting import paragraph, rich_paragraphs
 
 # Bump when the layout changes, so cached copies (ETags) of the old layout are not served.
-LAYOUT = "1"
+LAYOUT = "2"
 GREY, DARK, LIGHT, PALE = "#5f6b7a", "#1f2d3d", "#c8ced6", "#eef0f3"
 # A table row cannot run over two pages; this many speakers still leave room for a long title.
 MAX_SPEAKERS = 20
+# A session's description prints as its first paragraph, cut near this many characters.
+ABSTRACT = 280
+# The logo on the cover fits this box (points): about 80 × 35 mm.
+LOGO_BOX = (227, 99)
 # The last few booklets this process rendered, by ETag: the night before a congress everyone
 # downloads the same one, and rendering a full agenda takes a worker most of a second.
 _rendered: OrderedDict[str, bytes] = OrderedDict()
@@ -35,18 +41,21 @@ _lock = threading.Lock()
 
 def programme_etag(event, sessions, proof: bool = False) -> str:
     """Changes whenever the booklet would: a session or the event edited, a room, track, kind or city
-    renamed, a track's colour, the layout, the language. Built from rows already loaded: no query.
+    renamed, a track's colour, the event's image, the layout, the language. Built from rows already
+    loaded, and the event's image row (not its bytes): one query.
 
     Everything the booklet prints must be in it: it is also the key of each process's cache, and another
     app server may have renamed a kind, a room or a city since this one rendered the booklet.
     """
     host = event.host_organisation
+    image = event.image
     parts = {(t.id, t.name, t.colour) for s in sessions for t in (s.track,) if t is not None}
     parts |= {("kind", k.id, k.name) for s in sessions for k in (s.kind,) if k is not None}
     parts |= {(r.id, r.name) for s in sessions for r in (s.room,) if r is not None}
     parts |= {(p.organisation.id, p.organisation.name) for s in sessions for p in s.people if p.organisation}
     key = "|".join([LAYOUT, "proof" if proof else "public", str(get_locale()), event.updated_at.isoformat(),
                     version_of(event, sessions), repr((host.name, host.local_name) if host else None),
+                    image.digest if image is not None else "",
                     repr(sorted(parts, key=repr))])
     return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()  # a cache key and ETag, not a secret
 
@@ -82,6 +91,7 @@ def _styles() -> dict:
         "title": base.clone("title", fontSize=26, leading=32, spaceAfter=10),
         "cover": base.clone("cover", fontSize=13, leading=18, spaceAfter=4),
         "day": base.clone("day", fontSize=16, leading=20, spaceBefore=4, spaceAfter=8),
+        "about": base.clone("about", fontSize=10.5, leading=14.5),
         "head": base.clone("head", fontSize=8, leading=10, textColor="#ffffff"),
     }
 
@@ -95,12 +105,28 @@ def host_line(event) -> str | None:
     return _("Hosted by %(host)s, %(country)s", host=" · ".join(names), country=country_name(host.country))
 
 
+def _logo(data: bytes | None):
+    """The event's image, fitted into LOGO_BOX keeping its proportions, or None."""
+    if not data:
+        return None
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    reader = ImageReader(io.BytesIO(data))
+    width, height = reader.getSize()
+    scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
+    return Image(reader, width=width * scale, height=height * scale, hAlign="LEFT")
+
+
 def _cover(event, sessions, styles, proof: bool) -> list:
-    """The first page: what, where, when, which tracks in which colour, and where the latest version lives."""
+    """The first page: the logo, what, where, when, which tracks in which colour, and where the latest version lives."""
     from reportlab.platypus import PageBreak, Spacer
 
     kicker = _("Proof — not published yet") if proof else _("Programme")
-    story = [Spacer(1, 90), paragraph(kicker, styles["cover"]), paragraph(event.title, styles["title"], bold=True)]
+    logo = _logo(image_data(event))
+    top = [Spacer(1, 90)] if logo is None else [Spacer(1, 24), logo, Spacer(1, 90 - 24 - logo.drawHeight)
+                                                 if logo.drawHeight < 66 else Spacer(1, 12)]
+    story = [*top, paragraph(kicker, styles["cover"]), paragraph(event.title, styles["title"], bold=True)]
     for line in (event.summary, format_event_dates(event), host_line(event), event.location):
         if line:
             story.append(paragraph(line, styles["cover"]))
@@ -115,6 +141,9 @@ def _cover(event, sessions, styles, proof: bool) -> list:
         paragraph(_("Latest version: %(url)s", url=external_url("agenda.agenda", slug=event.slug)), styles["small"]),
         PageBreak(),
     ]
+    about = rich_paragraphs(event.description, styles["about"])
+    if about:
+        story += [paragraph(_("About the event"), styles["day"], bold=True), *about, PageBreak()]
     return story
 
 
@@ -136,6 +165,7 @@ def _session_cell(session, styles) -> list:
     facts = [c.name for c in (session.kind, session.track) if c is not None]
     facts.append(session.language.upper() + (" " + _("with interpretation") if session.interpretation else ""))
     cell = [paragraph(title, styles["body"], bold=True), paragraph(" · ".join(facts), styles["small"])]
+    cell += rich_paragraphs(session.description, styles["small"], abstract=ABSTRACT)
     for person in session.people[:MAX_SPEAKERS]:
         who = ", ".join(p for p in (person.name, person.position_title) if p)
         if person.organisation is not None:

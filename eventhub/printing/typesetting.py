@@ -6,7 +6,12 @@ HarfBuzz (reportlab does it when uharfbuzz is installed); right-to-left text is 
 lines in reading order and each line is then laid out left to right for the page, as the
 Unicode bidi algorithm asks. reportlab and bidi are imported inside the functions (pretalx's
 habit), so the web app starts without them.
+
+Emoji print in black and white from Symbola (a monochrome font: reportlab cannot embed colour
+ones). What no vendored font has is left out rather than printed as an empty box (.notdef);
+unprintable() names those characters, so the organisers can be told before the booklet is printed.
 """
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -15,8 +20,9 @@ from xml.sax.saxutils import escape
 FONT_DIR = Path(__file__).resolve().parent / "fonts"  # server-side files, never served under /static/
 # A character goes to the first face that has it. EventHub Sans is Noto Sans merged with the
 # Noto fonts of the other scripts (eventhub/printing/fonts/build.py), so a word and its punctuation share
-# one face, as HarfBuzz needs; Chinese, Japanese and Korean come from Droid Sans Fallback.
-FACES = (("Sans", "EventHubSans"), ("CJK", "DroidSansFallback"))
+# one face, as HarfBuzz needs; Chinese, Japanese and Korean come from Droid Sans Fallback; emoji and
+# symbols from Symbola's emoji blocks, last, so that a symbol the script fonts draw keeps their style.
+FACES = (("Sans", "EventHubSans"), ("CJK", "DroidSansFallback"), ("Symbols", "SymbolaEmoji"))
 # Hebrew, Arabic and Thaana (with their presentation forms): written right to left.
 RTL = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
 # Scripts whose letters change shape, reorder or stack: the RTL ones, the Indic ones from
@@ -24,6 +30,11 @@ RTL = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
 COMPLEX = RTL + ((0x0900, 0x109F), (0x1780, 0x17FF))
 # Han, kana and Hangul: lines may break between any two characters.
 CJK = ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+# What turns an emoji into its colour form or a variant of it: variation selectors, skin tones and
+# the tags of regional flags. In black and white there is nothing to draw for them, so they go
+# silently (a skin tone alone would print as a colour swatch).
+SILENT = ((0xFE0E, 0xFE0F), (0x1F3FB, 0x1F3FF), (0xE0020, 0xE007F))
+ZERO_WIDTH_JOINER = "\u200d"
 
 
 def font_name(face: str, bold: bool = False) -> str:
@@ -37,6 +48,7 @@ def coverage() -> tuple[tuple[str, frozenset[int]], ...]:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    _astral_characters_searchable()
     faces = []
     for face, stem in FACES:
         regular = FONT_DIR / f"{stem}-Regular.ttf"
@@ -50,10 +62,67 @@ def coverage() -> tuple[tuple[str, frozenset[int]], ...]:
     return tuple(faces)
 
 
+def _astral_characters_searchable() -> None:
+    """Make reportlab write characters beyond U+FFFF (emoji, some CJK) into a PDF's ToUnicode map
+    as UTF-16 surrogate pairs, as the PDF specification asks. reportlab 5.1 writes them as five
+    hex digits ("<1F6B2>"), which readers reject: the emoji print, but searching or copying the
+    text loses them. Its output is corrected line by line; every other line stays as it was."""
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "utf16", False):
+        return
+
+    def to_utf16(match) -> str:
+        return f"{match[1]}<{chr(int(match[2], 16)).encode('utf-16-be').hex().upper()}>"
+
+    def make_to_unicode_cmap(fontname, subset):
+        return _ASTRAL_ENTRY.sub(to_utf16, original(fontname, subset))
+
+    make_to_unicode_cmap.utf16 = True
+    ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+
+
+_ASTRAL_ENTRY = re.compile(r"^(<[0-9A-F]{2}> )<([0-9A-F]{5,6})>$", re.MULTILINE)
+
+
 def _in(ranges, char: str) -> bool:
     """True when the character lies in one of the (first, last) code point ranges."""
     code = ord(char)
     return any(low <= code <= high for low, high in ranges)
+
+
+def printable(text: str) -> str:
+    """The text without what no vendored font can draw: emoji modifiers go silently, and so does
+    any other character that no face has (unprintable() names those). Spaces always stay."""
+    if text.isascii():
+        return text
+    covered = _covered()
+    kept = [c for c in text if not _in(SILENT, c) and (ord(c) in covered or c.isspace())]
+    # A joiner between two emoji (👩‍💻) has nothing to join in black and white.
+    return "".join(c for i, c in enumerate(kept)
+                   if c != ZERO_WIDTH_JOINER or not (0 < i < len(kept) - 1 and _is_symbol(kept[i - 1])
+                                                      and _is_symbol(kept[i + 1])))
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of the text that no vendored font has, each once, in order: they are left out."""
+    if not text or text.isascii():
+        return []
+    covered = _covered()
+    missing = (c for c in text if ord(c) not in covered and not c.isspace() and not _in(SILENT, c)
+               and c != ZERO_WIDTH_JOINER)
+    return list(dict.fromkeys(missing))
+
+
+@cache
+def _covered() -> frozenset[int]:
+    """Every character some vendored face has."""
+    return frozenset().union(*(chars for _face, chars in coverage()))
+
+
+def _is_symbol(char: str) -> bool:
+    return unicodedata.category(char) == "So"
 
 
 def runs(text: str) -> list[tuple[str, str]]:
@@ -61,10 +130,12 @@ def runs(text: str) -> list[tuple[str, str]]:
 
     Letters and marks go to the first face that has them. Spaces, digits and punctuation join
     the letters before them (or, at the start, after them) when that face has them too, so
-    "（東京）" stays one run: HarfBuzz shapes a word in the face of its first piece.
+    "（東京）" stays one run: HarfBuzz shapes a word in the face of its first piece. Characters
+    no face has are left out (printable()).
     """
     faces = coverage()
     chars_of = dict(faces)
+    text = printable(text)
 
     def first_face(code: int) -> str:
         return next((name for name, chars in faces if code in chars), faces[0][0])
@@ -164,6 +235,46 @@ def paragraph(text: str, style, bold: bool = False):
     if any(_in(CJK, c) for c in text):
         options["wordWrap"] = "CJK"
     return Paragraph(markup(text, bold), style.clone(style.name, **options) if options else style)
+
+
+def rich_paragraphs(text: str | None, style, indent: float = 12, abstract: int | None = None) -> list:
+    """A description (eventhub.core.richtext's Markdown) as flowables: its paragraphs and list items
+    with their bullets or numbers, bold text and links, each run in a face that has its characters.
+
+    abstract: only the first paragraph, cut to about that many characters (as plain text if it is cut).
+    A paragraph with right-to-left text is set as plain text by paragraph(), which lays it out for
+    the page; it keeps its words and its links written out, but not its bold.
+    """
+    from reportlab.platypus import Paragraph
+
+    from eventhub.core.richtext import TextBlock, first_paragraph, to_blocks
+
+    blocks = to_blocks(text, setter=lambda piece, bold: markup(piece, bold))
+    if abstract is not None and blocks:
+        first = blocks[0]
+        if len(first.plain) > abstract:
+            cut = first_paragraph(text, abstract)
+            first = TextBlock(0, "", cut, markup(cut))
+        blocks = [TextBlock(0, "", first.plain, first.markup)]
+    flowables = []
+    for block in blocks:
+        options = {"spaceAfter": style.leading * (0.25 if block.depth else 0.6)}
+        if block.depth:
+            options |= {"leftIndent": indent * block.depth, "bulletIndent": indent * (block.depth - 1),
+                        "bulletFontName": font_name("Sans")}
+        if any(_in(COMPLEX, c) for c in block.plain):
+            options["shaping"] = 1
+        if any(_in(CJK, c) for c in block.plain):
+            options["wordWrap"] = "CJK"
+        block_style = style.clone(f"{style.name}-rich", **options)
+        if any(_in(RTL, c) for c in block.plain):
+            flowable = paragraph(f"{block.bullet} {block.plain}" if block.bullet else block.plain, block_style)
+        elif block.markup:
+            flowable = Paragraph(block.markup, block_style, bulletText=block.bullet or None)
+        else:
+            continue
+        flowables.append(flowable)
+    return flowables
 
 
 @cache

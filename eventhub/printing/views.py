@@ -1,7 +1,9 @@
-"""Printed documents served to browsers: the programme booklet (and next the badges)."""
-from flask import Blueprint, Response, request
+"""Printed documents served to browsers: the programme booklet, and the organisers' check before printing."""
+from flask import Blueprint, Response, render_template, request
 
 from eventhub.agenda import queries
+from eventhub.agenda.services import event_sessions
+from eventhub.auth.access import organiser_required
 from eventhub.events.access import get_event, viewer_is_organiser
 
 bp = Blueprint("printing", __name__)
@@ -30,3 +32,15 @@ def programme_pdf(slug: str):
     if proof:
         response.cache_control.private = True
     return response
+
+
+@bp.route("/manage/events/<slug>/programme")
+@organiser_required
+def programme_check(slug: str):
+    """The programme's downloads and, before printing, the texts that will lose characters no font has."""
+    from eventhub.printing.preflight import code_points, findings
+
+    event = get_event(slug, manage=True)
+    sessions = event_sessions(event)  # drafts too: they are printed once published
+    return render_template("printing/programme_check.html", event=event, findings=findings(event, sessions),
+                           code_points=code_points, sessions=len(sessions))
