@@ -48,6 +48,9 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    # The address every e-mail comes from (and the SMTP envelope sender), e.g. "EventHub <events@network.org>".
+    # Each message about an event shows the event's title as the name and its contact as Reply-To
+    # (eventhub/mail/sender.py). The default only suits development and the tests: production has none.
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "EventHub <noreply@localhost>")
     REDIS_URL = os.environ.get("REDIS_URL") or None
     EVENTHUB_TIMEZONE = os.environ.get("EVENTHUB_TIMEZONE", "UTC")
@@ -120,6 +123,9 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_NAME = "__Host-remember_token"
     # Development and `make venue` (a laptop's address, a self-signed certificate) send no HSTS.
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS") or 365 * 24 * 3600)
+    # Required: `flask mail send` refuses to run without a real sender address, rather than send from
+    # noreply@localhost, which receiving servers reject or file as spam.
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "")
     # A database error's message must not print the statement's values (an e-mail address in a unique-key
     # error) into the logs.
     SQLALCHEMY_ENGINE_OPTIONS = {**Config.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}

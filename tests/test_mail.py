@@ -1,4 +1,5 @@
 """Sending the outbox to a real SMTP server (aiosmtpd on 127.0.0.1) and checking what arrived."""
+import re
 import socket
 import threading
 from dataclasses import dataclass
@@ -13,12 +14,16 @@ from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from sqlalchemy import select
 
+from eventhub.core.transaction import atomic
+from eventhub.events.services import save_event
 from eventhub.extensions import db
 from eventhub.mail import sender
 from eventhub.mail.models import OutboxMessage
 from eventhub.mail.services import queue_message
 from eventhub.core.types import utcnow
-from tests.factories import make_registration, open_event
+from eventhub.registration import services
+from eventhub.registration.notifications import notify_delegation_head
+from tests.factories import make_delegation, make_organisation, make_registration, open_event
 
 
 @dataclass
@@ -199,12 +204,13 @@ def test_two_runs_back_to_back_send_each_message_once(inbox):
 
 
 def test_only_one_worker_wins_the_claim_on_a_message():
-    queue(1)
-    message_id, now = outbox()[0].id, utcnow()
-    assert sender.claim(message_id, now) is True
-    assert sender.claim(message_id, now) is False  # the second worker, a moment later
+    queue(2)
+    first, second = (m.id for m in outbox())
+    now = utcnow()
+    assert sender.claim_batch([first], now) == [first]
+    assert sender.claim_batch([second, first], now) == [second]  # the second worker, a moment later
     # A worker that died holding the claim does not lose the message: the lease runs out.
-    assert sender.claim(message_id, now + sender.CLAIM_LEASE) is True
+    assert sender.claim_batch([first, second], now + sender.CLAIM_LEASE) == [first, second]
 
 
 def test_concurrent_workers_send_every_message_exactly_once(app, inbox):
@@ -277,3 +283,112 @@ def test_flask_mail_retry_gives_failed_messages_another_chance(runner, inbox):
     result = runner.invoke(args=["mail", "retry"])
     assert "Queued 1 failed message(s) again." in result.output
     assert sender.send_due().sent == 1 and len(inbox.received) == 1
+
+
+# The envelope: who writes (the event), where replies go (its organisers), and the contact in the footer.
+
+def test_a_message_comes_from_the_event_and_replies_go_to_its_organisers(inbox):
+    event = open_event(title="Kraków “Cities” Forum, 2099 · 서울", contact_email="forum@krakow.pl",
+                       contact_phone="+48 12 616 12 00")
+    registration = make_registration(event, full_name="Łucja Wiśniewska", email="lucja@example.org")
+    services.cancel(registration)
+    sender.send_due()
+    cancelled = next(got for got in inbox.received if "cancelled" in got.message["Subject"])
+    assert max(cancelled.raw) < 128, "the title is RFC 2047-encoded, not sent raw"
+    assert cancelled.mail_from == "noreply@localhost"
+    [author] = cancelled.message["From"].addresses
+    assert (author.display_name, author.addr_spec) == ("Kraków “Cities” Forum, 2099 · 서울", "noreply@localhost")
+    [reply_to] = cancelled.message["Reply-To"].addresses
+    assert reply_to.addr_spec == "forum@krakow.pl"
+    text = cancelled.message.get_body(("plain",)).get_content()
+    html = cancelled.message.get_body(("html",)).get_content()
+    assert "If this is a mistake, please contact the organisers: forum@krakow.pl · +48 12 616 12 00" in text
+    footer = text.split("-- \n")[0].rstrip().splitlines()
+    assert "Questions? Contact the organisers of Kraków “Cities” Forum, 2099 · 서울: forum@krakow.pl · +48 12 616 12 00" \
+        in footer
+    assert '<a href="mailto:forum@krakow.pl">forum@krakow.pl</a>' in html
+    assert '<a href="tel:+48126161200">+48 12 616 12 00</a>' in html
+    assert re.search(r'<p id="contact">.*forum@krakow\.pl', html)
+
+
+def test_every_message_about_an_event_carries_its_envelope_and_footer(inbox):
+    event = open_event(title="Urban Forum", contact_email="urban@seoul.go.kr", capacity=1)
+    make_registration(event, email="first@example.org")
+    make_registration(event, email="second@example.org")  # waitlisted
+    delegation = make_delegation(event, make_organisation(name="Seoul"), delegates=1)
+    with atomic():
+        notify_delegation_head(delegation)
+    sender.send_due()
+    assert len(inbox.received) >= 4
+    for got in inbox.received:
+        assert got.message["From"].addresses[0].display_name == "Urban Forum", got.message["Subject"]
+        assert got.message["Reply-To"].addresses[0].addr_spec == "urban@seoul.go.kr"
+        for part in ("plain", "html"):
+            assert "urban@seoul.go.kr" in got.message.get_body((part,)).get_content(), (got.message["Subject"], part)
+
+
+def test_an_international_contact_domain_is_sent_in_its_ascii_form(inbox):
+    event = open_event(title="Москва 2099", contact_email="info@москва.рф")
+    make_registration(event, email="ivan@example.org")
+    sender.send_due()
+    [got] = inbox.received
+    assert got.message["Reply-To"].addresses[0].addr_spec == "info@xn--80adxhks.xn--p1ai"
+    assert "info@москва.рф" in got.message.get_body(("plain",)).get_content()
+
+
+def test_an_event_without_contact_sends_no_reply_to_and_points_to_its_page(inbox):
+    event = open_event(title="Forum sans contact")
+    services.cancel(make_registration(event, email="amelie@example.org"))
+    sender.send_due()
+    got = inbox.received[-1]
+    assert got.message["From"].addresses[0].display_name == "Forum sans contact"
+    assert got.message["Reply-To"] is None
+    text = got.message.get_body(("plain",)).get_content()
+    assert f"please contact the organisers: http://127.0.0.1:5000/events/{event.slug}" in text
+    assert "Questions?" not in text
+
+
+def test_a_message_queued_before_the_contact_changed_keeps_the_envelope_it_was_written_with(inbox):
+    event = open_event(title="Forum", contact_email="old@example.org")
+    make_registration(event, email="ana@example.org")
+    with atomic():
+        save_event({"contact_email": "new@example.org", "title": "Forum renamed"}, event)
+    sender.send_due()
+    [got] = inbox.received
+    assert got.message["Reply-To"].addresses[0].addr_spec == "old@example.org"
+    assert got.message["From"].addresses[0].display_name == "Forum"
+
+
+def test_in_production_the_worker_refuses_a_sender_that_is_not_a_real_address(app, runner, inbox):
+    queue(1)
+    saved = app.config["TESTING"], app.config["MAIL_DEFAULT_SENDER"]
+    app.config["TESTING"] = False
+    try:
+        for unusable in ("EventHub <noreply@localhost>", "", "events@mailhost"):
+            app.config["MAIL_DEFAULT_SENDER"] = unusable
+            result = runner.invoke(args=["mail", "send"])
+            assert result.exit_code == 1 and "MAIL_DEFAULT_SENDER" in result.output, unusable
+        assert inbox.received == [] and outbox()[0].status == "queued"
+        app.config["MAIL_DEFAULT_SENDER"] = "EventHub Congresses <congress@network.example>"
+        assert runner.invoke(args=["mail", "send"]).exit_code == 0
+    finally:
+        app.config["TESTING"], app.config["MAIL_DEFAULT_SENDER"] = saved
+    [got] = inbox.received
+    assert got.mail_from == "congress@network.example"
+    assert str(got.message["From"]) == "EventHub Congresses <congress@network.example>"
+
+
+def test_production_has_no_default_sender():
+    """Read in a fresh interpreter: reloading config here would swap the classes the test app was built from."""
+    import os
+    import subprocess
+    import sys
+
+    def production_sender(**env) -> str:
+        environment = {k: v for k, v in os.environ.items() if k != "MAIL_DEFAULT_SENDER"} | env
+        code = "import config; print(repr(config.ProductionConfig.MAIL_DEFAULT_SENDER))"
+        return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert production_sender() == "''"
+    assert production_sender(MAIL_DEFAULT_SENDER="Congresses <c@network.example>") == "'Congresses <c@network.example>'"

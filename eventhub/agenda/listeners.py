@@ -1,7 +1,7 @@
 """How the agenda reacts to what happens to registrations (eventhub.core.signals); connected by create_app."""
 from sqlalchemy import update
 
-from eventhub.agenda import signups
+from eventhub.agenda import notifications, signups
 from eventhub.agenda.models import SessionPerson
 from eventhub.core import signals
 from eventhub.extensions import db
@@ -18,6 +18,23 @@ def give_back_places(registration, actor, **kwargs) -> None:
 def forget_personal_agenda(registration, **kwargs) -> None:
     """Someone who left keeps no starred sessions: whoever registers again on that address starts afresh."""
     signups.forget_stars(registration)
+
+
+@signals.signup_changed.connect
+def tell_about_the_signup(signup, previous, registration_left=False, **kwargs) -> None:
+    """A short e-mail for each sign-up, move up from the waiting list and cancellation of a place.
+
+    Not when the place went back because the registration left: the message about the registration
+    says so already, and one more per workshop would bury it.
+    """
+    if not registration_left:
+        notifications.notify_signup(signup, previous)
+
+
+@signals.session_status_changed.connect
+def tell_the_people_signed_up(session, previous, status, **kwargs) -> None:
+    """Everyone with a place in a session the organisers cancel (or bring back) is told by e-mail."""
+    notifications.notify_session_status(session, previous, status)
 
 
 @signals.registrations_anonymised.connect

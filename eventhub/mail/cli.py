@@ -19,24 +19,31 @@ def _summary(report: sender.Report) -> str:
     return f"Sent {report.sent}, failed {report.failed + report.retrying}{given_up}, still queued {queued}."
 
 
+def _progress(totals: sender.Report) -> None:
+    """After each batch: how far the run is, so a long queue visibly moves."""
+    click.echo(f"… {_summary(totals)}")
+
+
 @mail_cli.command("send")
 @click.option("--loop", is_flag=True, help="Keep running as a worker until interrupted.")
 @click.option("--interval", default=10.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds between runs with --loop.")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1),
-              help="Messages per run.")
-def send_command(loop, interval, limit):
-    """Send the messages that are due, once, or every INTERVAL seconds with --loop."""
+@click.option("--batch", default=100, show_default=True, type=click.IntRange(min=1),
+              help="Messages claimed at once and sent over one SMTP connection.")
+def send_command(loop, interval, batch):
+    """Send every message that is due, batch after batch, once, or every INTERVAL seconds with --loop."""
+    if problem := sender.configuration_problem():
+        raise click.ClickException(problem)
     if not loop:
-        click.echo(_summary(sender.send_due(limit)))
+        click.echo(_summary(sender.send_all(batch, progress=_progress)))
         return
     stop = threading.Event()
     previous = _stop_on_sigterm(stop)
     click.echo(f"Sending queued mail every {interval:g} s; Ctrl+C stops.")
     try:
         while not stop.is_set():
-            if not _run_once(limit):
-                stop.wait(interval)
+            _run_once(batch)
+            stop.wait(interval)
     except KeyboardInterrupt:
         pass
     finally:
@@ -45,21 +52,17 @@ def send_command(loop, interval, limit):
     click.echo("Stopped.")
 
 
-def _run_once(limit: int) -> bool:
-    """One batch; True when it was full, so more may be due at once.
-
-    A database hiccup is reported and the worker carries on at the next interval.
-    """
+def _run_once(batch: int) -> None:
+    """Send everything due, then report. A database hiccup is reported and the worker carries on at the
+    next interval."""
     try:
-        report = sender.send_due(limit)
+        report = sender.send_all(batch, progress=_progress)
     except SQLAlchemyError as error:
         discard()
         click.echo(f"Database error, trying again later: {error}", err=True)
-        return False
-    handled = report.sent + report.failed + report.retrying
-    if handled:
+        return
+    if report.handled:
         click.echo(_summary(report))
-    return handled >= limit
 
 
 def _stop_on_sigterm(stop: threading.Event):

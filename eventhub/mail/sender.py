@@ -1,17 +1,18 @@
 """Sending the outbox over SMTP: claim what is due, send it, record the outcome, retry with back-off.
 
-A message is claimed with a conditional UPDATE that moves its next_attempt_at past a lease: only
-the worker whose UPDATE matched (rowcount 1) sends it, on SQLite and PostgreSQL alike, without a
-"sending" status. If that worker dies mid-send, the lease runs out and the message is due again,
-so nothing is lost (at worst it is sent twice, never zero times).
+Messages are claimed a batch at a time with a conditional UPDATE that moves their next_attempt_at
+past a lease: only the worker whose UPDATE matched a row (RETURNING names them) sends it, on SQLite
+and PostgreSQL alike, without a "sending" status. If that worker dies mid-send, the lease runs out
+and the message is due again, so nothing is lost (at worst it is sent twice, never zero times).
 """
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.headerregistry import ContentTypeHeader
+from email.headerregistry import Address, ContentTypeHeader
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
+from time import monotonic
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -37,6 +38,17 @@ class Report:
     sent: int = 0
     failed: int = 0  # given up on for good in this run
     retrying: int = 0  # failed this time, queued for a later attempt
+    found: int = 0  # due messages the run looked at (some may have gone to another worker)
+
+    @property
+    def handled(self) -> int:
+        """Messages this run tried to send."""
+        return self.sent + self.failed + self.retrying
+
+    def add(self, other: "Report") -> None:
+        """Count another batch's outcome into these totals."""
+        self.sent, self.failed = self.sent + other.sent, self.failed + other.failed
+        self.retrying, self.found = self.retrying + other.retrying, self.found + other.found
 
 
 def backoff(attempts: int) -> timedelta:
@@ -55,28 +67,18 @@ def due_ids(now: datetime, limit: int) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def claim(message_id: int, now: datetime) -> bool:
-    """Take one message for this worker; False when another worker got it first.
-
-    The UPDATE only matches while the message is still queued and due, and a concurrent
-    UPDATE of the same row waits for ours and then no longer matches.
-    """
-    with atomic():
-        result = db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status == "queued",
-                   OutboxMessage.next_attempt_at <= now)
-            .values(next_attempt_at=now + CLAIM_LEASE)
-            .execution_options(synchronize_session=False)
-        )
-    return result.rowcount == 1
-
-
 def build_email(message: OutboxMessage) -> EmailMessage:
-    """The outbox row as a MIME message: text, HTML alternative, then the attachments."""
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    """The outbox row as a MIME message: text, HTML alternative, then the attachments.
+
+    From is MAIL_DEFAULT_SENDER's address under the event's title ("Kraków Summit" <events@…>), so
+    people see who writes; Reply-To is the event's contact, so a reply reaches its organisers rather
+    than the sending mailbox. Headerregistry's Address quotes and RFC 2047-encodes any title.
+    """
+    configured_name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"] or "")
     email = EmailMessage(policy=POLICY)
-    email["From"] = sender
+    email["From"] = Address(display_name=message.sender_name or configured_name, addr_spec=address)
+    if message.reply_to:
+        email["Reply-To"] = Address(display_name=message.sender_name or "", addr_spec=ascii_address(message.reply_to))
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
@@ -150,9 +152,34 @@ class Connection:
         self.smtp = None
 
 
+def ascii_address(address: str) -> str:
+    """An address with an internationalised domain (info@москва.рф) as every relay reads it (info@xn--….xn--p1ai).
+
+    events.validation accepts only ASCII mailbox names, so the domain is the only part to convert.
+    """
+    local, _at, domain = address.rpartition("@")
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address  # sending reports it as that message's error
+
+
+def configuration_problem() -> str | None:
+    """Why mail cannot go out as configured, or None. Outside development and tests the sender must be
+    a real address: a "noreply@localhost" From is refused or filed as spam by the receiving servers."""
+    address = sender_address()
+    if current_app.debug or current_app.testing:
+        return None
+    domain = address.rpartition("@")[2].lower()
+    if not address or "." not in domain or domain.endswith((".localhost", ".local")) or domain == "localhost":
+        return ("MAIL_DEFAULT_SENDER is not set to a real address (it is {!r}). Set it to the address e-mails "
+                "come from, e.g. 'EventHub <events@network.example>'.").format(address)
+    return None
+
+
 def sender_address() -> str:
     """The bare address of MAIL_DEFAULT_SENDER, for the SMTP envelope."""
-    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"] or "")[1]
 
 
 def mark_sent(message: OutboxMessage, now: datetime) -> None:
@@ -179,31 +206,93 @@ def mark_failed_attempt(message: OutboxMessage, error: Exception, now: datetime)
     return message.status
 
 
-def send_due(limit: int = 100, now: datetime | None = None) -> Report:
-    """Send up to `limit` due messages over one SMTP connection; each claim and each outcome is its own
-    unit of work, so a crash loses at most the message in hand (and its lease brings it back).
+def claim_batch(message_ids: list[int], now: datetime) -> list[int]:
+    """Take these messages for this worker in one transaction; returns the ones it got, in the given order.
 
-    `now` lets tests travel in time instead of sleeping.
+    The UPDATE matches only rows still queued and due. A concurrent UPDATE of the same rows waits for
+    ours (PostgreSQL's row locks, SQLite's single writer) and then no longer matches them: each message
+    goes to one worker.
+    """
+    if not message_ids:
+        return []
+    table = OutboxMessage.__table__
+    with atomic():
+        taken = set(db.session.scalars(
+            update(table)
+            .where(table.c.id.in_(message_ids), table.c.status == "queued", table.c.next_attempt_at <= now)
+            .values(next_attempt_at=now + CLAIM_LEASE)
+            .returning(table.c.id)
+        ))
+    return [message_id for message_id in message_ids if message_id in taken]
+
+
+def release(message_ids: list[int], now: datetime) -> None:
+    """Hand claimed but unsent messages back at once (due again), rather than when their lease runs out."""
+    if not message_ids:
+        return
+    with atomic():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == "queued",
+                   OutboxMessage.next_attempt_at == now + CLAIM_LEASE)
+            .values(next_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _send_one(connection: "Connection", message: OutboxMessage, now: datetime, report: Report) -> None:
+    """Send one claimed message and record the outcome (its own unit of work)."""
+    try:
+        connection.send(build_email(message), message.recipient)
+    # Anything, not only SMTP errors: one message that cannot be built (a malformed
+    # address, say) must not stop the ones behind it.
+    except Exception as error:  # noqa: BLE001
+        if mark_failed_attempt(message, error, now) == "failed":
+            report.failed += 1
+        else:
+            report.retrying += 1
+    else:
+        mark_sent(message, now)
+        report.sent += 1
+
+
+def send_due(limit: int = 100, now: datetime | None = None) -> Report:
+    """Send one batch: up to `limit` due messages, claimed together (one transaction), sent over one SMTP
+    connection, each outcome recorded in its own unit of work, so a crash loses at most the message in
+    hand (and its lease brings it back, as it does the unsent rest of the batch).
+
+    A batch that takes so long that its lease is about to run out hands its unsent rest back, so
+    that no other worker sends them while this one still might. `now` lets tests travel in time.
     """
     now = now or utcnow()
     report, connection = Report(), Connection()
+    report.found = len(found := due_ids(now, limit))
+    claimed = claim_batch(found, now) if found else []
+    # Leave a margin of two SMTP timeouts: the message in hand may take that long.
+    deadline = monotonic() + (CLAIM_LEASE.total_seconds() - 2 * SMTP_TIMEOUT)
     try:
-        for message_id in due_ids(now, limit):
-            if not claim(message_id, now):
-                continue  # another worker has it
-            message = db.session.get(OutboxMessage, message_id)
-            try:
-                connection.send(build_email(message), message.recipient)
-            # Anything, not only SMTP errors: one message that cannot be built (a malformed
-            # address, say) must not stop the ones behind it.
-            except Exception as error:  # noqa: BLE001
-                if mark_failed_attempt(message, error, now) == "failed":
-                    report.failed += 1
-                else:
-                    report.retrying += 1
-            else:
-                mark_sent(message, now)
-                report.sent += 1
+        for position, message_id in enumerate(claimed):
+            if monotonic() > deadline:
+                release(claimed[position:], now)
+                break
+            _send_one(connection, db.session.get(OutboxMessage, message_id), now, report)
     finally:
         connection.close()
     return report
+
+
+def send_all(batch: int = 100, now: datetime | None = None, progress=None) -> Report:
+    """Send everything that is due, batch after batch, until none is left; returns the totals.
+
+    Several workers may run at once: each message is claimed by one of them, and each worker stops
+    when it finds nothing due that it could take. Messages that fail are retried later (back-off), not
+    within this run. `progress(totals)` is called after each full batch, when more may follow.
+    """
+    totals = Report()
+    while True:
+        report = send_due(batch, now)
+        totals.add(report)
+        if report.handled and report.found >= batch and progress is not None:
+            progress(totals)  # a full batch: more may follow
+        if not report.found:
+            return totals

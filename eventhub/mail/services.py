@@ -7,20 +7,30 @@ from eventhub.mail.models import OutboxMessage
 
 
 def queue_message(
-    recipient: str, subject: str, text_body: str, html_body: str | None = None, attachments: list[dict] | None = None
+    recipient: str, subject: str, text_body: str, html_body: str | None = None, attachments: list[dict] | None = None,
+    sender_name: str | None = None, reply_to: str | None = None,
 ) -> OutboxMessage:
     """Put a message in the outbox within the caller's transaction: no commit here, so the message
     exists if and only if the change it reports is committed.
 
-    The subject is made one line: a header with a line break in it cannot be sent at all, and a
-    title typed before such input was refused must not hold a person's mail back.
+    sender_name: the From display name (an event's title), sent from MAIL_DEFAULT_SENDER's address;
+    reply_to: where replies go (the event's contact). Both are kept with the message, so it goes out
+    as it was written even if the event changes before the worker sends it.
+
+    The subject and sender name are made one line: a header with a line break in it cannot be sent
+    at all, and a title typed before such input was refused must not hold a person's mail back.
     """
     message = OutboxMessage(
-        recipient=recipient, subject=" ".join(subject.split())[:300], text_body=text_body, html_body=html_body,
-        attachments=attachments or [],
+        recipient=recipient, subject=_one_line(subject, 300), text_body=text_body, html_body=html_body,
+        attachments=attachments or [], sender_name=_one_line(sender_name, 200) or None, reply_to=reply_to or None,
     )
     db.session.add(message)
     return message
+
+
+def _one_line(text: str | None, limit: int) -> str:
+    """Text for a mail header: whitespace runs (line breaks included) as one space, cut at the column's length."""
+    return " ".join((text or "").split())[:limit]
 
 
 def counts_by_status() -> dict[str, int]:

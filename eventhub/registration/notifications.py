@@ -37,6 +37,17 @@ WITH_INVITATION = ("confirmed", "promoted")
 ABOUT_THE_EVENT = ("event_cancelled", "event_reinstated")
 
 
+def envelope(event) -> dict:
+    """How a message about the event is sent: under its title (From: "<title>" <MAIL_DEFAULT_SENDER's
+    address>), with replies to its organisers' contact (Reply-To; none when the event has no contact)."""
+    return {"sender_name": event.title, "reply_to": event.contact_email}
+
+
+def queue_about(event, recipient: str, subject: str, text: str, html: str, attachments: list | None = None) -> None:
+    """Queue a message about the event, with its envelope, in the caller's transaction."""
+    queue_message(recipient, subject, text, html, attachments, **envelope(event))
+
+
 def manage_url(registration) -> str:
     """The absolute manage link, built from BASE_URL so it works from the CLI and the worker too.
 
@@ -96,7 +107,7 @@ def notify(registration, kind: str, withdraw_invitation: bool = False, position:
     elif withdraw_invitation:
         registration.invitation_sequence += 1
         attachments.append(invitation_attachment(registration, manage_url(registration), "CANCEL"))
-    queue_message(registration.email, subject, text, html, attachments)
+    queue_about(registration.event, registration.email, subject, text, html, attachments)
 
 
 def notify_everyone(event, kind: str) -> int:
@@ -125,8 +136,10 @@ def notify_delegation_head(delegation) -> None:
     subject = (_("Please confirm your delegation to %(event)s", event=event.title) if waiting
                else _("Your delegation to %(event)s", event=event.title))
     context = {
+        "subject": subject,
         "delegation": delegation,
         "event": event,
+        "event_url": external_url("events.detail", slug=event.slug),
         "organisation": organisation,
         # Only its digest is stored; one the app cannot rebuild is replaced (see manage_url).
         "delegation_url": external_url("delegations.delegation",
@@ -137,4 +150,4 @@ def notify_delegation_head(delegation) -> None:
     template = "mail/delegation_confirm" if waiting else "mail/delegation"
     text = render_template(f"{template}.txt", **context)
     html = render_template(f"{template}.html", **context)
-    queue_message(delegation.head_email, subject, text, html)
+    queue_about(event, delegation.head_email, subject, text, html)
