@@ -4,14 +4,19 @@ form sent once too often comes back as it was typed, with a 429 saying when to s
 Reproduced before the fix: the 11th submission within a minute from one address, valid or not, got the bare
 "Too many attempts" error page and lost everything typed.
 """
+import os
 import re
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from eventhub.extensions import db
 from eventhub.registration.models import Delegation, Registration
 from tests.factories import confirm_from_mail, last_message, make_organisation, make_question, open_event
+from tests.fake_camera import chromium_available, chromium_options
 from tests.test_registration_abuse import delegation
+from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
 from tests.test_registration_pages import form, input_value, registration, text
 
 OFFICE = {"environ_base": {"REMOTE_ADDR": "198.51.100.20"}}  # the city office's one address
@@ -65,7 +70,7 @@ def test_over_the_limit_the_form_comes_back_filled_in(app, browser, monkeypatch)
     page = text(answer)
     assert answer.status_code == 429 and 0 < retry_after(answer) <= 60
     assert re.search(r"Please try again in \d+ (seconds?|minute)\.", page)  # when, in words
-    assert "Everything you typed is still in the form below" in page
+    assert "everything you typed is still in the form below" in page
     for field in ("full_name", "email", "position", "organisation_name", "answer_diet"):
         assert input_value(page, field) == typed[field], field
     assert re.search(r'<input[^>]*\bchecked[^>]*id="privacy_consent"|<input[^>]*id="privacy_consent"[^>]*\bchecked', page)
@@ -123,3 +128,41 @@ def test_adding_delegates_one_by_one_counts_only_those_added(app, browser, monke
                                  "category": "delegate"}).status_code for n in range(3)]
     assert codes == [302, 302, 429]
     assert registration("extra2@faro.example") is None
+
+
+@pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")
+def test_on_a_phone_the_refused_form_comes_back_filled_in_with_the_reason_on_top(app, server, monkeypatch,  # noqa: F811
+                                                                                   tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    monkeypatch.setitem(app.config, "REGISTRATION_RATE_LIMIT", "1 per minute")
+    event = open_event(title="Congrès mondial")
+    with sync_playwright() as playwright:
+        options = chromium_options(tmp_path / "no-camera.y4m")  # no camera is used: drop its file
+        options["args"] = [arg for arg in options["args"] if not arg.startswith("--use-file-for-fake-video")]
+        browser = playwright.chromium.launch(**options)
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+
+        def register(name: str, email: str):
+            page.goto(f"{server}/events/{event.slug}/register")
+            page.fill("#full_name", name)
+            page.fill("#email", email)
+            page.fill("#position", "Conseillère municipale")
+            page.check("#not_listed")
+            page.fill("#organisation_name", "Ville de Québec")
+            page.check("#privacy_consent")
+            page.click("main form button[type=submit]")
+
+        register("Amélie Tremblay", "amelie@quebec.example")
+        expect(page.locator("main")).to_contain_text("We have sent a message to amelie@quebec.example")
+        register("Đặng Thu Hà", "thuha@quebec.example")  # a colleague, straight after
+        alert = page.locator("[role=alert]")
+        expect(alert).to_contain_text("Please try again in")
+        expect(alert).to_contain_text("everything you typed is still in the form below")
+        expect(page.locator("#full_name")).to_have_value("Đặng Thu Hà")
+        expect(page.locator("#organisation_name")).to_have_value("Ville de Québec")
+        expect(page.locator("#privacy_consent")).to_be_checked()
+        page.screenshot(path=str(Path(os.environ.get("SCREENSHOTS", tmp_path)) / "e-rate-limit-phone.png"),
+                        full_page=True)
+        browser.close()
+    assert registration("thuha@quebec.example") is None

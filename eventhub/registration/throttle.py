@@ -41,7 +41,8 @@ class TooMany(Refused):
 
     def on_form(self) -> "TooMany":
         """The refusal as a form page gives it: the form comes back as typed, and says so."""
-        return TooMany(self.message + " " + _("Everything you typed is still in the form below."), self.retry_after)
+        return TooMany(self.message + " " + _("Nothing was sent: everything you typed is still in the form below."),
+                       self.retry_after)
 
 
 def _budget(setting: str):
