@@ -335,3 +335,62 @@ def test_default_labels_and_an_unknown_layout():
     assert "My sessions" in texts(out.getvalue())[1]
     with pytest.raises(ValueError):
         render_badges(EVENT, [card()], io.BytesIO(), layout="letter")
+
+
+# --- the event's logo ---------------------------------------------------------------------------
+
+def _logo_png(size=(400, 160)) -> bytes:
+    """A dark logo on a transparent background: it needs the white plate to show on the dark header."""
+    from PIL import Image
+
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    image.paste((20, 20, 20, 255), (20, 20, size[0] - 20, size[1] - 20))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+LOGO_EVENT = BadgeEvent(EVENT.title, EVENT.dates, EVENT.labels, logo=_logo_png())
+
+
+def test_the_logo_sits_on_a_white_plate_at_the_left_of_the_header_beside_the_title():
+    out = io.BytesIO()
+    render_badges(LOGO_EVENT, [card()], out)
+    pdf = out.getvalue()
+    assert "World Congress of Cities 2027" in texts(pdf)[0]  # the title still fits beside it
+    dpi = 100
+    image = raster(pdf, 0, dpi)
+    left, _bottom, right, top = badge_boxes()["header"]
+
+    def grey(x_mm_from_header_left, y_mm_below_header_top):
+        x = (left + x_mm_from_header_left * MM) * dpi / 72
+        y = (A6_SIZE[1] - top + y_mm_below_header_top * MM) * dpi / 72
+        return image.getpixel((round(x), round(y)))
+
+    assert grey(2.6, 11) > 230  # the white plate, at the logo's transparent edge
+    assert grey(15, 11) < 60  # the dark logo on it
+    assert grey(right / MM - left / MM - 2, 11) < 80  # the header stays dark on the right
+
+
+@pytest.mark.parametrize("layout", ["a6", "a4"])
+def test_the_logo_is_decoded_and_embedded_once_per_file_however_many_badges(monkeypatch, layout):
+    from PIL import Image
+
+    opened = []
+    original = Image.open
+
+    def counting_open(*args, **kwargs):
+        opened.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(Image, "open", counting_open)
+    counts = {}
+    for badges in (4, 40):
+        opened.clear()
+        out = io.BytesIO()
+        render_badges(LOGO_EVENT, [card(name=f"Person {n}") for n in range(badges)], out, layout=layout,
+                      double_sided=True)
+        counts[badges] = len(opened)
+        # One image in the file, and one transparency mask for it (itself stored as an image).
+        assert out.getvalue().count(b"/Subtype /Image") == 2 and out.getvalue().count(b"/SMask") == 1
+    assert counts[4] == counts[40] <= 2

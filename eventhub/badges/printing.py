@@ -19,6 +19,7 @@ from eventhub.core.errors import ValidationError
 from eventhub.core.formatting import format_event_dates, format_time_in_zone, in_zone
 from eventhub.core.text import fold
 from eventhub.core.validation import as_id, as_ids
+from eventhub.events.images import image_data
 from eventhub.events.models import CATEGORIES
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
@@ -138,7 +139,8 @@ def badge_event(event):
     return BadgeEvent(title=event.title, dates=dates,
                       labels={"sessions": _("My sessions"),
                               # Left unformatted: the renderer fills in the count it could not print.
-                              "more": _("and %(count)s more")})
+                              "more": _("and %(count)s more")},
+                      logo=image_data(event))
 
 
 def cards(event, rows, double_sided: bool = False):

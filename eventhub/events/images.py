@@ -67,7 +67,11 @@ def prepare(data: bytes) -> PreparedImage:
                 return _encode(image)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own guard, before our size check: a header claiming hundreds of megapixels.
+        _refuse(_("The image has far more than %(side)d × %(side)d pixels. Make it smaller and upload it again.",
+                  side=MAX_SIDE))
+    except UnidentifiedImageError:
         _refuse(_("This file is not a PNG, JPEG or WebP image. Other files (PDF, SVG, GIF, HEIC...) are "
                   "not accepted, whatever their name says."))
     except (OSError, SyntaxError, ValueError, EOFError):

@@ -1,7 +1,8 @@
 """Printed name badges: plain data in, a PDF out. Knows nothing of registrations (eventhub.badges
 turns them into BadgeCards), so any domain can call it without an import cycle.
 
-The badge (A6 portrait, 105 × 148 mm), top to bottom: the event's name and dates on a dark header;
+The badge (A6 portrait, 105 × 148 mm), top to bottom: the event's name and dates on a dark header,
+with the event's logo (when it has one) on a white plate at its left;
 the attendee's name, as large as it fits (shrunk and wrapped, never past the badge); position,
 organisation and country beside the QR code; a band in the category's colour naming the category
 in words. Every text goes through eventhub.printing.typesetting's faces (embedded, subset), so
@@ -24,7 +25,8 @@ The QR code is 30 mm (version 2: 25 modules of 1.2 mm), level M, drawn as filled
 of dark modules merged), with its 4-module quiet zone kept white; see badge_qr for how it is made fast.
 
 Speed: what is the same on every badge is drawn once per file as a form XObject and placed by
-reference: the header, each category's band, the back's frame, the A4 crop marks. Per badge there
+reference: the header (with the logo, decoded once per file and embedded once), each category's
+band, the back's frame, the A4 crop marks. Per badge there
 remain the QR code (badge_qr: ~0.2 ms to make, ~0.3 ms to turn into rectangles), the name and
 details (badge_text) and reportlab's own text objects: ~650 badges/s on A4 on a 2-core machine
 (bench/badge_render.py).
@@ -37,6 +39,7 @@ peak memory (bench/badge_render.py): +2.9 MiB for 2,000 badges over 500, ~2 KiB 
 reportlab's page objects and save() assembling the file in memory (+5.1 MiB, ~3.5 KiB a badge,
 without the early compression).
 """
+import io
 import re
 import zlib
 from collections.abc import Callable, Iterable
@@ -107,12 +110,19 @@ def badge_boxes(layout: str = "a6") -> dict[str, tuple[float, float, float, floa
     }
 
 
+# The logo's white plate: at most this wide, as high as the header leaves inside a small inset.
+LOGO_MAX_WIDTH = 30 * MM
+LOGO_INSET = 2 * MM
+LOGO_PADDING = 1.2 * MM
+
+
 @dataclass(frozen=True)
 class BadgeEvent:
-    """The same for every badge of one file."""
+    """The same for every badge of one file. logo: the event's image (PNG or JPEG bytes), or None."""
     title: str
     dates: str
     labels: dict = field(default_factory=dict)
+    logo: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +213,7 @@ class _Sheet:
             self.slots = [(0, 0)]
         self.forms: dict = {}
         self.boxes = badge_boxes(layout)
+        self.logo = _logo(event.logo)  # decoded here, once for the whole file
 
     # --- the parts drawn once per file ---------------------------------------------------------
 
@@ -219,18 +230,37 @@ class _Sheet:
         canvas.doForm(name)
 
     def _header(self) -> None:
-        """The dark header with the event's name and dates, at the top of every front and back."""
+        """The dark header with the event's logo, name and dates, at the top of every front and back."""
         canvas, width = self.canvas, self.width - 2 * MARGIN
         top = self.height - MARGIN
         canvas.setFillColor(badge_text.colour_of(DARK))
         canvas.roundRect(MARGIN, top - HEADER, width, HEADER, 2 * MM, stroke=0, fill=1)
-        inner = width - 10 * MM
+        left = MARGIN + 5 * MM
+        if self.logo is not None:
+            left = MARGIN + LOGO_INSET + self._logo_plate(top) + 3 * MM
+        inner = MARGIN + width - 5 * MM - left
         title = fit(self.event.title, inner, 11 * MM, 14, 9, bold=True, max_lines=2, leading=1.15, colour=WHITE)
         dates = fit(self.event.dates, inner, 5 * MM, 9.5, 7, max_lines=1, colour=LIGHT)
         used = title.height + 1.5 * MM + dates.height
         y = top - (HEADER - used) / 2
-        y -= badge_text.draw(canvas, title, MARGIN + 5 * MM, y, inner, colour=WHITE) + 1.5 * MM
-        badge_text.draw(canvas, dates, MARGIN + 5 * MM, y, inner, colour=LIGHT)
+        y -= badge_text.draw(canvas, title, left, y, inner, colour=WHITE) + 1.5 * MM
+        badge_text.draw(canvas, dates, left, y, inner, colour=LIGHT)
+
+    def _logo_plate(self, top: float) -> float:
+        """The logo on a white plate at the header's left (dark logos stay visible); returns the plate's width."""
+        canvas = self.canvas
+        plate_height = HEADER - 2 * LOGO_INSET
+        room = plate_height - 2 * LOGO_PADDING
+        image_width, image_height = self.logo.getSize()
+        scale = min(room / image_height, (LOGO_MAX_WIDTH - 2 * LOGO_PADDING) / image_width)
+        drawn_width, drawn_height = image_width * scale, image_height * scale
+        plate_width = drawn_width + 2 * LOGO_PADDING
+        x, y = MARGIN + LOGO_INSET, top - LOGO_INSET - plate_height
+        canvas.setFillColor(badge_text.colour_of(WHITE))
+        canvas.roundRect(x, y, plate_width, plate_height, 1.5 * MM, stroke=0, fill=1)
+        canvas.drawImage(self.logo, x + LOGO_PADDING, y + (plate_height - drawn_height) / 2, drawn_width, drawn_height,
+                         mask="auto")
+        return plate_width
 
     def _band(self, category: str, label: str) -> None:
         """The category's colour across the foot of the badge, its name in words on it."""
@@ -391,6 +421,15 @@ class _Sheet:
         text = self.labels["more"] % {"count": count}
         block = fit(text, self.width - 2 * MARGIN, 4.5 * MM, 9, 7, max_lines=1, colour=GREY)
         badge_text.draw(self.canvas, block, MARGIN, y, self.width - 2 * MARGIN, colour=GREY)
+
+
+def _logo(data: bytes | None):
+    """The logo, read once per file; None without one."""
+    if not data:
+        return None
+    from reportlab.lib.utils import ImageReader
+
+    return ImageReader(io.BytesIO(data))
 
 
 def _alignment(text: str) -> str:

@@ -112,10 +112,9 @@ def _logo(data: bytes | None):
     from reportlab.lib.utils import ImageReader
     from reportlab.platypus import Image
 
-    reader = ImageReader(io.BytesIO(data))
-    width, height = reader.getSize()
+    width, height = ImageReader(io.BytesIO(data)).getSize()
     scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
-    return Image(reader, width=width * scale, height=height * scale, hAlign="LEFT")
+    return Image(io.BytesIO(data), width=width * scale, height=height * scale, hAlign="LEFT")
 
 
 def _cover(event, sessions, styles, proof: bool) -> list:
