@@ -78,8 +78,9 @@ def test_agenda_exists_only_for_a_public_event_with_a_published_agenda(client):
 
 
 def test_agenda_lists_sessions_by_day_with_speakers_and_cities_in_any_script(client, event, agenda):
-    html = page(client, event)
-    for text in ("Transição Energía urbana", "Ana Souza", "São Paulo", "Олена Коваль", "Київ", "김민준", "서울특별시",
+    html = page(client, event, day="all")
+    # Cards name the cities; their local names (Київ, 서울특별시) are on the session pages, to keep a day light.
+    for text in ("Transição Energía urbana", "Ana Souza", "São Paulo", "Олена Коваль", "Kyiv", "김민준", "Seoul",
                  "مريم الحسن", "Plenary hall", "Sala Ipê", "Energy", "#2e7d32", "Portuguese", "interpretation",
                  "Sign-up required", "30 places left"):
         assert text in html, text
@@ -88,7 +89,7 @@ def test_agenda_lists_sessions_by_day_with_speakers_and_cities_in_any_script(cli
 
 
 def test_cancelled_sessions_stay_listed_as_cancelled_and_drafts_are_hidden(client, event, agenda):
-    html = page(client, event)
+    html = page(client, event)  # the first day, where both are
     assert "Mobility breakfast" in html and "Secret draft" not in html
     article = html[html.index(f'id="session-{agenda["cancelled"].id}"'):]
     assert "is-cancelled" in html and "Cancelled" in article[:article.index("</article>")]
@@ -100,8 +101,10 @@ def test_cancelled_sessions_stay_listed_as_cancelled_and_drafts_are_hidden(clien
 def test_times_are_shown_in_the_event_timezone_with_the_zone_named(client, event, agenda):
     html = page(client, event)
     # 09:00 in São Paulo is 12:00 UTC: the venue's clock is what delegates see.
-    assert re.search(r'datetime="[^"]+T12:00:00\+00:00">9:00\sAM</time>', html)
+    assert re.search(r"<p>9:00\sAM – 10:00\sAM <small>Plenary hall</small></p>", html)
     assert "America/Sao_Paulo" in html
+    html = client.get(f"/events/{event.slug}/sessions/{agenda['energy'].id}").get_data(as_text=True)
+    assert re.search(r'datetime="[^"]+T12:00:00\+00:00">9:00\sAM</time>', html)
 
 
 @pytest.mark.parametrize("name, value, found, hidden", [
@@ -119,7 +122,7 @@ def test_day_filter_shows_one_day(client, event, agenda):
     second_day = agenda["water"].start_at.astimezone(ZoneInfo(event.timezone)).date()
     html = page(client, event, day=second_day.isoformat())
     assert "Water resilience" in html and "Transição Energía urbana" not in html
-    assert "1 of 3 sessions match" in html
+    assert "1 session." in html
 
 
 @pytest.mark.parametrize("term, found", [
@@ -130,13 +133,15 @@ def test_day_filter_shows_one_day(client, event, agenda):
     ("김민준", "Water resilience"),              # a speaker's name in Hangul
 ])
 def test_text_search_ignores_accents_and_case(client, event, agenda, term, found):
-    html = page(client, event, q=term)
+    html = page(client, event, q=term)  # on whichever day it is found
     assert found in html
-    assert html.count('class="agenda-session') == 1
+    assert html.count("<article") == 1
 
 
 def test_junk_filters_are_ignored(client, event, agenda):
-    html = page(client, event, track="abc", day="not-a-day")
+    html = page(client, event, track="abc", day="not-a-day")  # the first day, unfiltered
+    assert "Transição Energía urbana" in html and "Mobility breakfast" in html
+    html = page(client, event, track="abc", day="all")
     assert "Water resilience" in html and "Transição Energía urbana" in html
 
 
@@ -171,9 +176,9 @@ def test_agenda_page_runs_a_fixed_number_of_queries(client, event, parts, count_
     organisations = [make_organisation(name=f"Cidade {n}", local_name=f"Город {n}") for n in range(5)]
     bulk_sessions(event, parts, organisations, 20, speakers=2)
     with count_queries() as small:
-        assert "Спикер 19-1" in page(client, event)
+        assert "Спикер 19-1" in page(client, event, day="all")
     bulk_sessions(event, parts, organisations, 280, speakers=2)
     with count_queries() as large:
-        html = page(client, event)
-    assert "Спикер 279-1" in html and "Город 4" in html
+        html = page(client, event, day="all")
+    assert "Спикер 279-1" in html and "Cidade 4" in html
     assert len(large) == len(small), large

@@ -25,22 +25,24 @@ def _day_or_none(value):
 
 
 class FilterForm(FlaskForm):
-    """The agenda's filters; read from the query string, so links to a filtered agenda can be shared."""
+    """The agenda's filters; read from the query string, so links to a filtered agenda can be shared.
+
+    The day is chosen with the day tabs ("all" and "now" too); the form carries it along unchanged.
+    """
 
     class Meta:
         csrf = False
 
     q = SearchField(_l("Search"), render_kw={"maxlength": 100, "placeholder": _l("Title, speaker, city…")})
-    day = SelectField(_l("Day"), choices=[], validate_choice=False)
+    day = HiddenField()
     track = SelectField(_l("Track"), choices=[], validate_choice=False)
     room = SelectField(_l("Room"), choices=[], validate_choice=False)
     kind = SelectField(_l("Kind"), choices=[], validate_choice=False)
     language = SelectField(_l("Language"), choices=[], validate_choice=False)
 
-    def set_choices(self, days, schedule, languages, day_label) -> None:
-        """Offer the event's days, tracks, rooms, kinds and languages, each after an "any" choice."""
+    def set_choices(self, schedule, languages) -> None:
+        """Offer the event's tracks, rooms, kinds and languages, each after an "any" choice."""
         anything = [("", _l("All"))]
-        self.day.choices = anything + [(d.isoformat(), day_label(d)) for d in days]
         self.track.choices = anything + [(str(t.id), t.name) for t in schedule.tracks]
         self.room.choices = anything + [(str(r.id), r.name) for r in schedule.rooms]
         self.kind.choices = anything + [(str(k.id), k.name) for k in schedule.kinds]

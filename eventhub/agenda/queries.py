@@ -4,8 +4,9 @@ An agenda holds at most a few hundred sessions, so every page loads them in a fi
 queries (sessions with kind, track and room joined; people and their cities in one more) and
 filters in Python: the text search then compares folded text the same way on every database.
 """
-from dataclasses import dataclass, field
-from datetime import date
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from itertools import groupby
 
 from babel import Locale, UnknownLocaleError
@@ -36,7 +37,119 @@ class Filters:
     @property
     def active(self) -> bool:
         """True when at least one filter narrows the agenda."""
-        return any(v not in (None, "") for v in (self.track_id, self.room_id, self.kind_id, self.language, self.day, self.q))
+        return self.narrows or self.day is not None
+
+    @property
+    def narrows(self) -> bool:
+        """True when a filter other than the day narrows the agenda (the page shows them unfolded)."""
+        return any(v not in (None, "") for v in (self.track_id, self.room_id, self.kind_id, self.language, self.q))
+
+
+# The agenda page shows one part at a time: a day, every day, or what runs now and starts soon.
+ALL_DAYS, NOW = "all", "now"
+# How far ahead "now and next" looks.
+NEXT_HOURS = 2
+
+
+@dataclass
+class Part:
+    """Which part of the agenda a page shows, chosen from ?day= and the venue's clock."""
+
+    mode: str  # "day", ALL_DAYS or NOW
+    day: date | None  # the day shown in "day" mode
+    days: list[date]  # every day with a session, for the day tabs
+    today: date  # the venue's date now
+    live: bool  # the event is on today: "now and next" is offered
+
+    @property
+    def explicit_day(self) -> date | None:
+        """The day when the visitor chose it (a day tab): the calendar links then keep it."""
+        return self.day if self.mode == "day" else None
+
+
+def event_span(event: Event, days: list[date]) -> tuple[date, date]:
+    """The first and last local day of the event, stretched to any session outside its dates."""
+    first, last = (in_zone(event.start_at, event.timezone).date(), in_zone(event.end_at, event.timezone).date())
+    return min([first] + days[:1]), max([last] + days[-1:])
+
+
+def choose_part(asked: str | None, days: list[date], event: Event, now: datetime,
+                wanted: list[date] | None = None) -> Part:
+    """The part of the agenda to show: what was asked for if it makes sense, else today's sessions
+    during the event (the next day with sessions on a day without any), else the first day. Among
+    `wanted` days first, when given (the days where a search finds something)."""
+    today = in_zone(now, event.timezone).date()
+    first, last = event_span(event, days)
+    live = first <= today <= last
+    if asked == ALL_DAYS:
+        return Part(ALL_DAYS, None, days, today, live)
+    if asked == NOW and live:
+        return Part(NOW, None, days, today, live)
+    try:
+        chosen = date.fromisoformat(asked) if asked not in (None, "", NOW) else None
+    except (TypeError, ValueError):
+        chosen = None
+    if chosen is None:
+        candidates = wanted or days
+        coming = [d for d in candidates if d >= today] if live else []
+        chosen = (coming or candidates or [first])[0]
+    return Part("day", chosen, days, today, live)
+
+
+@dataclass
+class NowAndNext:
+    """Sessions running at a moment, those starting within NEXT_HOURS, and, when both are empty,
+    the first sessions starting after that (so the page can still say what comes next)."""
+
+    running: list[AgendaSession]
+    starting: list[AgendaSession]
+    later: list[AgendaSession]
+
+
+def now_and_next(sessions: list[AgendaSession], now: datetime) -> NowAndNext:
+    """Split sessions (in time order) around `now`; cancelled sessions never run, but stay listed as
+    coming, so that whoever was going there sees it is off."""
+    horizon = now + timedelta(hours=NEXT_HOURS)
+    running = [s for s in sessions if s.start_at <= now < s.end_at and s.status != "cancelled"]
+    starting = [s for s in sessions if now < s.start_at <= horizon]
+    after = [s for s in sessions if s.start_at > horizon and s.status != "cancelled"]
+    later = [s for s in after if s.start_at == after[0].start_at] if not (running or starting) and after else []
+    return NowAndNext(running, starting, later)
+
+
+@dataclass
+class Shown:
+    """What the agenda page lists: the part, its sessions passing the filters, how many sessions the
+    part holds unfiltered, matches per day (for the tabs, while filters narrow), and now and next."""
+
+    part: Part
+    sessions: list[AgendaSession]
+    total: int
+    per_day: Counter
+    now: NowAndNext | None = None
+
+
+def agenda_page(sessions: list[AgendaSession], filters: Filters, asked: str | None, event: Event,
+                now: datetime) -> Shown:
+    """Choose the part of the agenda and filter it. Filters other than the day search every day, so a
+    search for a speaker lands on the day they speak (when no day was chosen) and the tabs count the
+    matches of each day."""
+    tz = event.timezone
+    matching = filter_sessions(sessions, replace(filters, day=None), tz) if filters.narrows else sessions
+    part = choose_part(asked, days_of(sessions, tz), event, now, days_of(matching, tz) if filters.narrows else None)
+    if part.mode != "day":
+        shown = matching
+        return Shown(part, shown, len(sessions), Counter(), now_and_next(shown, now) if part.mode == NOW else None)
+    shown = [s for s in matching if local_day(s, tz) == part.day]
+    total = sum(1 for s in sessions if local_day(s, tz) == part.day)
+    per_day = Counter(local_day(s, tz) for s in matching) if filters.narrows else Counter()
+    return Shown(part, shown, total, per_day)
+
+
+def main_language(sessions: list[AgendaSession]) -> str | None:
+    """The language most sessions are held in: cards name the others only, to stay short."""
+    counts = Counter(s.language for s in sessions).most_common(1)
+    return counts[0][0] if counts else None
 
 
 @dataclass

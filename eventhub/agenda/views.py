@@ -15,17 +15,18 @@ cancelling) changes the digest, so a device remembering the old holder is forgot
 from itertools import groupby
 
 from babel import dates
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from eventhub.agenda import forms, queries, signups
+from eventhub.agenda import forms, queries, room_grid, signups
 from eventhub.agenda.services import schedule_parts
 from eventhub.audit.services import REGISTRANT
 from eventhub.core.errors import Refused
 from eventhub.core.loading import found_or_404
 from eventhub.core.tokens import digest
 from eventhub.core.transaction import atomic
+from eventhub.core.types import utcnow
 from eventhub.core.urls import safe_redirect_target
 from eventhub.events.access import get_event
 from eventhub.registration.models import Registration
@@ -94,18 +95,31 @@ def session_or_404(slug: str, session_id: int):
 
 @bp.route("/events/<slug>/agenda")
 def agenda(slug: str):
-    """The published agenda by day, with filters and text search."""
+    """The published agenda, one day at a time (or every day, or now and next), with filters and search."""
     event = get_event(slug, agenda=True)
-    sessions, tz = queries.visible_sessions(event), event.timezone
+    sessions = queries.visible_sessions(event)
     form = forms.FilterForm(request.args)
     languages = queries.languages_of(sessions)
-    form.set_choices(queries.days_of(sessions, tz), schedule_parts(event), languages, day_label)
-    shown = queries.filter_sessions(sessions, form.filters(), tz)
-    return render_template("agenda/agenda.html", event=event, form=form, filtered=form.filters().active,
-                           total=len(sessions), shown=shown, days=queries.by_day(shown, tz),
-                           all_days=queries.days_of(sessions, tz), languages=languages,
-                           places=queries.places_left(shown), mine=queries.marks_of(current_registration(event)),
-                           action=forms.ActionForm())
+    form.set_choices(schedule_parts(event), languages)
+    filters = form.filters()
+    shown = queries.agenda_page(sessions, filters, form.day.data, event, utcnow())
+    return render_template("agenda/agenda.html", event=event, form=form, filters=filters, shown=shown,
+                           part=shown.part, days=queries.by_day(shown.sessions, event.timezone),
+                           languages=languages, main_language=queries.main_language(sessions),
+                           places=queries.places_left(shown.sessions), mine=queries.marks_of(current_registration(event)))
+
+
+@bp.route("/events/<slug>/agenda/rooms")
+def grid(slug: str):
+    """One day of the agenda as a grid of rooms, read-only, for a big screen."""
+    event = get_event(slug, agenda=True)
+    sessions, tz = queries.visible_sessions(event), event.timezone
+    asked = request.args.get("day")
+    part = queries.choose_part(None if asked in (queries.ALL_DAYS, queries.NOW) else asked,
+                               queries.days_of(sessions, tz), event, utcnow())
+    rooms = schedule_parts(event).rooms
+    return render_template("agenda/grid.html", event=event, part=part,
+                           grid=room_grid.build_room_grid(sessions, rooms, part.day, tz))
 
 
 def day_label(day) -> str:
@@ -113,10 +127,20 @@ def day_label(day) -> str:
     return dates.format_date(day, "full", locale=get_locale())
 
 
+def day_tab(day) -> str:
+    """A day as short as a tab on a phone needs it, e.g. 'Tue, Jun 15' (the heading below says it in full)."""
+    return dates.format_skeleton("MMMEd", day, locale=get_locale())
+
+
+def wall_clock(value) -> str:
+    """A venue wall-clock time (naive, already local), e.g. '9:00 AM', for the grid's hours."""
+    return dates.format_time(value, "short", locale=get_locale())
+
+
 @bp.context_processor
 def _helpers():
-    """Day headings on every agenda page."""
-    return {"day_label": day_label}
+    """Day headings, day tabs and the grid's hours on every agenda page."""
+    return {"day_label": day_label, "day_tab": day_tab, "wall_clock": wall_clock}
 
 
 @bp.route("/events/<slug>/sessions/<int:session_id>", endpoint="session")
@@ -131,8 +155,9 @@ def session_page(slug: str, session_id: int):
                            language=queries.language_name(item.language))
 
 
-def act(slug: str, session_id: int, action):
-    """Run one of the person's actions on a session, flash its outcome and go back where they were."""
+def act(slug: str, session_id: int, action, anchor: bool = False):
+    """Run one of the person's actions on a session, flash its outcome and go back where they were
+    (to the session's card on that page, with `anchor`)."""
     event, item = session_or_404(slug, session_id)
     form = forms.ActionForm()
     registration = current_registration(event)
@@ -146,49 +171,77 @@ def act(slug: str, session_id: int, action):
             flash(message, "success")
         except Refused as refused:
             flash(refused.message, "error")
-    return redirect(safe_redirect_target(form.next.data, url_for(".session", slug=slug, session_id=session_id)))
+    target = safe_redirect_target(form.next.data, url_for(".session", slug=slug, session_id=session_id))
+    return redirect(f"{target.partition('#')[0]}#session-{item.id}" if anchor else target)
+
+
+def sign_up(item, registration) -> str:
+    """Take a place in a session that requires sign-up, or a place on its waiting list."""
+    taken = signups.sign_up(item, registration, REGISTRANT)
+    if taken.status == "confirmed":
+        return _("You have a place in “%(title)s”.", title=item.title)
+    return _("“%(title)s” is full: you are number %(position)d on its waiting list. If a place is freed, it is "
+             "yours.", title=item.title, position=signups.signup_position(taken))
+
+
+def cancel(item, registration) -> str:
+    """Give one's place (or waiting-list place) back; the next on the waiting list takes it."""
+    taken = queries.marks_of(registration).signups.get(item.id)
+    if taken is None:
+        raise Refused("wrong_status", _("You are not signed up for “%(title)s”.", title=item.title))
+    signups.cancel_signup(taken, REGISTRANT)
+    return _("Your sign-up for “%(title)s” is cancelled.", title=item.title)
+
+
+def add(item, registration) -> str:
+    """Put a session on the person's own agenda."""
+    signups.star(registration, item)
+    return _("“%(title)s” is on your agenda.", title=item.title)
+
+
+def remove(item, registration) -> str:
+    """Take a session off the person's own agenda."""
+    signups.unstar(registration, item)
+    return _("“%(title)s” is off your agenda.", title=item.title)
+
+
+# The agenda list's buttons all submit one form; the pressed one's name is the action, its value the session.
+MARKS = {"star": add, "unstar": remove, "signup": sign_up, "cancel-signup": cancel}
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/signup")
 def signup(slug: str, session_id: int):
     """Take a place in a session that requires sign-up, or a place on its waiting list."""
-    def sign_up(item, registration):
-        taken = signups.sign_up(item, registration, REGISTRANT)
-        if taken.status == "confirmed":
-            return _("You have a place in “%(title)s”.", title=item.title)
-        return _("“%(title)s” is full: you are number %(position)d on its waiting list. If a place is freed, it is "
-                 "yours.", title=item.title, position=signups.signup_position(taken))
     return act(slug, session_id, sign_up)
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/cancel-signup")
 def cancel_signup(slug: str, session_id: int):
     """Give one's place (or waiting-list place) back; the next on the waiting list takes it."""
-    def cancel(item, registration):
-        taken = queries.marks_of(registration).signups.get(item.id)
-        if taken is None:
-            raise Refused("wrong_status", _("You are not signed up for “%(title)s”.", title=item.title))
-        signups.cancel_signup(taken, REGISTRANT)
-        return _("Your sign-up for “%(title)s” is cancelled.", title=item.title)
     return act(slug, session_id, cancel)
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/star")
 def star(slug: str, session_id: int):
     """Put a session on the person's own agenda."""
-    def add(item, registration):
-        signups.star(registration, item)
-        return _("“%(title)s” is on your agenda.", title=item.title)
     return act(slug, session_id, add)
 
 
 @bp.post("/events/<slug>/sessions/<int:session_id>/unstar")
 def unstar(slug: str, session_id: int):
     """Take a session off the person's own agenda."""
-    def remove(item, registration):
-        signups.unstar(registration, item)
-        return _("“%(title)s” is off your agenda.", title=item.title)
     return act(slug, session_id, remove)
+
+
+@bp.post("/events/<slug>/agenda/marks")
+def marks(slug: str):
+    """A star or sign-up button of the agenda list: one form for the page (one CSRF token, not one form
+    per card: a congress day has 300), the button says what to do to which session."""
+    for name, action in MARKS.items():
+        session_id = request.form.get(name, type=int)
+        if session_id is not None:
+            return act(slug, session_id, action, anchor=True)
+    abort(400)
 
 
 @bp.post("/agenda/forget-me")

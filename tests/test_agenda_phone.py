@@ -1,0 +1,257 @@
+"""The agenda on a phone: one day at a time, folded filters, now and next, a light page for a
+congress day of 300 sessions, and the read-only grid by room for a big screen."""
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from eventhub.agenda.models import AgendaSession, SessionPerson
+from eventhub.extensions import db
+from tests.conftest import Browser
+from tests.factories import (at, make_agenda_parts, make_organisation, make_registration, make_session, open_event,
+                             publish_agenda)
+
+SPEAKERS = ("Ana Souza", "Олена Коваль", "김민준", "مريم الحسن", "Nguyễn Thị Hoa")
+TOPICS = ("Climate-resilient water systems for coastal cities", "Financing the energy transition locally",
+          "Participatory budgeting in practice", "Heat action plans for dense neighbourhoods")
+
+
+def make_cities():
+    """Four member cities, their local names in Cyrillic, Hangul and Arabic script (and one without)."""
+    return [make_organisation(name=name, local_name=local, country=country) for name, local, country in
+            (("Kyiv", "Київ", "UA"), ("Seoul", "서울특별시", "KR"), ("São Paulo", None, "BR"),
+             ("Casablanca", "الدار البيضاء", "MA"))]
+
+
+def congress_day(event, rooms=20, slots=15, speakers=2, day=0, cities=None):
+    """`rooms` × `slots` half-hour sessions on one day of the event (from 08:00 local), each with
+    `speakers` speakers from cities whose names come in several scripts: a full congress day.
+
+    Inserted directly in one commit (no services), like tests.factories.bulk_sessions."""
+    parts = make_agenda_parts(event, rooms=[f"Sala {n} · Pavilhão Norte" for n in range(rooms)],
+                              tracks=[("Energy", "#2e7d32"), ("Água", "#0277bd"), ("Habitação", "#6a1b9a")])
+    cities = cities or make_cities()
+    kinds = list(parts["kinds"].values())
+    start = datetime.fromisoformat(at(event, 8, day=day)).replace(tzinfo=ZoneInfo(event.timezone))
+    sessions = []
+    for n in range(rooms * slots):
+        begins = start + timedelta(minutes=30 * (n // rooms))
+        session = AgendaSession(
+            event_id=event.id, title=f"{TOPICS[n % len(TOPICS)]} ({n})", start_at=begins,
+            end_at=begins + timedelta(minutes=30), room_id=parts["rooms"][n % rooms].id,
+            track_id=parts["tracks"][n % 3].id, kind_id=kinds[n % len(kinds)].id, status="scheduled",
+            signup_required=n % 5 == 0, language="pt" if n % 7 == 0 else "en", interpretation=n % 14 == 0)
+        session.people = [SessionPerson(name=f"{SPEAKERS[(n + k) % len(SPEAKERS)]} {n}-{k}", position=k,
+                                        position_title="Deputy Mayor" if k == 0 else None,
+                                        organisation_id=cities[(n + k) % len(cities)].id)
+                          for k in range(speakers)]
+        sessions.append(session)
+    db.session.add_all(sessions)
+    db.session.commit()
+    return parts
+
+
+def page(client, event, **args):
+    return get(client, f"/events/{event.slug}/agenda", **args)
+
+
+def get(client, url, **args):
+    response = client.get(url, query_string=args)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def titles(html):
+    return re.findall(r'<h3><a href="[^"]+">([^<]+)</a>', html)
+
+
+@pytest.fixture
+def event():
+    return publish_agenda(open_event(timezone="Asia/Seoul", days_from_now=20, length_days=3))
+
+
+@pytest.fixture
+def three_days(event):
+    """One session on each of the event's three days."""
+    return [make_session(event, title=f"Day {n + 1} plenary", start=at(event, 9, day=n), end=at(event, 10, day=n))
+            for n in range(3)]
+
+
+def test_a_congress_day_of_300_sessions_is_under_150_kb_in_a_fixed_number_of_queries(client, event, count_queries):
+    small_event, cities = publish_agenda(open_event(timezone="Asia/Seoul", days_from_now=20)), make_cities()
+    congress_day(small_event, rooms=2, slots=5, cities=cities)
+    url = f"/events/{small_event.slug}/agenda"
+    with count_queries() as small:
+        assert len(titles(get(client, url))) == 10
+    congress_day(event, rooms=20, slots=15, speakers=2, cities=cities)
+    url = f"/events/{event.slug}/agenda"
+    with count_queries() as large:
+        html = get(client, url)
+    assert len(titles(html)) == 300
+    size = len(html.encode())
+    assert size < 150_000, f"{size} bytes"
+    assert all(name in html for name in ("Олена Коваль", "김민준", "مريم الحسن", "Nguyễn Thị Hoa", "Seoul", "Casablanca"))
+    assert len(large) == len(small), large
+
+
+def test_the_300_session_day_stays_under_150_kb_with_the_star_and_sign_up_buttons(event):
+    from flask import current_app
+
+    congress_day(event, rooms=20, slots=15, speakers=2)
+    delegate = make_registration(event, full_name="Mi-rae Park")
+    browser = Browser(current_app.test_client())
+    browser.get(f"/registrations/{delegate.manage_token}/agenda")  # the device remembers the delegate
+    html = page(browser.client, event)
+    assert html.count("☆ Add to my agenda") == 300 and html.count("Sign up") >= 60
+    size = len(html.encode())
+    assert size < 150_000, f"{size} bytes"
+
+
+def test_one_day_at_a_time_the_first_day_before_the_event(client, event, three_days):
+    html = page(client, event)
+    assert titles(html) == ["Day 1 plenary"]
+    tabs = html[html.index('class="day-tabs'):html.index("</nav>", html.index('class="day-tabs'))]
+    assert tabs.count("<li>") == 4 and "All days" in tabs and 'aria-current="page"' in tabs
+    assert "Now and next" not in tabs  # the event is three weeks away
+    second = three_days[1].start_at.astimezone(ZoneInfo(event.timezone)).date().isoformat()
+    assert titles(page(client, event, day=second)) == ["Day 2 plenary"]
+    assert titles(page(client, event, day="all")) == ["Day 1 plenary", "Day 2 plenary", "Day 3 plenary"]
+    assert titles(page(client, event, day="now")) == ["Day 1 plenary"]  # not on yet: the first day
+    assert titles(page(client, event, day="junk")) == ["Day 1 plenary"]
+
+
+def live_event(**values):
+    """An event that began yesterday and ends the day after tomorrow (venue's clock: Seoul)."""
+    return publish_agenda(open_event(timezone="Asia/Seoul", days_from_now=-1, length_days=3, **values))
+
+
+def test_during_the_event_today_is_shown_first_with_now_and_next_offered(client):
+    event = live_event()
+    now = datetime.now(timezone.utc)
+    make_session(event, title="Yesterday's plenary", start=now - timedelta(days=1), end=now - timedelta(days=1, minutes=-60))
+    make_session(event, title="Running now", start=now - timedelta(minutes=30), end=now + timedelta(minutes=30))
+    html = page(client, event)
+    assert "Running now" in html and "Yesterday's plenary" not in html
+    assert "Now and next" in html and ">Today<" in html
+
+
+def test_now_and_next_lists_what_runs_and_what_starts_within_two_hours(client):
+    event = live_event()
+    now = datetime.now(timezone.utc)
+    make_session(event, title="Over already", start=now - timedelta(hours=2), end=now - timedelta(hours=1))
+    make_session(event, title="Mayors' plenary", start=now - timedelta(minutes=30), end=now + timedelta(minutes=30))
+    make_session(event, title="Water workshop", start=now + timedelta(minutes=45), end=now + timedelta(minutes=90))
+    cancelled = make_session(event, title="Called off", start=now + timedelta(minutes=50), end=now + timedelta(minutes=95),
+                             status="cancelled")
+    make_session(event, title="Much later", start=now + timedelta(hours=3), end=now + timedelta(hours=4))
+    html = page(client, event, day="now")
+    assert titles(html) == ["Mayors&#39; plenary", "Water workshop", "Called off"]
+    assert html.index(">Now<") < html.index("Mayors") < html.index(">Next<") < html.index("Water workshop")
+    assert "Cancelled" in html[html.index(f'id="session-{cancelled.id}"'):]
+
+
+def test_now_and_next_says_what_comes_next_when_nothing_is_near(client):
+    event = live_event()
+    now = datetime.now(timezone.utc)
+    make_session(event, title="Tomorrow morning", start=now + timedelta(hours=20), end=now + timedelta(hours=21))
+    make_session(event, title="Tomorrow afternoon", start=now + timedelta(hours=25), end=now + timedelta(hours=26))
+    html = page(client, event, day="now")
+    assert "Nothing is running right now." in html and "Nothing starts in the next 2 hours." in html
+    assert titles(html) == ["Tomorrow morning"]
+
+
+def test_filters_are_folded_until_one_narrows_the_list(client, event, three_days):
+    html = page(client, event)
+    assert re.search(r'<details class="agenda-filters[^"]*">', html)  # closed
+    html = page(client, event, q="plenary")
+    assert re.search(r'<details class="agenda-filters[^"]*" open>', html)
+    assert "Clear the filters" in html
+
+
+def test_a_search_lands_on_the_day_it_finds_something_and_the_tabs_count_matches(client, event, three_days):
+    make_session(event, title="Water and cities", start=at(event, 11, day=2), end=at(event, 12, day=2))
+    html = page(client, event, q="water")
+    assert titles(html) == ["Water and cities"]
+    assert html.count("(0 matches)") == 2 and "(1 match)" in html
+    first = three_days[0].start_at.astimezone(ZoneInfo(event.timezone)).date().isoformat()
+    html = page(client, event, q="water", day=first)  # a day chosen: it stays
+    assert titles(html) == [] and "the day tabs say where the matches are" in html
+    assert titles(page(client, event, q="water", day="all")) == ["Water and cities"]
+
+
+def test_day_tabs_keep_the_filters_and_the_filter_form_keeps_the_day(client, event, three_days):
+    second = three_days[1].start_at.astimezone(ZoneInfo(event.timezone)).date().isoformat()
+    html = page(client, event, day=second, q="plenary")
+    assert f'name="day" type="hidden" value="{second}"' in html
+    assert "day=all&amp;q=plenary" in html
+
+
+def test_the_agenda_links_to_the_grid_by_room_of_the_day_shown(client, event, three_days):
+    html = page(client, event)
+    first = three_days[0].start_at.astimezone(ZoneInfo(event.timezone)).date().isoformat()
+    assert f"/events/{event.slug}/agenda/rooms?day={first}" in html
+
+
+# The grid by room ------------------------------------------------------------------------------------
+
+
+def grid_page(client, event, **args):
+    response = client.get(f"/events/{event.slug}/agenda/rooms", query_string=args)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_grid_puts_rooms_in_columns_and_sessions_at_their_exact_minutes(client, event):
+    parts = make_agenda_parts(event, rooms=("Plenary hall", "Sala Ipê", "Empty room"))
+    hall, ipe = parts["rooms"][0], parts["rooms"][1]
+    odd = make_session(event, title="Starts at ten past twelve", room_id=ipe.id, start=at(event, 12, 10), end=at(event, 13, 25))
+    make_session(event, title="Opening", room_id=hall.id, start=at(event, 9), end=at(event, 10, 30))
+    make_session(event, title="Site visit to the port", start=at(event, 14), end=at(event, 17))
+    make_session(event, title="Tomorrow", room_id=hall.id, start=at(event, 9, day=1), end=at(event, 10, day=1))
+    html = grid_page(client, event)
+    headings = re.findall(r'<h2 class="rg-head"[^>]*>(?:<[^>]+>)*([^<]+)', html)
+    assert headings == ["Plenary hall", "Sala Ipê", "No room"]  # rooms in their order; unused rooms left out
+    assert "Tomorrow" not in html
+    card = html[html.index(f'id="session-{odd.id}"'):html.index("</li>", html.index(f'id="session-{odd.id}"'))]
+    # The grid starts at 09:00: 12:10 is 190 minutes down, and the session lasts 75 minutes.
+    assert "--top:190;--length:75" in card
+    assert re.search(r"12:10\sPM</time> –\s*<time[^>]*>1:25\sPM", card)
+
+
+def test_grid_is_a_list_per_room_for_screen_readers(client, event):
+    parts = make_agenda_parts(event)
+    make_session(event, title="Opening", room_id=parts["rooms"][0].id, start=at(event, 9), end=at(event, 10))
+    html = grid_page(client, event)
+    section = html[html.index('<section class="rg-room"'):]
+    assert re.match(r'<section class="rg-room" aria-labelledby="(room-\d+)">\s*<h2 class="rg-head" id="\1"', section)
+    assert "<ol" in section[:section.index("Opening")]
+    assert f'href="/events/{event.slug}/agenda?day=' in html  # back to the list
+
+
+def test_grid_shows_overlapping_sessions_of_a_room_side_by_side(client, event):
+    parts = make_agenda_parts(event)
+    hall = parts["rooms"][0].id
+    make_session(event, title="Called off", room_id=hall, start=at(event, 10), end=at(event, 11), status="cancelled")
+    make_session(event, title="Instead", room_id=hall, start=at(event, 10), end=at(event, 11))
+    html = grid_page(client, event)
+    assert html.count("--lane:0;--lanes:2") == 1 and html.count("--lane:1;--lanes:2") == 1
+
+
+def test_grid_of_a_day_and_its_query_count(client, event, count_queries):
+    small_event, cities = publish_agenda(open_event(timezone="Asia/Seoul", days_from_now=20)), make_cities()
+    congress_day(small_event, rooms=2, slots=2, cities=cities)
+    url = f"/events/{small_event.slug}/agenda/rooms"
+    with count_queries() as small:
+        get(client, url)
+    congress_day(event, rooms=12, slots=10, day=1, cities=cities)
+    url, second = f"/events/{event.slug}/agenda/rooms", datetime.fromisoformat(at(event, 0, day=1)).date().isoformat()
+    with count_queries() as large:
+        html = get(client, url, day=second)
+    assert html.count('class="rg-session') == 120
+    assert len(large) == len(small)
+
+
+def test_grid_and_agenda_are_hidden_with_the_agenda(client):
+    event = open_event()
+    assert client.get(f"/events/{event.slug}/agenda/rooms").status_code == 404
