@@ -45,7 +45,9 @@ class Config:
     # Retired keys, comma-separated, newest first: after a rotation, links mailed under an old key (manage
     # links, calendar feeds: eventhub/core/tokens.py) and signed-in sessions keep working.
     SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()]
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # The address people open EventHub at, which links in e-mails, calendar feeds and exports start with
+    # (eventhub/core/urls.py). Required in production: a link is never built from a request's Host header.
+    BASE_URL = os.environ.get("BASE_URL") or None
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     # The address every e-mail comes from (and the SMTP envelope sender), e.g. "EventHub <events@network.org>".
@@ -99,6 +101,9 @@ class DevelopmentConfig(Config):
 
     DEBUG = True
     SECRET_KEY = Config.SECRET_KEY or _development_secret()
+    # Without BASE_URL, links follow the address each request came in on (`flask run --port 5071`, a phone
+    # on the laptop's address), and the `make run` address outside a request.
+    BASE_URL_FROM_REQUEST = True
 
 
 class TestingConfig(Config):
@@ -106,6 +111,7 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret"  # noqa: S105  (signs only the test suite's cookies)
+    BASE_URL = "http://127.0.0.1:5000"  # the same links in every run, whatever the environment says
     RATELIMIT_STORAGE_URI = "memory://"
     # No ping before every checkout: the test database does not go away during a run.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}

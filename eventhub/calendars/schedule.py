@@ -23,7 +23,7 @@ from slugify import slugify
 from eventhub.agenda.models import AgendaSession, SessionPerson
 from eventhub.calendars.schedule_rooms import Rooms, plan_rooms
 from eventhub.core.text import fold
-from eventhub.core.urls import external_url
+from eventhub.core.urls import external_url, identity_url
 from eventhub.events.models import Event
 
 GENERATOR = "EventHub"
@@ -35,8 +35,13 @@ _ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 
 def base_url() -> str:
-    """The site's public root without its trailing slash: the namespace of the stable GUIDs below."""
+    """The site's public root without its trailing slash, which the schedule's links start with."""
     return external_url("events.index").rstrip("/")
+
+
+def guid_namespace() -> str:
+    """The namespace of the stable GUIDs below: the site's address, but never the request's (core.urls)."""
+    return identity_url().rstrip("/")
 
 
 def acronym(event: Event) -> str:
@@ -63,7 +68,7 @@ def person_guid(person: SessionPerson) -> str:
     against a guessed address, and the public schedule must not confirm anyone's e-mail.
     """
     key = f"registrations/{person.registration_id}" if person.registration_id else f"people/{fold(person.name)}"
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base_url()}/{key}"))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{guid_namespace()}/{key}"))
 
 
 def person_dict(person: SessionPerson) -> dict:
@@ -76,7 +81,7 @@ def person_dict(person: SessionPerson) -> dict:
 
 def room_guid(event: Event, key: str) -> str:
     """A stable UUID for a room (key: its id) or a virtual room of sessions without one (schedule_rooms)."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base_url()}/events/{event.slug}/rooms/{key}"))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{guid_namespace()}/events/{event.slug}/rooms/{key}"))
 
 
 def abstract_of(text: str | None) -> str:

@@ -8,6 +8,7 @@ fails halfway leaves the database empty, so it can simply be run again.
 from datetime import datetime
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -89,9 +90,19 @@ def seed_demo(members: int, seed: int, attendees: int = 0, sessions: int = 0) ->
             click.echo(seed_agenda(congress, sessions, seed, organiser))
 
 
+def where_it_is() -> str:
+    """Where to open the app, and where the links it mails point (core.urls.base_url decides)."""
+    if configured := current_app.config.get("BASE_URL"):
+        return f"EventHub is at {configured} (BASE_URL): links in e-mails and calendar feeds point there."
+    if current_app.config.get("BASE_URL_FROM_REQUEST"):
+        return (f"EventHub is at {URL} with `make run`, or at the address `flask run` prints (--port N). Links in "
+                "e-mails and calendar feeds point at the address you open it at; set BASE_URL to fix them to one.")
+    return f"BASE_URL is not set: links in e-mails and calendar feeds point at {URL}. Set BASE_URL."
+
+
 def print_logins() -> None:
     """The demo accounts with their passwords and where to open the app; `make run` relies on it."""
-    click.echo(f"\nEventHub is at {URL}. Demo logins:")
+    click.echo(f"\n{where_it_is()}\nDemo logins:")
     for account in ACCOUNTS:
         missing = "" if find_user(account["email"]) else "  (not in this database)"
         click.echo(f"  {account['role']:<10} {account['email']:<26} password: {account['password']}{missing}")
