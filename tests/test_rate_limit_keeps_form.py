@@ -15,6 +15,7 @@ from eventhub.extensions import db
 from eventhub.registration.models import Delegation, Registration
 from tests.factories import confirm_from_mail, last_message, make_organisation, make_question, open_event
 from tests.fake_camera import chromium_available, chromium_options
+from tests.test_accessibility import AXE, RUN_AXE
 from tests.test_registration_abuse import delegation
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
 from tests.test_registration_pages import form, input_value, registration, text
@@ -141,7 +142,8 @@ def test_on_a_phone_the_refused_form_comes_back_filled_in_with_the_reason_on_top
         options = chromium_options(tmp_path / "no-camera.y4m")  # no camera is used: drop its file
         options["args"] = [arg for arg in options["args"] if not arg.startswith("--use-file-for-fake-video")]
         browser = playwright.chromium.launch(**options)
-        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        # A phone; the CSP is bypassed only to inject axe-core (tests/test_accessibility.py).
+        page = browser.new_page(viewport={"width": 390, "height": 844}, bypass_csp=True)
 
         def register(name: str, email: str):
             page.goto(f"{server}/events/{event.slug}/register")
@@ -164,5 +166,7 @@ def test_on_a_phone_the_refused_form_comes_back_filled_in_with_the_reason_on_top
         expect(page.locator("#privacy_consent")).to_be_checked()
         page.screenshot(path=str(Path(os.environ.get("SCREENSHOTS", tmp_path)) / "e-rate-limit-phone.png"),
                         full_page=True)
+        page.evaluate(AXE)
+        assert page.evaluate(RUN_AXE) == []
         browser.close()
     assert registration("thuha@quebec.example") is None
