@@ -394,3 +394,13 @@ def test_the_logo_is_decoded_and_embedded_once_per_file_however_many_badges(monk
         # One image in the file, and one transparency mask for it (itself stored as an image).
         assert out.getvalue().count(b"/Subtype /Image") == 2 and out.getvalue().count(b"/SMask") == 1
     assert counts[4] == counts[40] <= 2
+
+
+def test_emoji_in_names_print_and_characters_no_font_has_leave_no_box():
+    from tests.test_programme_emoji import NO_FONT_HAS, notdef_glyphs
+
+    pdf = render([card(name="Ana 🚲 Lima", organisation="City 🌍 of Łódź"), card(name=f"Bo {NO_FONT_HAS} Ek")],
+                 layout="a4")
+    assert notdef_glyphs(pdf) == 0
+    front = texts(pdf)[0]
+    assert "Ana 🚲 Lima" in front and "City 🌍 of Łódź" in front and "Bo Ek" in front

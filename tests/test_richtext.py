@@ -128,6 +128,7 @@ def test_empty_descriptions_render_nothing():
 
 def test_first_paragraph_is_cut_at_a_word():
     assert first_paragraph("Short one.\n\nSecond.") == "Short one."
+    assert first_paragraph("- Plenary\n- Workshops\n  - nested\n\nMore.") == "Plenary · Workshops"
     cut = first_paragraph("word " * 200, limit=50)
     assert cut.endswith("…") and len(cut) <= 51 and " wor…" not in cut
 

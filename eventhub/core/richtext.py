@@ -196,11 +196,17 @@ def to_text(text: str | None) -> str:
 
 
 def first_paragraph(text: str | None, limit: int = 280) -> str:
-    """The description's first paragraph as plain text, cut at a word near `limit` with "…"."""
+    """The description's first paragraph as plain text, cut at a word near `limit` with "…".
+    A description that starts with a list gives that list's items, joined by " · "."""
     blocks = to_blocks(text)
     if not blocks:
         return ""
-    first = " ".join(blocks[0].plain.split())
+    leading = blocks[0]
+    if leading.group is not None:
+        items = [b.plain for b in blocks if b.group == leading.group and b.bullet and b.depth == 1]
+        first = " · ".join(" ".join(item.split()) for item in items)
+    else:
+        first = " ".join(leading.plain.split())
     if len(first) <= limit:
         return first
     cut = first[:limit].rsplit(" ", 1)[0] or first[:limit]

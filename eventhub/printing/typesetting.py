@@ -252,13 +252,16 @@ def rich_paragraphs(text: str | None, style, indent: float = 12, abstract: int |
     blocks = to_blocks(text, setter=lambda piece, bold: markup(piece, bold))
     if abstract is not None and blocks:
         first = blocks[0]
-        if len(first.plain) > abstract:
+        if len(first.plain) > abstract or first.depth:  # cut short, or a list's items on one line
             cut = first_paragraph(text, abstract)
             first = TextBlock(0, "", cut, markup(cut))
         blocks = [TextBlock(0, "", first.plain, first.markup)]
     flowables = []
-    for block in blocks:
-        options = {"spaceAfter": style.leading * (0.25 if block.depth else 0.6)}
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        # Items of one list sit close together; a paragraph, or a list's last item, keeps a gap below.
+        close = block.depth and following is not None and following.group == block.group
+        options = {"spaceAfter": style.leading * (0.25 if close else 0.6)}
         if block.depth:
             options |= {"leftIndent": indent * block.depth, "bulletIndent": indent * (block.depth - 1),
                         "bulletFontName": font_name("Sans")}
