@@ -1,14 +1,21 @@
 """The organisers' contact (e-mail and phone) of an event: entered on the event form or through the API,
 checked, audited, and shown on the event page. Its use in mails is in tests/test_mail.py."""
+import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from eventhub.audit.models import AuditEntry
 from eventhub.extensions import db
-from tests.factories import make_event, make_token
+from eventhub.registration import services
+from tests.factories import PASSWORD, last_message, make_event, make_registration, make_token
+from tests.fake_camera import chromium_available, chromium_options
+from tests.test_accessibility import AXE, RUN_AXE
 from tests.test_events_pages import field_error, form_data, input_value, stored
+from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
 
 
 @pytest.fixture
@@ -122,3 +129,62 @@ def test_the_api_refuses_a_bad_contact_naming_the_field(client, headers):
     assert stored(event.slug).title != "Changed"
     documented = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Event"]["properties"]
     assert {"contact_email", "contact_phone"} <= set(documented)
+
+
+def axe_problems(page, selector: str) -> list[str]:
+    """Serious or critical WCAG 2.1 AA problems axe-core finds in one part of the page (as in
+    tests/test_accessibility.py, which checks whole public pages)."""
+    page.evaluate(AXE)
+    return page.evaluate(RUN_AXE.replace("axe.run(document,", f"axe.run({json.dumps(selector)},"))
+
+
+@pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")
+def test_on_a_phone_the_organiser_enters_the_contact_and_participants_see_and_tap_it(server, organiser,  # noqa: F811
+                                                                                       tmp_path):
+    shots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)  # SCREENSHOT_DIR=… to look at them
+    from playwright.sync_api import expect, sync_playwright
+
+    event = make_event(title="Congresso Mundial São Paulo", timezone="America/Sao_Paulo", capacity=10)
+    registration = make_registration(event, full_name="Ana Souza")
+    with sync_playwright() as playwright:
+        options = chromium_options(tmp_path / "no-camera.y4m")  # no camera is used: drop its file
+        options["args"] = [arg for arg in options["args"] if not arg.startswith("--use-file-for-fake-video")]
+        browser = playwright.chromium.launch(**options)
+        # CSP bypassed only to inject the checker (axe-core), as tests/test_accessibility.py does.
+        page = browser.new_page(viewport={"width": 390, "height": 844}, bypass_csp=True)
+        page.goto(f"{server}/auth/login")
+        page.fill("input[name=email]", organiser.email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        page.goto(f"{server}/manage/events/{event.slug}/edit")
+        expect(page.locator("#contact")).to_contain_text("has no contact e-mail yet")
+        page.fill("#contact_email", "congresso@prefeitura.sp.gov.br")
+        page.fill("#contact_phone", "11 3396 1234")  # no country code: refused, kept as typed
+        page.locator("#contact").screenshot(path=shots / "d-contact-fieldset-empty.png")
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.locator("#contact_phone-errors")).to_contain_text("international format")
+        expect(page.locator("#contact_email")).to_have_value("congresso@prefeitura.sp.gov.br")
+        page.locator("#contact").screenshot(path=shots / "d-contact-error-phone.png")
+        assert axe_problems(page, "#contact") == []
+        page.fill("#contact_phone", "+55 11 3396 1234")
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.locator(".flash-success")).to_be_visible()
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.locator("#contact").screenshot(path=shots / "d-contact-fieldset-desktop.png")
+        page = browser.new_page(viewport={"width": 390, "height": 844}, bypass_csp=True)  # a participant
+        page.goto(f"{server}/events/{event.slug}")
+        contact = page.locator("dd#contact")
+        expect(contact.get_by_role("link", name="congresso@prefeitura.sp.gov.br")).to_have_attribute(
+            "href", "mailto:congresso@prefeitura.sp.gov.br")
+        expect(contact.get_by_role("link", name="+55 11 3396 1234")).to_have_attribute("href", "tel:+551133961234")
+        page.screenshot(path=shots / "d-event-page-phone.png", full_page=True)
+        assert axe_problems(page, "main") == []
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        # The mail a participant reads on the same phone: the contact at its foot, tappable.
+        db.session.expire_all()  # the server saved the contact in its own session
+        services.cancel(registration)
+        page.set_content(last_message(registration).html_body)
+        expect(page.locator("#contact a[href='tel:+551133961234']")).to_be_visible()
+        page.screenshot(path=shots / "d-mail-cancelled-phone.png", full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+        browser.close()
