@@ -1,5 +1,4 @@
-"""events: a contact e-mail and phone for the organisers, shown on the event page and in every mail;
-outbox messages: the From display name and the Reply-To they are sent with
+"""events: the organisers' contact e-mail and phone; outbox messages: the From name and Reply-To they are sent with
 
 Revision ID: 0017
 Revises: 0016
