@@ -107,7 +107,6 @@ def _load_models() -> None:
     from eventhub.auth import models as _auth  # noqa: F401
     from eventhub.badges import models as _badges  # noqa: F401
     from eventhub.checkin import models as _checkin  # noqa: F401
-    from eventhub.events import image_model as _event_images  # noqa: F401
     from eventhub.events import models as _events  # noqa: F401
     from eventhub.mail import models as _mail  # noqa: F401
     from eventhub.members import models as _members  # noqa: F401

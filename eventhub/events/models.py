@@ -1,16 +1,13 @@
 """Events: congresses and network meetings."""
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.core.types import UTCDateTime, utcnow
+from eventhub.events.image_model import EventImage
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
-
-if TYPE_CHECKING:
-    from eventhub.events.image_model import EventImage
 
 KINDS = {"congress": "Congress", "network_meeting": "Network meeting"}
 STATUSES = {"draft": "Draft", "published": "Published", "cancelled": "Cancelled"}
@@ -81,7 +78,7 @@ class Event(db.Model):
     host_organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     network: Mapped[Network | None] = relationship()
     # Its logo or banner (eventhub.events.images); the image's bytes load only when asked for.
-    image: Mapped["EventImage | None"] = relationship(lazy="select", passive_deletes=True)
+    image: Mapped[EventImage | None] = relationship(lazy="select", passive_deletes=True)
 
     @property
     def kind_label(self) -> str:
