@@ -1,7 +1,9 @@
 """The agenda on a phone: one day at a time, folded filters, now and next, a light page for a
 congress day of 300 sessions, and the read-only grid by room for a big screen."""
+import os
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +13,8 @@ from eventhub.extensions import db
 from tests.conftest import Browser
 from tests.factories import (at, make_agenda_parts, make_organisation, make_registration, make_session, open_event,
                              publish_agenda)
+from tests.fake_camera import CHROMIUM, chromium_available
+from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
 
 SPEAKERS = ("Ana Souza", "Олена Коваль", "김민준", "مريم الحسن", "Nguyễn Thị Hoa")
 TOPICS = ("Climate-resilient water systems for coastal cities", "Financing the energy transition locally",
@@ -255,3 +259,159 @@ def test_grid_of_a_day_and_its_query_count(client, event, count_queries):
 def test_grid_and_agenda_are_hidden_with_the_agenda(client):
     event = open_event()
     assert client.get(f"/events/{event.slug}/agenda/rooms").status_code == 404
+
+
+# In a real browser --------------------------------------------------------------------------------------
+
+needs_chromium = pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1440, "height": 900}
+# Where to keep screenshots to look at (SCREENSHOT_DIR=/some/folder); none are taken without it.
+SHOTS = os.environ.get("SCREENSHOT_DIR")
+
+
+def shoot(page, name):
+    """Keep a screenshot of the page as it is, to look at."""
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"c-{name}.png"))
+
+
+def first_card_in_view(page):
+    """The first session card's box, asserting that its title is visible without scrolling."""
+    box = page.locator("main article").first.bounding_box()
+    title = page.locator("main article h3").first.bounding_box()
+    viewport = page.viewport_size
+    assert page.evaluate("window.scrollY") == 0
+    assert 0 <= box["y"] and title["y"] + title["height"] <= viewport["height"], (box, title)
+    return box
+
+
+def no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
+
+
+@needs_chromium
+def test_on_a_phone_the_first_session_of_a_congress_day_is_in_the_first_screen(server):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    event = publish_agenda(open_event(title="Fórum Mundial de Cidades São Paulo 2027", timezone="America/Sao_Paulo",
+                                      days_from_now=20, length_days=3))
+    congress_day(event, rooms=8, slots=6)
+    delegate = make_registration(event, full_name="Mi-rae Park")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        phone = browser.new_page(viewport=PHONE)
+        phone.goto(f"{server}/events/{event.slug}/agenda")
+        first_card_in_view(phone)
+        no_sideways_scroll(phone)
+        shoot(phone, "agenda-phone")
+        # The filters unfold with one tap and fold again.
+        phone.click("details.agenda-filters > summary")
+        assert phone.locator("#q").is_visible()
+        shoot(phone, "agenda-phone-filters")
+        phone.click("details.agenda-filters > summary")
+        # The delegate, remembered on the phone: the buttons are there and the card still is.
+        phone.goto(f"{server}/registrations/{delegate.manage_token}/agenda")
+        phone.goto(f"{server}/events/{event.slug}/agenda")
+        first_card_in_view(phone)
+        no_sideways_scroll(phone)
+        shoot(phone, "agenda-phone-remembered")
+        phone.locator("main article button[name=star]").first.click()
+        assert phone.locator("main article").first.locator("button[name=unstar]").is_visible()
+        assert phone.url.endswith("#session-" + phone.locator("main article").first.get_attribute("id")[8:])
+        desktop = browser.new_page(viewport=DESKTOP)
+        desktop.goto(f"{server}/events/{event.slug}/agenda")
+        first_card_in_view(desktop)
+        no_sideways_scroll(desktop)
+        shoot(desktop, "agenda-desktop")
+        browser.close()
+
+
+@needs_chromium
+def test_on_a_phone_now_and_next_is_in_the_first_screen(server):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    event = live_event(title="Congresso Mundial das Cidades")
+    parts = make_agenda_parts(event, rooms=[f"Sala {n}" for n in range(6)])
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    for n, room in enumerate(parts["rooms"]):
+        make_session(event, title=f"Running in Sala {n}", room_id=room.id, start=now - timedelta(minutes=20),
+                     end=now + timedelta(minutes=40))
+        make_session(event, title=f"Next in Sala {n}", room_id=room.id, start=now + timedelta(minutes=60),
+                     end=now + timedelta(minutes=120))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        phone = browser.new_page(viewport=PHONE)
+        phone.goto(f"{server}/events/{event.slug}/agenda")
+        assert phone.locator("main article h3").first.inner_text().startswith("Running in")  # today, now
+        phone.click("text=Now and next")
+        first_card_in_view(phone)
+        no_sideways_scroll(phone)
+        shoot(phone, "now-and-next-phone")
+        browser.close()
+
+
+@needs_chromium
+def test_the_grid_by_room_on_a_big_screen_and_as_a_list_on_a_phone(server):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_accessibility import AXE, RUN_AXE
+
+    event = publish_agenda(open_event(timezone="Europe/Lisbon", days_from_now=20))
+    parts = congress_day(event, rooms=10, slots=12)
+    odd = make_session(event, title="Starts at ten past two", room_id=parts["rooms"][3].id,
+                       start=at(event, 14, 10), end=at(event, 15))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        desktop = browser.new_page(viewport=DESKTOP, bypass_csp=True)
+        desktop.goto(f"{server}/events/{event.slug}/agenda")
+        desktop.click("text=Rooms side by side")
+        grid = desktop.locator(".rg-scroll")
+        no_sideways_scroll(desktop)
+        # Exact minutes: 14:10 sits a sixth of an hour below the 14:00 line.
+        two = desktop.locator(".rg-times span", has_text=re.compile(r"^2:00")).bounding_box()
+        three = desktop.locator(".rg-times span", has_text=re.compile(r"^3:00")).bounding_box()
+        card = desktop.locator(f"#session-{odd.id}").bounding_box()
+        assert abs(card["y"] - (two["y"] + (three["y"] - two["y"]) / 6)) <= 1, (card, two, three)
+        assert abs(card["height"] - (three["y"] - two["y"]) * 50 / 60) <= 1
+        shoot(desktop, "grid-desktop")
+        # Scrolled down and sideways, the room names and the hours stay in sight.
+        grid.evaluate("element => { element.scrollTop = 500; element.scrollLeft = 600; }")
+        head = desktop.locator(".rg-head").nth(6).bounding_box()
+        assert abs(head["y"] - grid.bounding_box()["y"]) <= 2
+        times = desktop.locator(".rg-times").bounding_box()
+        assert abs(times["x"] - grid.bounding_box()["x"]) <= 2
+        shoot(desktop, "grid-desktop-scrolled")
+        desktop.evaluate(AXE)
+        assert desktop.evaluate(RUN_AXE) == []
+        phone = browser.new_page(viewport=PHONE)
+        phone.goto(f"{server}/events/{event.slug}/agenda/rooms")
+        no_sideways_scroll(phone)
+        assert phone.locator(".rg-times").is_hidden()
+        first = phone.locator(".rg-session").first.bounding_box()
+        assert first["width"] > 300  # a list, not a 11rem column
+        shoot(phone, "grid-phone")
+        browser.close()
+
+
+@needs_chromium
+def test_the_agenda_has_no_serious_accessibility_problem_in_each_view(server):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_accessibility import AXE, RUN_AXE
+
+    event = live_event(title="Fórum Urbano")
+    now = datetime.now(timezone.utc)
+    make_session(event, title="Cidades e água — الماء والمدن", start=now - timedelta(minutes=10),
+                 end=now + timedelta(minutes=50), signup_required=True)
+    delegate = make_registration(event, full_name="Ana Lima")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport=PHONE, bypass_csp=True)
+        page.goto(f"{server}/registrations/{delegate.manage_token}/agenda")
+        found = []
+        for view in ("", "?day=now", "?day=all", "?q=agua"):
+            page.goto(f"{server}/events/{event.slug}/agenda{view}")
+            page.evaluate(AXE)
+            found += [f"{view}: {problem}" for problem in page.evaluate(RUN_AXE)]
+        browser.close()
+    assert found == []
