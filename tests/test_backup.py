@@ -18,6 +18,7 @@ from eventhub.audit.services import SYSTEM
 from eventhub.badges.services import valid_badge
 from eventhub.checkin.services import record_scan
 from eventhub.core.transaction import atomic
+from eventhub.events.images import save_image
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.operations import backup as backup_module
@@ -36,6 +37,7 @@ from tests.factories import (
     open_event,
     publish_agenda,
 )
+from tests.test_event_image import png
 
 
 def populate() -> dict:
@@ -56,6 +58,7 @@ def populate() -> dict:
         sign_up(workshop, person, SYSTEM)
         star(person, workshop)
         record_scan(event, valid_badge(person).token, "Gate A", SYSTEM)
+        save_image(event, png(), "Logo", SYSTEM)  # bytes in the database, restored bit for bit
     link = re.search(r"https?://\S+/registrations/[^\s/]+", last_message(person).text_body).group(0)
     return {"manage_path": urlsplit(link).path, "feed_path": f"/calendar/{person.calendar_token}.ics",
             "api_secret": api_secret, "slug": event.slug}
