@@ -195,10 +195,11 @@ def to_text(text: str | None) -> str:
     return "".join(lines)
 
 
-def first_paragraph(text: str | None, limit: int = 280) -> str:
+def first_paragraph(text: str | None, limit: int = 280, blocks: list[TextBlock] | None = None) -> str:
     """The description's first paragraph as plain text, cut at a word near `limit` with "…".
-    A description that starts with a list gives that list's items, joined by " · "."""
-    blocks = to_blocks(text)
+    A description that starts with a list gives that list's items, joined by " · ".
+    blocks: to_blocks(text), when the caller has them already."""
+    blocks = to_blocks(text) if blocks is None else blocks
     if not blocks:
         return ""
     leading = blocks[0]

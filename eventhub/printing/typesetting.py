@@ -13,7 +13,7 @@ unprintable() names those characters, so the organisers can be told before the b
 """
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -35,6 +35,14 @@ CJK = ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (
 # silently (a skin tone alone would print as a colour swatch).
 SILENT = ((0xFE0E, 0xFE0F), (0x1F3FB, 0x1F3FF), (0xE0020, 0xE007F))
 ZERO_WIDTH_JOINER = "\u200d"
+
+
+def _character_class(ranges) -> re.Pattern:
+    """A regular expression matching any character of the (first, last) code point ranges."""
+    return re.compile("[" + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges) + "]")
+
+
+_SILENT, _RTL, _COMPLEX, _CJK = (_character_class(ranges) for ranges in (SILENT, RTL, COMPLEX, CJK))
 
 
 def font_name(face: str, bold: bool = False) -> str:
@@ -98,6 +106,8 @@ def printable(text: str) -> str:
     if text.isascii():
         return text
     covered = _covered()
+    if not _SILENT.search(text) and all(ord(c) in covered for c in text):  # nearly every text
+        return text
     kept = [c for c in text if not _in(SILENT, c) and (ord(c) in covered or c.isspace())]
     # A joiner between two emoji (👩‍💻) has nothing to join in black and white.
     return "".join(c for i, c in enumerate(kept)
@@ -136,6 +146,8 @@ def runs(text: str) -> list[tuple[str, str]]:
     faces = coverage()
     chars_of = dict(faces)
     text = printable(text)
+    if text and all(ord(c) in faces[0][1] for c in text):  # most texts: the first face has every character
+        return [(faces[0][0], text)]
 
     def first_face(code: int) -> str:
         return next((name for name, chars in faces if code in chars), faces[0][0])
@@ -247,15 +259,7 @@ def rich_paragraphs(text: str | None, style, indent: float = 12, abstract: int |
     """
     from reportlab.platypus import Paragraph
 
-    from eventhub.core.richtext import TextBlock, first_paragraph, to_blocks
-
-    blocks = to_blocks(text, setter=lambda piece, bold: markup(piece, bold))
-    if abstract is not None and blocks:
-        first = blocks[0]
-        if len(first.plain) > abstract or first.depth:  # cut short, or a list's items on one line
-            cut = first_paragraph(text, abstract)
-            first = TextBlock(0, "", cut, markup(cut))
-        blocks = [TextBlock(0, "", first.plain, first.markup)]
+    blocks = _pdf_blocks(text or "", abstract)
     flowables = []
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
@@ -265,12 +269,12 @@ def rich_paragraphs(text: str | None, style, indent: float = 12, abstract: int |
         if block.depth:
             options |= {"leftIndent": indent * block.depth, "bulletIndent": indent * (block.depth - 1),
                         "bulletFontName": font_name("Sans")}
-        if any(_in(COMPLEX, c) for c in block.plain):
+        if _COMPLEX.search(block.plain):
             options["shaping"] = 1
-        if any(_in(CJK, c) for c in block.plain):
+        if _CJK.search(block.plain):
             options["wordWrap"] = "CJK"
         block_style = style.clone(f"{style.name}-rich", **options)
-        if any(_in(RTL, c) for c in block.plain):
+        if _RTL.search(block.plain):
             flowable = paragraph(f"{block.bullet} {block.plain}" if block.bullet else block.plain, block_style)
         elif block.markup:
             flowable = Paragraph(block.markup, block_style, bulletText=block.bullet or None)
@@ -278,6 +282,22 @@ def rich_paragraphs(text: str | None, style, indent: float = 12, abstract: int |
             continue
         flowables.append(flowable)
     return flowables
+
+
+@lru_cache(maxsize=4096)
+def _pdf_blocks(text: str, abstract: int | None) -> tuple:
+    """The description's blocks with their markup in our faces; remembered, since a booklet is rendered
+    again for every change of the agenda and most descriptions stay the same."""
+    from eventhub.core.richtext import TextBlock, first_paragraph, to_blocks
+
+    blocks = to_blocks(text, setter=markup)
+    if abstract is not None and blocks:
+        first = blocks[0]
+        if len(first.plain) > abstract or first.depth:  # cut short, or a list's items on one line
+            cut = first_paragraph(text, abstract, blocks)
+            first = TextBlock(0, "", cut, markup(cut))
+        blocks = [TextBlock(0, "", first.plain, first.markup)]
+    return tuple(blocks)
 
 
 @cache
