@@ -126,7 +126,7 @@ def test_counts_per_status_follow_the_other_filters(organiser_browser, world):
 
 
 def test_pagination_keeps_the_filters(organiser_browser, app, monkeypatch):
-    from eventhub.registration.admin import registrations as admin_views
+    from eventhub.registration.admin import listing as admin_views
 
     monkeypatch.setattr(admin_views, "PER_PAGE", 2)
     event = make_event()

@@ -6,6 +6,7 @@ from wtforms import (
     Form,
     HiddenField,
     IntegerField,
+    RadioField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -13,7 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from eventhub.core.countries import country_choices
 from eventhub.core.forms import ListFilters, ServiceErrors
@@ -28,6 +29,10 @@ ACTIONS_FOR_STATUS = {
     "confirmed": ("reject", "cancel"),
     "waitlisted": ("promote", "reject", "cancel"),
 }
+# What a bulk action applies to.
+SCOPES = {"ticked": _l("the ticked rows"), "matching": _l("every registration matching the filters")}
+# Bulk actions that turn people away: on every matching registration they ask once more first.
+CONFIRM_IN_BULK = ("reject", "cancel")
 
 
 def _choices(pairs, blank=None) -> list[SelectChoice]:
@@ -67,14 +72,32 @@ class ActionForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    """The same action on every ticked registration of the list."""
+    """The same action on the ticked rows, or on every registration the list's filters match.
 
-    action = SelectField(_l("With the selected registrations"), choices=_choices(ACTIONS.items()),
-                         validators=[InputRequired()])
+    The filters are not fields: the form posts to the list's own query string, and the view reads them
+    with the list's FilterForm, so "all matching" means exactly what the list showed.
+    """
+
+    # One submit button per action, so that "all 35 matching" then "Approve" is two clicks.
+    action = SelectField(_l("Action"), choices=_choices(ACTIONS.items()), validators=[InputRequired()])
+    scope = RadioField(_l("Apply to"), choices=_choices(SCOPES.items()), default="ticked")
     # The ticked rows; the view keeps only those of this event.
-    ids = SelectMultipleField(_l("Selected"), coerce=int, validate_choice=False,
-                              validators=[DataRequired(_l("Tick at least one registration."))])
+    ids = SelectMultipleField(_l("Selected"), coerce=int, validate_choice=False)
+    # The newest registration id the list knew when it was shown: "all matching" stops there.
+    seen_up_to = IntegerField(validators=[Optional()])
+    # Set by the confirmation page of a destructive action on every matching registration.
+    confirmed = BooleanField()
+    # A long action goes on in rounds (bulk_actions.ROUND_SECONDS): from after this id, with the counts so far.
+    after = IntegerField(validators=[Optional()])
+    done = IntegerField(validators=[Optional()])
+    refused = IntegerField(validators=[Optional()])
+    others = IntegerField(validators=[Optional()])
     next = HiddenField()
+
+    def validate_ids(self, field) -> None:
+        """Ticked rows are needed only when the action is for the ticked rows."""
+        if self.scope.data != "matching" and not field.data:
+            raise ValidationError(_l("Tick at least one registration."))
 
 
 class LinkForm(FlaskForm):

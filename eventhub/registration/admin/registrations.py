@@ -1,5 +1,6 @@
-"""Organiser pages for an event's registrations: list, actions, detail, CSV and the participation overview."""
-from flask import Response, flash, redirect, render_template, request, url_for
+"""Organiser pages for one registration (its actions, detail and organisation link) and the participation
+overview. The list, its CSV and its bulk actions are in listing.py."""
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,7 +8,6 @@ from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
 from eventhub.core.errors import Refused
 from eventhub.core.loading import get_or_404
-from eventhub.core.paging import paginate
 from eventhub.core.signals import answers, badge_states
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import safe_redirect_target
@@ -17,15 +17,11 @@ from eventhub.members.models import Organisation
 from eventhub.members.services import search_organisations
 from eventhub.registration import queries, rules, services
 from eventhub.registration.admin import bp
-from eventhub.registration.admin.forms import ACTIONS, ACTIONS_FOR_STATUS, ActionForm, BulkForm, FilterForm, LinkForm
+from eventhub.registration.admin.bulk_actions import SERVICE_FOR_ACTION
+from eventhub.registration.admin.forms import ACTIONS, ACTIONS_FOR_STATUS, ActionForm, LinkForm
 from eventhub.registration.models import STATUSES, Registration
 from eventhub.registration.questions import event_questions
 
-PER_PAGE = 50
-# Each action is one service function; they all take (registration, actor) and raise Refused.
-SERVICE_FOR_ACTION = {
-    "approve": services.approve, "reject": services.reject, "cancel": services.cancel, "promote": services.promote,
-}
 # How many member records the link search offers at once.
 LINK_CANDIDATES = 10
 
@@ -33,40 +29,6 @@ LINK_CANDIDATES = 10
 def registration_or_404(event, registration_id: int) -> Registration:
     """A registration of this event: an id from another event is 404, not a way around the URL."""
     return get_or_404(Registration, registration_id, event_id=event.id)
-
-
-def _filters(event) -> tuple[FilterForm, dict]:
-    """The list filters from the query string, shared by the list and the CSV export."""
-    form = FilterForm(request.args, queries.registered_organisations(event))
-    return form, form.filters()
-
-
-@bp.route("/registrations")
-@organiser_required
-def index(slug: str):
-    """Registrations of one event: filters, search, counts per status, a page at a time."""
-    event = get_event(slug, manage=True)
-    form, filters = _filters(event)
-    page = paginate(queries.registrations_query(event, **filters), PER_PAGE)
-    return render_template(
-        "registration/admin/index.html", event=event, form=form, filters=filters, page=page,
-        counts=queries.status_counts(event, **filters), positions=rules.waitlist_positions(event),
-        badges=answers(badge_states, event, registration_ids=[r.id for r in page.items]),
-        other_filters={k: v for k, v in filters.items() if k != "status"}, statuses=STATUSES, actions=ACTIONS, actions_for_status=ACTIONS_FOR_STATUS,
-        action_form=ActionForm(), bulk_form=BulkForm(),
-        back=url_for(".index", slug=slug, page=page.page if page.page > 1 else None, **filters),
-    )
-
-
-@bp.route("/registrations.csv")
-@organiser_required
-def export_csv(slug: str):
-    """The filtered registrations with every answer, as a CSV file Excel opens."""
-    event = get_event(slug, manage=True)
-    _form, filters = _filters(event)
-    response = Response(queries.export_csv(event, **filters), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-registrations.csv"'
-    return response
 
 
 def _apply(action: str, registration: Registration) -> str | None:
@@ -94,26 +56,6 @@ def change_status(slug: str, registration_id: int):
     else:
         flash(_("%(name)s is now: %(status)s.", name=registration.full_name, status=_(registration.status_label)),
               "success")
-    return redirect(safe_redirect_target(form.next.data, fallback))
-
-
-@bp.post("/registrations/bulk")
-@organiser_required
-def bulk(slug: str):
-    """The same action on every ticked registration, each through its service; reports what was refused."""
-    event = get_event(slug, manage=True)
-    form = BulkForm()
-    fallback = url_for(".index", slug=slug)
-    if not form.validate_on_submit():
-        flash(_("Nothing was changed: tick at least one registration and choose an action."), "error")
-        return redirect(safe_redirect_target(form.next.data, fallback))
-    registrations = queries.registrations_of_event(event, form.ids.data)
-    refused = [(r, message) for r in registrations if (message := _apply(form.action.data, r))]
-    done = len(registrations) - len(refused)
-    flash(_("%(action)s: %(done)d of %(total)d registrations changed.", action=ACTIONS[form.action.data],
-            done=done, total=len(registrations)), "success" if done else "info")
-    for registration, message in refused:
-        flash(_("Not changed — %(name)s: %(reason)s", name=registration.full_name, reason=message), "error")
     return redirect(safe_redirect_target(form.next.data, fallback))
 
 
