@@ -392,3 +392,11 @@ def test_production_has_no_default_sender():
 
     assert production_sender() == "''"
     assert production_sender(MAIL_DEFAULT_SENDER="Congresses <c@network.example>") == "'Congresses <c@network.example>'"
+
+
+def test_flask_mail_show_names_who_writes_and_where_replies_go(runner):
+    event = open_event(title="Forum Kraków", contact_email="forum@krakow.pl")
+    make_registration(event, email="ola@example.org")
+    shown = runner.invoke(args=["mail", "show", "ola@example.org"])
+    assert shown.exit_code == 0
+    assert shown.output.startswith("From: Forum Kraków\nReply-To: forum@krakow.pl\nTo: ola@example.org\n")

@@ -105,4 +105,7 @@ def show_command(recipient):
     message = services.newest_for(recipient)
     if message is None:
         raise click.ClickException(f"No message for {recipient} in the outbox.")
-    click.echo(f"To: {message.recipient}\nSubject: {message.subject}\nStatus: {message.status}\n\n{message.text_body}")
+    envelope = "".join(f"{name}: {value}\n" for name, value in
+                       (("From", message.sender_name), ("Reply-To", message.reply_to)) if value)
+    click.echo(f"{envelope}To: {message.recipient}\nSubject: {message.subject}\nStatus: {message.status}\n\n"
+               f"{message.text_body}")
