@@ -116,3 +116,11 @@ def test_a_dead_worker_s_batch_is_sent_by_another_once_the_lease_runs_out(inbox)
     assert sender.send_all(now=now).sent == 0
     assert sender.send_all(now=now + sender.CLAIM_LEASE + timedelta(seconds=1)).sent == 3
     assert len(inbox.received) == 3
+
+
+def test_a_worker_told_to_stop_finishes_its_batch_and_leaves_the_rest_queued(inbox):  # noqa: F811
+    queue_many(25)
+    batches = []
+    totals = sender.send_all(batch=10, progress=batches.append, stop=lambda: len(batches) >= 1)
+    assert totals.sent == 10 and len(inbox.received) == 10
+    assert db.session.scalar(select(func.count()).where(OutboxMessage.status == "queued")) == 15

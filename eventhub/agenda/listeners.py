@@ -1,4 +1,5 @@
-"""How the agenda reacts to what happens to registrations (eventhub.core.signals); connected by create_app."""
+"""How the agenda reacts to what happens to registrations, and tells people about their sessions
+(eventhub.core.signals); connected by create_app."""
 from sqlalchemy import update
 
 from eventhub.agenda import notifications, signups

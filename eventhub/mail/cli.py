@@ -42,7 +42,7 @@ def send_command(loop, interval, batch):
     click.echo(f"Sending queued mail every {interval:g} s; Ctrl+C stops.")
     try:
         while not stop.is_set():
-            _run_once(batch)
+            _run_once(batch, stop)
             stop.wait(interval)
     except KeyboardInterrupt:
         pass
@@ -52,11 +52,11 @@ def send_command(loop, interval, batch):
     click.echo("Stopped.")
 
 
-def _run_once(batch: int) -> None:
-    """Send everything due, then report. A database hiccup is reported and the worker carries on at the
-    next interval."""
+def _run_once(batch: int, stop: threading.Event) -> None:
+    """Send everything due (until told to stop), then report. A database hiccup is reported and the worker
+    carries on at the next interval."""
     try:
-        report = sender.send_all(batch, progress=_progress)
+        report = sender.send_all(batch, progress=_progress, stop=stop.is_set)
     except SQLAlchemyError as error:
         discard()
         click.echo(f"Database error, trying again later: {error}", err=True)

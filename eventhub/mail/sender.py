@@ -281,18 +281,20 @@ def send_due(limit: int = 100, now: datetime | None = None) -> Report:
     return report
 
 
-def send_all(batch: int = 100, now: datetime | None = None, progress=None) -> Report:
+def send_all(batch: int = 100, now: datetime | None = None, progress=None, stop=None) -> Report:
     """Send everything that is due, batch after batch, until none is left; returns the totals.
 
     Several workers may run at once: each message is claimed by one of them, and each worker stops
     when it finds nothing due that it could take. Messages that fail are retried later (back-off), not
-    within this run. `progress(totals)` is called after each full batch, when more may follow.
+    within this run. `progress(totals)` is called after each full batch, when more may follow; `stop()`
+    is asked before each batch (a worker told to stop finishes its batch, not the whole queue).
     """
     totals = Report()
-    while True:
+    while stop is None or not stop():
         report = send_due(batch, now)
         totals.add(report)
         if report.handled and report.found >= batch and progress is not None:
             progress(totals)  # a full batch: more may follow
         if not report.found:
-            return totals
+            break
+    return totals
