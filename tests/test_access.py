@@ -66,9 +66,13 @@ ACCESS = {
     "schedule_exports.schedule_xml_view": PUBLIC,
     "schedule_exports.agenda_csv": PUBLIC,
     "printing.programme_pdf": PUBLIC,
+    "events.image": PUBLIC,  # a draft's image only for organisers, as its page
     "badges.own_badge": SECRET,
     # Organisers' pages.
     **{f"events.{name}": ORGANISER for name in ("manage", "new", "preview", "edit", "publish", "unpublish", "cancel")},
+    "events.image_settings": ORGANISER,
+    "events.remove_image": ORGANISER,
+    "printing.programme_check": ORGANISER,
     **{f"members.{name}": ORGANISER for name in (
         "index", "detail", "new", "edit", "import_csv", "export_csv", "networks", "network_detail", "network_new",
         "network_edit", "regions")},
