@@ -10,7 +10,7 @@ from eventhub.agenda.models import AgendaSession, Room, Track
 from eventhub.audit.services import SYSTEM
 from eventhub.core.transaction import atomic
 from eventhub.extensions import db
-from tests.factories import make_event, make_registration
+from tests.factories import make_event, make_registration, make_user
 
 BASE = "/manage/events/{slug}/agenda"
 JSON = {"Accept": "application/json"}
@@ -67,8 +67,9 @@ def test_the_grid_shows_rooms_sessions_tracks_and_speakers(organiser_browser, ev
     html = organiser_browser.get(url(event, "/")).get_data(as_text=True)
     assert "Auditório" in html and "Sala Łódź" in html and "Søren Kierkegaard" in html
     block = re.search(r'<article class="tt-session[^>]*id="session-%d"[^>]*>' % session.id, html).group(0)
-    # 10:00 local is slot 9 after 08:00 (rows start at 2 under the room names); the second room is column 3.
-    assert "grid-row: 10 / 14" in block and "grid-column: 3" in block and "#2e7d32" in block
+    # Rows are 5 minutes from 08:00 and start at 2 under the room names: 10:00 is row 26, 11:00 row 38;
+    # the second room is column 3.
+    assert "grid-row: 26 / 38" in block and "grid-column: 3" in block and "#2e7d32" in block
     # An empty slot links to the new-session form with its room and time.
     assert f"sessions/new?room_id={rooms[0].id}&amp;start={at(event, 8, 15)}" in html
 
@@ -196,3 +197,103 @@ def test_the_timetable_runs_a_fixed_number_of_queries(organiser_browser, event, 
         html = organiser_browser.get(url(event, "/")).get_data(as_text=True)
     assert "Sessão 59" in html
     assert len(big) == len(small)
+
+
+def _move(browser, event, session, headers=JSON, **values):
+    data = {"room_id": session.room_id or "", "start": at(event, 10), "end": at(event, 11), **values}
+    return browser.post(url(event, f"/sessions/{session.id}/move"), data, headers=headers)
+
+
+@pytest.mark.parametrize("who, status", [(None, 401), ("checkin", 403)])
+def test_only_organisers_move_sessions(client, browser, event, rooms, who, status):
+    session = make_session(event, room_id=rooms[0].id)
+    if who:
+        browser.login(make_user(roles=[who]))
+    assert _move(browser, event, session, room_id=rooms[1].id, start=at(event, 15), end=at(event, 16)).status_code == status
+    form = _move(browser, event, session, headers={}, room_id=rooms[1].id, start=at(event, 15), end=at(event, 16))
+    assert form.status_code == 403 if who else "/auth/login" in form.headers["Location"]
+    db.session.expire_all()
+    assert session.room_id == rooms[0].id and local_hour(event, session.start_at) == (10, 0) and session.sequence == 0
+
+
+def test_a_move_without_the_csrf_token_changes_nothing(client, organiser_browser, event, rooms):
+    session = make_session(event, room_id=rooms[0].id)
+    answer = client.post(url(event, f"/sessions/{session.id}/move"), headers=JSON,
+                         data={"room_id": rooms[1].id, "start": at(event, 15), "end": at(event, 16)})
+    assert answer.status_code == 400
+    db.session.expire_all()
+    assert session.room_id == rooms[0].id and session.sequence == 0
+
+
+def test_a_move_answers_where_the_session_is_and_every_clash(organiser_browser, event, rooms):
+    speaker = make_registration(event, full_name="Zoë Ångström")
+    a = make_session(event, title="Sessão A", room_id=rooms[0].id)
+    b = make_session(event, title="Sessão B", room_id=rooms[1].id, start=at(event, 14), end=at(event, 15))
+    for s in (a, b):
+        services.set_people(s, [{"role": "speaker", "registration_id": speaker.id}], SYSTEM)
+    db.session.commit()
+    answer = _move(organiser_browser, event, b, start=at(event, 10, 10), end=at(event, 11, 10), sequence=0)
+    assert answer.status_code == 200
+    body = answer.get_json()
+    day = local_day(event).isoformat()
+    assert body["session"] == {
+        "id": b.id, "title": "Sessão B", "room_id": rooms[1].id, "sequence": 1, "start": f"{day}T10:10",
+        "end": f"{day}T11:10", "day": day, "day_label": body["session"]["day_label"], "times": "10:10–11:10",
+        "room": "Sala Łódź"}
+    assert [c["severity"] for c in body["clashes"][str(a.id)]] == ["warning"]
+    assert "Zoë Ångström is in" in body["clashes"][str(b.id)][0]["message"]
+    assert (body["errors"], body["warnings"]) == (0, 1) and body["summary"] == "0 errors and 1 warning on the clashes page."
+    assert "“Sessão B” is saved" in body["message"] and "10:10–11:10, Sala Łódź" in body["message"]
+
+
+def test_a_move_from_an_out_of_date_page_is_refused_and_says_where_the_session_is(organiser_browser, event, rooms):
+    session = make_session(event, title="Oficina", room_id=rooms[0].id)
+    # Someone else moved it to 14:00 since the page (showing sequence 0) was loaded.
+    _move(organiser_browser, event, session, start=at(event, 14), end=at(event, 15), sequence=0)
+    stale = _move(organiser_browser, event, session, room_id=rooms[1].id, start=at(event, 9), end=at(event, 10), sequence=0)
+    assert stale.status_code == 409 and stale.get_json()["reason"] == "changed"
+    assert "changed elsewhere" in stale.get_json()["message"]
+    assert stale.get_json()["session"]["start"].endswith("T14:00") and stale.get_json()["session"]["sequence"] == 1
+    db.session.expire_all()
+    assert session.room_id == rooms[0].id and local_hour(event, session.start_at) == (14, 0) and session.sequence == 1
+    # The form of an out-of-date page says so too, and changes nothing.
+    page = organiser_browser.post(url(event, f"/sessions/{session.id}/move"),
+                                  {"room_id": rooms[1].id, "start": at(event, 9), "duration": "60", "sequence": "0"},
+                                  follow_redirects=True)
+    assert "changed elsewhere" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert session.room_id == rooms[0].id and session.sequence == 1
+
+
+def test_a_session_taken_out_of_its_room_waits_in_the_tray(organiser_browser, event, rooms):
+    session = make_session(event, title="Visita técnica", room_id=rooms[0].id)
+    later = make_session(event, title="Sem sala no segundo dia", start=at(event, 24 + 9), end=at(event, 24 + 10))
+    answer = _move(organiser_browser, event, session, room_id="", sequence=0)
+    assert answer.status_code == 200 and answer.get_json()["session"]["room_id"] is None
+    db.session.expire_all()
+    assert session.room_id is None and local_hour(event, session.start_at) == (10, 0)
+    html = organiser_browser.get(url(event, "/")).get_data(as_text=True)
+    tray = html[html.index('class="tt-tray"'):html.index('class="tt-scroll"')]
+    grid = html[html.index('class="tt-scroll"'):html.index('class="tt-forms"')]
+    # Every session without a room, of any day, is in the tray; none of them on the grid.
+    assert f'id="session-{session.id}"' in tray and f'id="session-{later.id}"' in tray
+    assert 'id="session-' not in grid and "(2)" in tray
+    # The day's move forms still list it, with "No room" chosen.
+    forms = html[html.index('class="tt-forms"'):]
+    assert f'id="move-{session.id}"' in forms and f'id="move-{later.id}"' not in forms
+
+
+def test_sessions_are_drawn_at_five_minute_rows(organiser_browser, event, rooms):
+    lunch = make_session(event, title="Almoço", room_id=rooms[0].id, start=at(event, 12, 10), end=at(event, 12, 55))
+    odd = make_session(event, title="Pela API", room_id=rooms[1].id, start=at(event, 12, 7), end=at(event, 12, 21))
+    html = organiser_browser.get(url(event, "/")).get_data(as_text=True)
+
+    def rows(session):
+        block = re.search(r'<article class="tt-session[^>]*id="session-%d"[^>]*>' % session.id, html, re.S).group(0)
+        return re.search(r"grid-row: (\d+) / (\d+)", block).groups()
+
+    # 08:00 is row 2: 12:10 is 50 rows of 5 minutes later, and 45 minutes are 9 rows.
+    assert rows(lunch) == ("52", "61")
+    # Times off the 5-minute mark (only the API stores them) are drawn from the mark before to the one after.
+    assert rows(odd) == ("51", "55")
+    assert 'data-first="480" data-rows="132"' in html

@@ -1,19 +1,24 @@
-"""The timetable editor's grid: days of the event, and sessions placed on rooms × 15-minute slots.
+"""The timetable editor's grid: days of the event, and sessions placed on rooms × 5-minute rows.
 
 Pure computation on loaded objects (no queries), so the page's query count does not grow with sessions.
+Rows are 5 minutes, so a session that starts at 12:10 is drawn at 12:10 (times off the 5-minute mark,
+which only the API can store, are drawn from the mark before). Empty slots are links every 15 minutes:
+small enough to aim at, big enough to hit.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+ROW_MINUTES = 5
 SLOT_MINUTES = 15
 # The grid always shows at least the working day, local time.
 DAY_START, DAY_END = 8 * 60, 19 * 60
+DAY_MINUTES = 24 * 60
 
 
 @dataclass
 class Placed:
-    """A session on the grid: its row span (1-based slot rows) and column."""
+    """A session on the grid: its rows (1-based, 5 minutes each, end exclusive) and its column (1-based)."""
 
     session: object
     row: int
@@ -25,12 +30,25 @@ class Placed:
 
 @dataclass
 class Grid:
-    """One day of the timetable."""
+    """One day of the timetable: rooms as columns, from `first` to `last` minutes after local midnight."""
 
     day: date
-    columns: list  # rooms, then None for "no room" when a session of the day has none
-    slots: list[datetime] = field(default_factory=list)  # local wall-clock start of each row
+    columns: list  # the rooms, in timetable order
+    first: int
+    last: int
     placed: list[Placed] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        """How many 5-minute rows the day has."""
+        return (self.last - self.first) // ROW_MINUTES
+
+    @property
+    def slots(self) -> list[tuple[int, datetime]]:
+        """(first row, local start) of every 15-minute slot: the links that add a session there."""
+        midnight = datetime.combine(self.day, time())
+        return [((m - self.first) // ROW_MINUTES + 1, midnight + timedelta(minutes=m))
+                for m in range(self.first, self.last, SLOT_MINUTES)]
 
 
 def local_naive(value: datetime, tz: ZoneInfo) -> datetime:
@@ -48,25 +66,38 @@ def event_days(event, sessions) -> list[date]:
 
 
 def _minutes(value: datetime, midnight: datetime) -> int:
-    return int((value - midnight).total_seconds() // 60)
+    """Whole minutes after midnight, at most the end of the day (a session running past it stops there)."""
+    return min(DAY_MINUTES, int((value - midnight).total_seconds() // 60))
 
 
 def build_grid(event, sessions, rooms, day: date) -> Grid:
-    """Place the day's sessions (by local start date) on rooms × slots; the range grows to fit them."""
+    """Place the day's sessions that have a room (by local start date); the range grows to fit them.
+
+    Sessions without a room are not on the grid: the editor shows them in its tray (see tray()).
+    """
     tz = ZoneInfo(event.timezone)
     midnight = datetime.combine(day, time())
-    todays = [s for s in sessions if local_naive(s.start_at, tz).date() == day]
-    columns = list(rooms) + ([None] if any(s.room_id is None for s in todays) else [])
     index = {room.id: n for n, room in enumerate(rooms)}
+    todays = [s for s in sessions if s.room_id in index and local_naive(s.start_at, tz).date() == day]
     first = min([DAY_START] + [_minutes(local_naive(s.start_at, tz), midnight) for s in todays])
-    last = max([DAY_END] + [min(24 * 60, _minutes(local_naive(s.end_at, tz), midnight)) for s in todays])
+    last = max([DAY_END] + [_minutes(local_naive(s.end_at, tz), midnight) for s in todays])
     first -= first % SLOT_MINUTES
     last += -last % SLOT_MINUTES
-    grid = Grid(day, columns, [midnight + timedelta(minutes=m) for m in range(first, last, SLOT_MINUTES)])
+    grid = Grid(day, list(rooms), first, last)
     for s in todays:
         start, end = local_naive(s.start_at, tz), local_naive(s.end_at, tz)
-        row = (_minutes(start, midnight) - first) // SLOT_MINUTES + 1
-        row_end = -(-(min(24 * 60, _minutes(end, midnight)) - first) // SLOT_MINUTES) + 1
-        column = index.get(s.room_id, len(rooms)) + 1
-        grid.placed.append(Placed(s, row, max(row_end, row + 1), column, start, end))
+        row = (_minutes(start, midnight) - first) // ROW_MINUTES + 1
+        row_end = -(-(_minutes(end, midnight) - first) // ROW_MINUTES) + 1
+        grid.placed.append(Placed(s, row, max(row_end, row + 1), index[s.room_id] + 1, start, end))
     return grid
+
+
+def tray(sessions) -> list:
+    """Sessions without a room, any day, by time: what the editor's tray offers to drag onto the grid."""
+    return [s for s in sessions if s.room_id is None]
+
+
+def day_sessions(event, sessions, day: date) -> list:
+    """Every session starting on the day (local), with a room or not, by time: the move forms' list."""
+    tz = ZoneInfo(event.timezone)
+    return [s for s in sessions if local_naive(s.start_at, tz).date() == day]

@@ -1,23 +1,34 @@
-"""The timetable editor, moving sessions (forms and drag and drop), clashes and publishing (on agenda_admin)."""
+"""The timetable editor, moving sessions (forms, drag and drop, keyboard, undo), clashes and publishing."""
 from datetime import date, timedelta
 
 from babel import dates
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
 
-from eventhub.agenda import services
+from eventhub.agenda import moves, services
 from eventhub.agenda.admin import bp
 from eventhub.agenda.admin.forms import MoveForm, PublishForm
-from eventhub.agenda.admin.grid import build_grid, event_days
+from eventhub.agenda.admin.grid import build_grid, day_sessions, event_days, tray
 from eventhub.agenda.admin.sessions import actor, local, owned_or_404
 from eventhub.agenda.clashes import clashes_by_session, find_clashes
 from eventhub.agenda.models import SESSION_STATUSES, AgendaSession
 from eventhub.auth.access import organiser_required
+from eventhub.core.error_pages import script_wants_json
 from eventhub.core.errors import ValidationError
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import safe_redirect_target
 from eventhub.events.access import get_event
+
+
+class TimetableMoveForm(MoveForm):
+    """A move from the timetable: what MoveForm takes, and the session's `sequence` as the page showed it,
+    so that a move from a page that is out of date is refused (see agenda.moves)."""
+
+    sequence = IntegerField(validators=[Optional(), NumberRange(min=0)])
 
 
 def _day(days: list[date]) -> date:
@@ -29,33 +40,40 @@ def _day(days: list[date]) -> date:
     return asked if asked in days else days[0]
 
 
-def _day_label(day: date) -> str:
+def day_label(day: date) -> str:
     """A day tab, e.g. "Tue, Jun 15", in the reader's language."""
     return dates.format_skeleton("MMMEd", day, locale=get_locale())
+
+
+def _summary(clashes) -> tuple[int, int, str]:
+    """Errors, warnings and the sentence the page shows about them."""
+    errors = sum(c.severity == "error" for c in clashes)
+    warnings = len(clashes) - errors
+    if not clashes:
+        return errors, warnings, _("No clashes.")
+    return errors, warnings, _("%(errors)s and %(warnings)s on the clashes page.",
+                               errors=ngettext("%(num)d error", "%(num)d errors", errors),
+                               warnings=ngettext("%(num)d warning", "%(num)d warnings", warnings))
 
 
 @bp.route("/")
 @organiser_required
 def timetable(slug: str):
-    """One day of the agenda as rooms × time, with clash badges next to each session."""
+    """One day of the agenda as rooms × time, the tray of sessions without a room, and clash marks."""
     event = get_event(slug, manage=True)
     parts = services.schedule_parts(event)
     sessions = services.event_sessions(event)
     days = event_days(event, sessions)
     grid = build_grid(event, sessions, parts.rooms, _day(days))
     clashes = find_clashes(event)
+    errors, warnings, summary = _summary(clashes)
     return render_template(
-        "agenda/admin/timetable.html", event=event, days=[(d, _day_label(d)) for d in days], grid=grid, rooms=parts.rooms,
-        clashes=clashes_by_session(clashes), errors=sum(c.severity == "error" for c in clashes),
-        warnings=sum(c.severity == "warning" for c in clashes), statuses=SESSION_STATUSES,
-        publish_form=PublishForm(), move_form=MoveForm(),
+        "agenda/admin/timetable.html", event=event, days=[(d, day_label(d)) for d in days], grid=grid,
+        rooms=parts.rooms, tray=tray(sessions), listed=day_sessions(event, sessions, grid.day),
+        clashes=clashes_by_session(clashes), errors=errors, warnings=warnings, summary=summary,
+        statuses=SESSION_STATUSES, publish_form=PublishForm(), day_label=day_label,
+        wall=lambda value: local(value, event),
     )
-
-
-def _wants_json() -> bool:
-    """The timetable's script asks for JSON; a plain form post gets a redirect."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
 
 
 def _move_data(form: MoveForm) -> dict:
@@ -65,10 +83,34 @@ def _move_data(form: MoveForm) -> dict:
     return {"room_id": form.room_id.data or None, "start": start, "end": end}
 
 
-def _answer(ok: bool, message: str, status: int, back: str):
-    """JSON {message} with the status for the script; a flash and a redirect for the form."""
-    if _wants_json():
-        return jsonify(message=message), status
+def placement(session: AgendaSession, event) -> dict:
+    """Where a session is now, as the editor's script places it: room, local times, day and labels."""
+    start, end = local(session.start_at, event), local(session.end_at, event)
+    return {
+        "id": session.id, "title": session.title, "room_id": session.room_id, "sequence": session.sequence,
+        "start": start.strftime("%Y-%m-%dT%H:%M"), "end": end.strftime("%Y-%m-%dT%H:%M"),
+        "day": start.date().isoformat(), "day_label": day_label(start.date()),
+        "times": f"{start:%H:%M}–{end:%H:%M}",  # 24-hour, as the grid's time axis
+        "room": session.room.name if session.room else _("No room"),
+    }
+
+
+def _clashes_payload(event) -> dict:
+    """Every session's clashes after a move, so the script can mark them without reloading the page."""
+    clashes = find_clashes(event)
+    errors, warnings, summary = _summary(clashes)
+    return {"clashes": {str(i): [{"severity": c.severity, "message": c.message} for c in found]
+                        for i, found in clashes_by_session(clashes).items()},
+            "errors": errors, "warnings": warnings, "summary": summary}
+
+
+def _answer(ok: bool, message: str, status: int, back: str, session: AgendaSession, event, reason: str = ""):
+    """JSON for the script (the message, where the session is now, and after a move every clash);
+    a flash and a redirect for the form."""
+    if script_wants_json():
+        body = {"message": message, "session": placement(session, event)}
+        body.update(_clashes_payload(event) if ok else {"reason": reason})
+        return jsonify(body), status
     flash(message, "success" if ok else "error")
     return redirect(back)
 
@@ -76,25 +118,30 @@ def _answer(ok: bool, message: str, status: int, back: str):
 @bp.post("/sessions/<int:session_id>/move")
 @organiser_required
 def move_session(slug: str, session_id: int):
-    """Move or resize a session through save_session: 409 when the room is taken, 422 for bad input."""
+    """Move, resize, unschedule from its room or undo: 409 when the room is taken or the session
+    changed since the page showed it, 422 for bad input; nothing is saved in either case."""
     event = get_event(slug, manage=True)
     session = owned_or_404(AgendaSession, event, session_id)
-    form = MoveForm()
+    form = TimetableMoveForm()
     back = url_for(".timetable", slug=slug, day=local(session.start_at, event).date().isoformat(),
                    _anchor=f"session-{session.id}")
     if not form.validate_on_submit() or not form.end.data and not form.duration.data:
         messages = [m for msgs in form.errors.values() for m in msgs] or [_("Give an end or a duration.")]
-        return _answer(False, " ".join(map(str, messages)), 422, back)
+        return _answer(False, " ".join(map(str, messages)), 422, back, session, event, "invalid")
     try:
         with atomic():
-            services.save_session(event, _move_data(form), actor(), session)
+            moves.move_session(event, session, _move_data(form), actor(), form.sequence.data)
+    except moves.ChangedMeanwhile as changed:
+        return _answer(False, str(changed), 409, back, session, event, "changed")
     except services.RoomTaken as taken:
-        return _answer(False, str(taken), 409, back)
+        return _answer(False, str(taken), 409, back, session, event, "room_taken")
     except ValidationError as error:
-        return _answer(False, " ".join(error.messages), 422, back)
+        return _answer(False, " ".join(error.messages), 422, back, session, event, "invalid")
     back = url_for(".timetable", slug=slug, day=local(session.start_at, event).date().isoformat(),
                    _anchor=f"session-{session.id}")
-    return _answer(True, _("“%(title)s” is moved.", title=session.title), 200, back)
+    where = placement(session, event)
+    return _answer(True, _("“%(title)s” is saved: %(day)s, %(times)s, %(room)s.", title=session.title,
+                           day=where["day_label"], times=where["times"], room=where["room"]), 200, back, session, event)
 
 
 @bp.route("/clashes")
