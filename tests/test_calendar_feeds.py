@@ -291,3 +291,10 @@ def test_the_agenda_feed_runs_a_fixed_number_of_queries(client, count_queries):
             assert client.get(f"/events/{slug}/agenda.ics").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 8
+
+
+def test_a_markdown_description_shows_as_plain_text_in_calendar_apps(client, congress):
+    event, opening, _workshop, _draft = congress
+    agenda.save_session(event, {"description": "See the *map*: [venue](https://example.org/map)"}, SYSTEM, opening)
+    entry = events_of(parse(client.get("/events/wk27/agenda.ics")))[opening.title]
+    assert "See the map: venue (https://example.org/map)" in str(entry["DESCRIPTION"])

@@ -144,3 +144,10 @@ def test_coming_back_sends_an_invitation_that_outranks_the_withdrawal(browser, s
     assert again.id == registration.id
     _calendar, invited = parse(again)
     assert invited["UID"] == withdrawn["UID"] and invited["SEQUENCE"] > withdrawn["SEQUENCE"]
+
+
+def test_an_event_with_a_contact_is_the_organizer_so_questions_from_the_calendar_reach_the_organisers(app):
+    forum = open_event(title="Foro Urbano de Bogotá", contact_email="foro@bogota.example.org")
+    _calendar, entry = parse(make_registration(forum))
+    organizer = entry["ORGANIZER"]
+    assert organizer == "mailto:foro@bogota.example.org" and organizer.params["CN"] == "Foro Urbano de Bogotá"

@@ -338,3 +338,13 @@ def test_no_two_events_of_a_room_overlap_in_the_demo_congress(client, demo_congr
     names = [room["name"] for room in data["schedule"]["conference"]["rooms"]]
     assert {"Breaks", "Site visits", "Site visits 2", "Networking"} <= set(names)
     assert [name for name, _events in xml_rooms(body)] == [name for name, _events in json_rooms(data)]
+
+
+def test_a_markdown_description_reaches_schedule_apps_as_plain_text(client, event):
+    make_session(event, title="Mercados", start=at(event, 9), end=at(event, 10),
+                 description="Bring **your** plan:\n\n- [the template](https://example.org/t)\n- a <b>map</b>")
+    services.publish_agenda(event, SYSTEM)
+    [item] = all_events(get_json(client, event))
+    assert item["abstract"] == "Bring your plan:"
+    assert item["description"] == "Bring your plan:\n\n- the template (https://example.org/t)\n- a <b>map</b>"
+    assert "**" not in get_xml(client, event).decode()

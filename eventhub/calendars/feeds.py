@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from eventhub.core.ical import new_calendar as calendar_envelope
 from eventhub.core.ical import vtimezone
+from eventhub.core.richtext import to_text
 from eventhub.core.types import utcnow
 from eventhub.core.urls import external_url, site_host
 
@@ -66,8 +67,8 @@ def person_line(person) -> str:
 
 
 def session_description(session) -> str | None:
-    """Speakers with their cities, then the session's text."""
-    parts = ["\n".join(person_line(p) for p in session.people), session.description or ""]
+    """Speakers with their cities, then the session's text (its Markdown as plain text: calendars show no markup)."""
+    parts = ["\n".join(person_line(p) for p in session.people), to_text(session.description)]
     return "\n\n".join(p for p in parts if p) or None
 
 

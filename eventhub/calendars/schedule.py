@@ -22,6 +22,7 @@ from slugify import slugify
 
 from eventhub.agenda.models import AgendaSession, SessionPerson
 from eventhub.calendars.schedule_rooms import Rooms, plan_rooms
+from eventhub.core.richtext import to_text
 from eventhub.core.text import fold
 from eventhub.core.urls import external_url, identity_url
 from eventhub.events.models import Event
@@ -85,8 +86,8 @@ def room_guid(event: Event, key: str) -> str:
 
 
 def abstract_of(text: str | None) -> str:
-    """The first paragraph of the description, which apps show in their lists."""
-    return (text or "").strip().split("\n\n")[0].strip()
+    """The first paragraph of the description as plain text, which apps show in their lists."""
+    return to_text(text).split("\n\n")[0].strip()
 
 
 def event_dict(event: Event, session: AgendaSession, zone: ZoneInfo, room: str) -> dict:
@@ -99,7 +100,7 @@ def event_dict(event: Event, session: AgendaSession, zone: ZoneInfo, room: str) 
         "url": external_url("agenda.session", slug=event.slug, session_id=session.id),
         "title": session.title, "subtitle": "", "track": session.track.name if session.track else None,
         "type": session.kind.name if session.kind else "other", "language": session.language,
-        "abstract": abstract_of(session.description), "description": session.description or "",
+        "abstract": abstract_of(session.description), "description": to_text(session.description),
         "persons": [person_dict(p) for p in session.people], "links": [], "attachments": [],
     }
 

@@ -22,10 +22,13 @@ def invitation_uid(registration) -> str:
     return f"event-{registration.event_id}-registration-{registration.id}@{site_host()}"
 
 
-def organizer_address():
-    """ORGANIZER from MAIL_DEFAULT_SENDER: the address replies and RSVPs go to."""
+def organizer_address(event=None):
+    """ORGANIZER: the event's contact (named after the event) when it has one, so a question typed in the
+    calendar app reaches the organisers; else MAIL_DEFAULT_SENDER."""
     from icalendar import vCalAddress
 
+    if event is not None and event.contact_email:
+        return vCalAddress.new(event.contact_email, cn=event.title)
     name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     return vCalAddress.new(address, cn=name or None)
 
@@ -61,7 +64,7 @@ def invitation_calendar(registration, manage_link: str, method: str = "REQUEST")
         location=event.location,
         description=_description(event, manage_link),
         url=external_url("events.detail", slug=event.slug),
-        organizer=organizer_address(),
+        organizer=organizer_address(event),
         attendees=[attendee],
         status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
     )
