@@ -226,3 +226,11 @@ def test_more_members_than_supported_are_refused_before_anything_is_written(runn
     assert result.exit_code == 2
     assert f"at most {MAX_MEMBERS:,} organisations" in result.output
     assert existing_data() == ""
+
+
+def test_every_demo_event_names_whom_to_contact_and_the_congress_page_shows_it(seeded, client):
+    assert all(event.contact_email for event in db.session.scalars(select(Event)))
+    congress = _event("congress")
+    html = client.get(f"/events/{congress.slug}").get_data(as_text=True)
+    assert "mailto:congress@example.org" in html
+    assert "<strong>mayors and governors</strong>" in html  # its description's Markdown, rendered

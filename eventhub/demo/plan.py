@@ -120,7 +120,8 @@ def plan_events(now: datetime) -> list[dict]:
         last = first + timedelta(days=spec["days"] - 1)
         (start_hour, start_minute), (end_hour, end_minute) = spec["daily_hours"]
         data = {key: spec[key] for key in ("kind", "summary", "description", "timezone", "venue_name",
-                                           "venue_address", "latitude", "longitude", "capacity")}
+                                           "venue_address", "latitude", "longitude", "capacity", "contact_email",
+                                           "contact_phone")}
         data.update(
             title=spec["title"].format(year=first.year),
             start=datetime.combine(first, time(start_hour, start_minute)),

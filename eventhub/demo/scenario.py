@@ -34,10 +34,14 @@ EVENTS = [
         "title": "World Congress {year}",
         "summary": "Three days in Malmö with mayors, practitioners and partners from every world region.",
         "description": (
-            "The World Congress brings the whole network together: plenaries with mayors and "
-            "governors, technical sessions on climate resilience, nature and circular economy, "
-            "and study tours of Malmö's Western Harbour and Augustenborg eco-district."
+            "The World Congress brings the whole network together:\n\n"
+            "- plenaries with **mayors and governors**;\n"
+            "- technical sessions on climate resilience, nature and circular economy;\n"
+            "- study tours of Malmö's Western Harbour and Augustenborg eco-district.\n\n"
+            "Travel and visa help: [practical information](https://example.org/congress/practical)."
         ),
+        "contact_email": "congress@example.org",
+        "contact_phone": "+46 40 34 10 00",
         "host": "Malmö",
         "timezone": "Europe/Stockholm",
         "venue_name": "Malmö Live Konserthus",
@@ -61,6 +65,8 @@ EVENTS = [
             "Members of the Urban Nature Network meet to compare nature-based solutions, visit "
             "the Cheonggyecheon stream restoration and agree the network's work plan."
         ),
+        "contact_email": "urban-nature@example.org",
+        "contact_phone": None,
         "host": "Seoul",
         "timezone": "Asia/Seoul",
         "venue_name": "Seoul Botanic Park",
@@ -81,6 +87,8 @@ EVENTS = [
         "title": "Circular Cities Network Meeting {year}",
         "summary": "Circular procurement and construction, hosted by Bengaluru.",
         "description": "Draft programme: site visits to decentralised waste-processing centres.",
+        "contact_email": "circular@example.org",
+        "contact_phone": "+91 80 2497 1010",
         "host": "Bengaluru",
         "timezone": "Asia/Kolkata",
         "venue_name": "Bangalore International Centre",
