@@ -81,8 +81,8 @@ ACCESS = {
         "edit_question", "move_question", "delete_question", "anonymise")},
     **{f"agenda_admin.{name}": ORGANISER for name in (
         "timetable", "clashes", "publish", "unpublish", "new_session", "edit_session", "move_session",
-        "delete_session", "rooms", "edit_room", "move_room", "delete_room", "tracks", "edit_track", "delete_track",
-        "kinds", "edit_kind")},
+        "delete_session", "registrants", "organisations", "rooms", "edit_room", "move_room", "delete_room", "tracks",
+        "edit_track", "delete_track", "kinds", "edit_kind")},
     **{f"badges.{name}": ORGANISER for name in (
         "index", "download", "ticked", "mark_printed", "mark_one_printed", "reprint", "reissue")},
     # Organisers watch the outbox on congress day and queue failed mail again.

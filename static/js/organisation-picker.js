@@ -1,8 +1,9 @@
 /*
- * Organisation type-ahead: turns <input data-organisation-picker="URL" data-target="ID"> into an
- * ARIA 1.2 combobox with a list box of member records. Choosing one fills the hidden input named by
- * data-target with the record's id. Without this script the form still works: the server resolves
- * the typed name itself.
+ * Type-ahead: turns <input data-typeahead="URL" data-target="ID"> (or the registration form's
+ * data-organisation-picker="URL") into an ARIA 1.2 combobox with a list box of what URL?q=… answers:
+ * a JSON list of {id, name, local_name?, country? | detail?} (member records, an event's registrants).
+ * Choosing one fills the hidden input named by data-target with its id. Without this script the form
+ * still works: the server resolves the typed name itself.
  *
  * Keys: Down/Up move through the matches, Enter chooses, Escape closes the list.
  * Messages for screen readers come from data-found ("{count}" is replaced) and data-none.
@@ -16,8 +17,8 @@
   function setup(input) {
     var hidden = document.getElementById(input.dataset.target);
     var notListed = input.dataset.notListed ? document.getElementById(input.dataset.notListed) : null;
-    var url = input.dataset.organisationPicker;
-    var listId = "organisation-options-" + (++pickers);
+    var url = input.dataset.typeahead || input.dataset.organisationPicker;
+    var listId = "typeahead-options-" + (++pickers);
     var listbox = document.createElement("ul");
     var announcer = document.createElement("div");
     var items = [];
@@ -82,7 +83,11 @@
       li.id = listId + "-" + index;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
-      li.textContent = item.name;
+      // Each name isolated (dir=auto): an Arabic name beside a Latin address keeps its own order.
+      var name = document.createElement("span");
+      name.dir = "auto";
+      name.textContent = item.name;
+      li.appendChild(name);
       if (item.local_name && item.local_name !== item.name) {
         var local = document.createElement("span");
         local.dir = "auto";
@@ -90,9 +95,11 @@
         li.appendChild(document.createTextNode(" · "));
         li.appendChild(local);
       }
-      var country = document.createElement("small");
-      country.textContent = " (" + item.country + ")";
-      li.appendChild(country);
+      // What tells two matches apart: a registrant's organisation and address, a record's country.
+      var detail = document.createElement("small");
+      detail.dir = "auto";
+      detail.textContent = item.detail ? " — " + item.detail : " (" + item.country + ")";
+      li.appendChild(detail);
       // mousedown, not click: it comes before the input's blur closes the list.
       li.addEventListener("mousedown", function (event) {
         event.preventDefault();
@@ -171,5 +178,5 @@
     });
   }
 
-  document.querySelectorAll("input[data-organisation-picker]").forEach(setup);
+  document.querySelectorAll("input[data-typeahead], input[data-organisation-picker]").forEach(setup);
 })();

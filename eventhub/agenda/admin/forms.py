@@ -10,6 +10,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -19,6 +20,7 @@ from wtforms.fields import ColorField, DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from eventhub.agenda.admin import people
 from eventhub.agenda.models import PERSON_ROLES, SESSION_STATUSES
 from eventhub.core.forms import ServiceErrors
 
@@ -84,17 +86,55 @@ class DirectionForm(FlaskForm):
 
 
 class PersonForm(Form):
-    """One row of the people editor: a role and a registration of the event, or an external speaker."""
+    """One row of the people editor: a role and a registration of the event, or an external speaker.
+
+    People and organisations are typed, not picked from lists of thousands: the type-ahead script fills
+    the hidden ids; without it, resolve() searches the typed text and offers choices when it is ambiguous.
+    """
 
     role = SelectField(_l("Role"), default="speaker", choices=choices((k, _l(v)) for k, v in PERSON_ROLES.items()))
-    registration_id = SelectField(_l("Registered participant"), validate_choice=False)
+    registration = StringField(_l("Registered participant"), validators=[Optional(), Length(max=200)],
+                               render_kw={"maxlength": 200, "autocomplete": "off"})
+    registration_id = HiddenField()
+    registration_choice = RadioField(_l("Which participant?"), choices=[], validate_choice=False)
     name = StringField(_l("or external speaker: name"), validators=[Optional(), Length(max=200)])
     position_title = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
-    organisation_id = SelectField(_l("Organisation"), validate_choice=False)
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)],
+                               render_kw={"maxlength": 200, "autocomplete": "off"})
+    organisation_id = HiddenField()
+    organisation_choice = RadioField(_l("Which member record?"), choices=[], validate_choice=False)
+    # Set by resolve(): typed text that named nobody (or several); the row is not sent to the service.
+    unresolved = False
 
     def is_blank(self) -> bool:
         """A row with neither a registration nor a name is left out."""
-        return not self.registration_id.data and not (self.name.data or "").strip()
+        return not self.registration_id.data and not (self.registration.data or "").strip() and not (
+            self.name.data or "").strip()
+
+    def resolve(self, event) -> bool:
+        """Turn the typed participant and organisation into ids; False (with the reason on the field and
+        the choices to offer) when one names nobody or several."""
+        self.unresolved = False
+        typed = (self.registration.data or "").strip()
+        found = people.resolve_registrant(event, typed, self.registration_choice.data, self.registration_id.data)
+        self._show(found, self.registration, self.registration_id, self.registration_choice)
+        if found.record is None and not typed:
+            typed_organisation = (self.organisation.data or "").strip()
+            member = people.resolve_member(typed_organisation, self.organisation_choice.data, self.organisation_id.data)
+            self._show(member, self.organisation, self.organisation_id, self.organisation_choice)
+        return not self.unresolved
+
+    def _show(self, found, text, hidden, choice) -> None:
+        """Put a resolution on the form, so that a page shown again keeps the pick (or offers the choices)."""
+        choice.choices = choices(found.choices)
+        if found.record is not None:
+            text.data = found.name
+            hidden.data = str(found.record.id)
+        else:
+            hidden.data = ""
+        if found.error:
+            text.errors = [*text.errors, found.error]
+            self.unresolved = True
 
     def person_data(self) -> dict:
         """The dict set_people expects."""
@@ -124,25 +164,35 @@ class SessionForm(ServiceErrors, FlaskForm):
     # Which form row each person sent to the service came from (blank rows are not sent).
     people_rows: list[int] = []
 
+    # The event whose registrations the people rows name (set_choices sets it).
+    event = None
+
     def field_for(self, key: str):
-        """The field a service error key names: "title", or "people-2-name" for the third person sent."""
+        """The field a service error key names: "title", or "people-2-name" for the third person sent (an
+        id's error goes next to the text it was typed as)."""
         if key.startswith("people-"):
             _, index, sub = key.split("-", 2)
+            sub = {"registration_id": "registration", "organisation_id": "organisation"}.get(sub, sub)
             if index.isdigit() and int(index) < len(self.people_rows):
                 return self.people.entries[self.people_rows[int(index)]].form._fields.get(sub)
             return None
         return super().field_for(key)
 
-    def set_choices(self, schedule, registrations, organisations, language=None) -> None:
-        """Fill the selects from the event's rooms, tracks, kinds, registrations and member records."""
+    def set_choices(self, schedule, event, language=None) -> None:
+        """Fill the selects from the event's rooms, tracks and kinds; people are typed, not listed."""
         none = [("", "—")]
+        self.event = event
         self.kind_id.choices = choices(none + [(k.id, k.name) for k in schedule.kinds])
         self.track_id.choices = choices(none + [(t.id, t.name) for t in schedule.tracks])
         self.room_id.choices = choices(none + [(r.id, r.name) for r in schedule.rooms])
         self.language.choices = language_choices(language or self.language.data)
-        for entry in self.people.entries:
-            entry.registration_id.choices = choices(none + list(registrations))
-            entry.organisation_id.choices = choices(none + list(organisations))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then every typed person and organisation resolved (all rows, so that each
+        problem shows at once)."""
+        valid = super().validate(extra_validators)
+        resolved = [entry.form.resolve(self.event) for entry in self.people.entries if not entry.form.is_blank()]
+        return valid and all(resolved)
 
     def session_data(self) -> dict:
         """The raw values save_session expects (times naive: wall clock in the event's timezone)."""
@@ -151,8 +201,10 @@ class SessionForm(ServiceErrors, FlaskForm):
         return {name: self[name].data for name in names}
 
     def people_data(self) -> list[dict]:
-        """The filled rows of the people editor, in order, remembering which row each came from."""
-        self.people_rows = [n for n, entry in enumerate(self.people.entries) if not entry.form.is_blank()]
+        """The filled rows of the people editor, in order, remembering which row each came from (a row whose
+        typed name did not resolve is not sent: its field already says why)."""
+        self.people_rows = [n for n, entry in enumerate(self.people.entries)
+                            if not entry.form.is_blank() and not entry.form.unresolved]
         return [self.people.entries[n].form.person_data() for n in self.people_rows]
 
 

@@ -1,14 +1,14 @@
-"""The session form: create, edit and delete one session with its people."""
+"""The session form: create, edit and delete one session with its people, and the type-ahead JSON its
+people rows ask (registrants of the event, member records; eventhub.agenda.admin.people searches)."""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from eventhub.agenda import services
-from eventhub.agenda.admin import bp
+from eventhub.agenda.admin import bp, people
 from eventhub.agenda.admin.forms import LOCAL_FORMATS, ConfirmForm, SessionForm
 from eventhub.agenda.models import AgendaSession
 from eventhub.audit.services import Actor, history
@@ -18,9 +18,6 @@ from eventhub.core.forms import submit
 from eventhub.core.loading import get_or_404
 from eventhub.core.transaction import atomic
 from eventhub.events.access import get_event
-from eventhub.extensions import db
-from eventhub.members.services import organisation_choices
-from eventhub.registration.models import Registration
 
 
 def owned_or_404(model, event, item_id: int):
@@ -38,13 +35,6 @@ def local(value, event):
     return value.astimezone(ZoneInfo(event.timezone)).replace(tzinfo=None) if value else None
 
 
-def registration_choices(event) -> list[tuple[int, str]]:
-    """(id, name) of the event's registrations by name; the status is shown unless confirmed."""
-    query = select(Registration.id, Registration.full_name, Registration.status).where(
-        Registration.event_id == event.id).order_by(Registration.full_name, Registration.id)
-    return [(i, name if status == "confirmed" else f"{name} ({_(status)})") for i, name, status in db.session.execute(query)]
-
-
 def _session_form(event, session=None) -> SessionForm:
     """The session form, prefilled from the session or from the timetable's ?room_id=&start= link."""
     if session is not None:
@@ -55,7 +45,7 @@ def _session_form(event, session=None) -> SessionForm:
         form = SessionForm(data=data)
     else:
         form = SessionForm(data=_new_session_initial())
-    form.set_choices(services.schedule_parts(event), registration_choices(event), organisation_choices())
+    form.set_choices(services.schedule_parts(event), event)
     return form
 
 
@@ -73,17 +63,21 @@ def _new_session_initial() -> dict:
 
 
 def _person_initial(person) -> dict:
-    """A person row's values for the form."""
-    return {"role": person.role, "registration_id": str(person.registration_id or ""), "name": person.name,
-            "position_title": person.position_title, "organisation_id": str(person.organisation_id or "")}
+    """A person row's values for the form: a registrant by name, or an external speaker with their details."""
+    if person.registration_id:
+        return {"role": person.role, "registration": person.name, "registration_id": str(person.registration_id)}
+    return {"role": person.role, "name": person.name, "position_title": person.position_title,
+            "organisation": person.organisation.name if person.organisation else "",
+            "organisation_id": str(person.organisation_id or "")}
 
 
 def _save(form: SessionForm, event, session=None) -> AgendaSession | None:
     """Save the session and its people in one unit of work; every problem goes next to its field, a
     double-booked room next to the room and the start, and None is returned."""
-    data = {**form.session_data(), "people": form.people_data()}
     try:
-        return submit(form, lambda: services.save_session(event, data, actor(), session))
+        # The data is read inside: validating the form resolves the typed names of its people first.
+        return submit(form, lambda: services.save_session(
+            event, {**form.session_data(), "people": form.people_data()}, actor(), session))
     except services.RoomTaken as taken:
         for field in (form.room_id, form.start):
             field.errors = [*field.errors, str(taken)]
@@ -96,7 +90,7 @@ def _handle(event, session=None):
     if form.is_submitted() and form.add_rows.data:
         for _row in range(2):
             form.people.append_entry()
-        form.set_choices(services.schedule_parts(event), registration_choices(event), organisation_choices())
+        form.set_choices(services.schedule_parts(event), event)
     elif saved := _save(form, event, session):
         flash(_("The session “%(title)s” is saved.", title=saved.title), "success")
         return redirect(url_for(".timetable", slug=event.slug, day=local(saved.start_at, event).date().isoformat(),
@@ -139,3 +133,21 @@ def delete_session(slug: str, session_id: int):
     flash(_("The session “%(title)s” is deleted.", title=title), "success")
     return redirect(url_for(".timetable", slug=slug, day=day))
 
+
+@bp.route("/registrants.json")
+@organiser_required
+def registrants(slug: str):
+    """Type-ahead: the event's registrations matching ?q=, for the session form's people."""
+    event = get_event(slug, manage=True)
+    found = people.find_registrants(event, request.args.get("q", ""))
+    return jsonify([{"id": r.id, "name": r.full_name, "detail": people.registrant_detail(r)} for r in found])
+
+
+@bp.route("/organisations.json")
+@organiser_required
+def organisations(slug: str):
+    """Type-ahead: member records matching ?q=, for an external speaker's organisation (drafts too, unlike
+    the public registration form's)."""
+    get_event(slug, manage=True)
+    found = people.find_members(request.args.get("q", ""))
+    return jsonify([{"id": o.id, "name": o.name, "local_name": o.local_name, "country": o.country} for o in found])
