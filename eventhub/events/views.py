@@ -10,6 +10,7 @@ from eventhub.core.forms import submit
 from eventhub.core.paging import paginate
 from eventhub.core.signals import answers, event_figures
 from eventhub.core.transaction import atomic
+from eventhub.core.urls import safe_redirect_target
 from eventhub.events import services
 from eventhub.events.access import get_event
 from eventhub.events.forms import CancelForm, EventForm, event_initial
@@ -23,6 +24,17 @@ EVENTS_PER_PAGE = 25
 def _actor() -> Actor:
     """The signed-in organiser, for the audit trail."""
     return Actor.for_user(current_user)
+
+
+def _back(slug: str, anchor: str | None = None) -> str:
+    """Where a status action returns: the page its button was on (the status bar sends it), else the edit page."""
+    return safe_redirect_target(request.form.get("next"), url_for(".edit", slug=slug, _anchor=anchor))
+
+
+@bp.app_template_global()
+def event_registered(event) -> int:
+    """How many people are registered for the event (not cancelled or rejected), for the status bar's warning."""
+    return answers(event_figures, event).get("registered", 0)
 
 
 def _save(form: EventForm, event=None):
@@ -76,9 +88,7 @@ def edit(slug: str):
     if _save(form, event):
         flash(_("“%(title)s” saved.", title=event.title), "success")
         return redirect(url_for(".edit", slug=event.slug))
-    figures = answers(event_figures, event)
-    return render_template("events/form.html", form=form, event=event, cancel_form=CancelForm(),
-                           history=history(event), registered=figures.get("registered", 0))
+    return render_template("events/form.html", form=form, event=event, history=history(event))
 
 
 @bp.route("/manage/events/<slug>")
@@ -99,7 +109,7 @@ def publish(slug: str):
     if not event.contact_email:
         flash(_("Participants cannot reach you yet: add a contact e-mail under “Contact for participants”."),
               "info")
-    return redirect(url_for(".edit", slug=slug))
+    return redirect(_back(slug))
 
 
 @bp.post("/manage/events/<slug>/unpublish")
@@ -109,7 +119,7 @@ def unpublish(slug: str):
     with atomic():
         event = services.unpublish_event(get_event(slug, manage=True), _actor())
     flash(_("“%(title)s” is a draft again; its public page is gone.", title=event.title), "success")
-    return redirect(url_for(".edit", slug=slug))
+    return redirect(_back(slug))
 
 
 @bp.post("/manage/events/<slug>/cancel")
@@ -119,7 +129,7 @@ def cancel(slug: str):
     event = get_event(slug, manage=True)
     if not CancelForm().validate_on_submit():
         flash(_("Nothing was changed: tick “Yes, cancel this event” to confirm."), "error")
-        return redirect(url_for(".edit", slug=slug, _anchor="status"))
+        return redirect(_back(slug, "status"))
     try:
         with atomic():
             services.cancel_event(event, _actor())
@@ -127,4 +137,4 @@ def cancel(slug: str):
         flash(" ".join(error.messages), "error")
     else:
         flash(_("“%(title)s” is cancelled; its public page says so.", title=event.title), "success")
-    return redirect(url_for(".edit", slug=slug, _anchor="status"))
+    return redirect(_back(slug, "status"))
