@@ -394,3 +394,104 @@ def test_a_drop_on_a_taken_room_is_refused_and_a_speaker_in_two_places_is_flagge
         page.locator(f"#session-{plenary.id}").hover()
         shot(page, tmp_path, "clash")
         browser.close()
+
+
+def test_the_timetable_has_no_serious_accessibility_problem(server, tmp_path):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_accessibility import AXE, RUN_AXE
+
+    event, rooms = congress_day(sessions=24)
+    make_session(event, title="Sem sala", start=at(event, 15), end=at(event, 16))
+    make_user(email="olga@example.org")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(bypass_csp=True, viewport={"width": 1440, "height": 900})
+        sign_in(page, server, "olga@example.org")
+        page.goto(f"{server}/manage/events/{event.slug}/agenda/")
+        page.locator(".tt-keys summary").click()  # the keys' help open, a card's details shown
+        page.locator(".tt-grid .tt-session .tt-title").first.focus()
+        page.evaluate(AXE)
+        found = page.evaluate(RUN_AXE)
+        shot(page, tmp_path, "keys-help")
+        browser.close()
+    assert found == []
+
+
+def test_an_organiser_builds_and_reshuffles_a_twelve_room_day_by_mouse_and_keyboard(server):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    event, rooms = congress_day(sessions=36)  # the morning is full; the programme committee's new sessions wait
+    lengths = (60, 90, 45, 30, 120, 60)
+    new = [make_session(event, title=f"Nova sessão {n}", status="draft", start=at(event, 15), end=at(event, 15, lengths[n]))
+           for n in range(6)]
+    make_user(email="olga@example.org")
+    with sync_playwright() as playwright:
+        browser, page = open_timetable(playwright, server, event, 1920, 1080)
+        saves = []
+        page.on("response", lambda r: saves.append((r.status, r.json()["session"])) if "/move" in r.url else None)
+        page.locator(".tt-workspace").scroll_into_view_if_needed()
+        page.locator(".tt-scroll").evaluate("el => el.scrollBy(0, 10000)")  # the empty afternoon
+        tray = page.locator(".tt-tray")
+        # By mouse: three from the tray into rooms 1, 6 and 12.
+        for session, room, hour in zip(new[:3], (0, 5, 11), ("15:30", "16:00", "17:00")):
+            box = tray.locator(f"#session-{session.id}").bounding_box()
+            drag(page, (box["x"] + box["width"] - 10, box["y"] + 4), (column_x(page, room), row_top(page, hour) + 3))
+        # By keyboard: three more, → into the first room at their own time, then on to rooms 3, 4 and 5, 10 minutes later.
+        for session, room in zip(new[3:], (2, 3, 4)):
+            page.locator(f"#session-{session.id} .tt-title").focus()
+            with page.expect_response(lambda r: "/move" in r.url):
+                for _ in range(room + 1):
+                    page.keyboard.press("ArrowRight")
+                page.keyboard.press("ArrowDown")
+                page.keyboard.press("ArrowDown")
+        expect(tray.locator(".tt-tray-count")).to_have_text("(0)")
+        # Reshuffle: the first one moves to room 7 half an hour later (mouse), the second ends later (its edge),
+        # the fourth goes 15 minutes later (keys).
+        x, y = grab(page, new[0])
+        drag(page, (x, y), (column_x(page, 6), y + row_top(page, "16:00") - row_top(page, "15:30")))
+        handle = page.locator(f"#session-{new[1].id} .tt-resize").bounding_box()
+        hx, hy = centre(handle)
+        drag(page, (hx, hy), (hx, hy + row_top(page, "16:30") - row_top(page, "16:00")))
+        page.locator(f"#session-{new[3].id} .tt-title").focus()
+        with page.expect_response(lambda r: "/move" in r.url):
+            for _ in range(3):
+                page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(300)
+        browser.close()
+    expected = [
+        (new[0].id, rooms[0].id, "15:30", "16:30"), (new[1].id, rooms[5].id, "16:00", "17:30"),
+        (new[2].id, rooms[11].id, "17:00", "17:45"), (new[3].id, rooms[2].id, "15:10", "15:40"),
+        (new[4].id, rooms[3].id, "15:10", "17:10"), (new[5].id, rooms[4].id, "15:10", "16:10"),
+        (new[0].id, rooms[6].id, "16:00", "17:00"), (new[1].id, rooms[5].id, "16:00", "18:00"),
+        (new[3].id, rooms[2].id, "15:25", "15:55"),
+    ]
+    # Every save was one the organiser meant, in order, and nothing else was saved.
+    assert [(status, s["id"], s["room_id"], s["start"][-5:], s["end"][-5:]) for status, s in saves] == \
+        [(200, *row) for row in expected]
+    final = {row[0]: row[1:] for row in expected}
+    assert {s.id: where(event, s.id) for s in new} == final
+
+
+def test_without_javascript_the_move_forms_and_slot_links_do_the_work(server):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    event, rooms = congress_day()
+    make_user(email="olga@example.org")
+    session = make_session(event, title="Plenária", room_id=rooms[0].id, start=at(event, 9), end=at(event, 10))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_context(java_script_enabled=False, viewport={"width": 1440, "height": 900}).new_page()
+        sign_in(page, server, "olga@example.org")
+        page.goto(f"{server}/manage/events/{event.slug}/agenda/")
+        expect(page.locator(".tt-undo")).to_be_hidden()  # undo needs the script
+        form = page.locator(f"#move-{session.id} form")
+        expect(form).to_be_visible()
+        form.locator("select[name=room_id]").select_option(label="Salle Lyon")
+        form.locator("input[name=duration]").fill("45")
+        form.locator("button").click()
+        expect(page.locator(".flash-success")).to_contain_text("“Plenária” is saved")
+        assert where(event, session.id) == (rooms[5].id, "09:00", "09:45")
+        page.locator(".tt-slot[href*='T11:15']").nth(2).click()
+        assert f"room_id={rooms[2].id}" in page.url and "start=" in page.url
+        browser.close()

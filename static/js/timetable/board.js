@@ -29,6 +29,11 @@ export function snap(minutes) {
   return Math.round(minutes / ROW) * ROW;
 }
 
+// Whole lines of title that fit above the time line of a card `rows` rows high (as _session_card.html).
+function titleLines(rows) {
+  return Math.max(1, Math.floor((rows * 0.7 - 0.2) / 1.2) - 1);
+}
+
 export class Board {
   constructor(root) {
     this.root = root;
@@ -114,7 +119,7 @@ export class Board {
     const to = Math.min(this.minuteOf(state.end), 24 * 60);
     const row = Math.floor((from - this.first) / ROW) + 2;
     const rowEnd = Math.max(row + 1, Math.ceil((to - this.first) / ROW) + 2);
-    return { row: row + " / " + rowEnd, column: String(room ? room.column : 2) };
+    return { row: row + " / " + rowEnd, rows: rowEnd - row, column: String(room ? room.column : 2) };
   }
 
   onGrid(state) {
@@ -146,6 +151,7 @@ export class Board {
       const area = this.gridArea(state);
       card.style.gridRow = area.row;
       card.style.gridColumn = area.column;
+      card.style.setProperty("--tt-lines", String(titleLines(area.rows)));
     } else {
       card.remove();
     }
