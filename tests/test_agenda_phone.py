@@ -191,6 +191,14 @@ def test_day_tabs_keep_the_filters_and_the_filter_form_keeps_the_day(client, eve
     assert "day=all&amp;q=plenary" in html
 
 
+def test_a_session_page_goes_back_to_its_own_day_at_its_card(client, event, three_days):
+    third = three_days[2]
+    html = get(client, f"/events/{event.slug}/sessions/{third.id}")
+    day = third.start_at.astimezone(ZoneInfo(event.timezone)).date().isoformat()
+    assert f'href="/events/{event.slug}/agenda?day={day}#session-{third.id}"' in html
+    assert f'id="session-{third.id}"' in page(client, event, day=day)
+
+
 def test_the_agenda_links_to_the_grid_by_room_of_the_day_shown(client, event, three_days):
     html = page(client, event)
     first = three_days[0].start_at.astimezone(ZoneInfo(event.timezone)).date().isoformat()

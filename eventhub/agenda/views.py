@@ -149,7 +149,9 @@ def session_page(slug: str, session_id: int):
     event, item = session_or_404(slug, session_id)
     mine = queries.marks_of(current_registration(event))
     signup = mine.signups.get(item.id)
+    # The agenda shows a day at a time: "back" goes to this session's day, at its card.
     return render_template("agenda/session.html", event=event, item=item, mine=mine, signup=signup,
+                           day=queries.local_day(item, event.timezone),
                            position=signups.signup_position(signup) if signup else None,
                            places=queries.places_left([item]), action=forms.ActionForm(),
                            language=queries.language_name(item.language))
