@@ -199,6 +199,37 @@ def test_a_session_page_goes_back_to_its_own_day_at_its_card(client, event, thre
     assert f'id="session-{third.id}"' in page(client, event, day=day)
 
 
+def test_the_list_buttons_star_and_sign_up_through_the_one_form_and_come_back_to_the_card(browser, event):
+    from eventhub.agenda.models import SignUp, Star
+
+    workshop = make_session(event, title="Solar roofs", signup_required=True)
+    other = publish_agenda(open_event())
+    elsewhere = make_session(other, title="Elsewhere")
+    delegate = make_registration(event, full_name="Mi-rae Park")
+    browser.get(f"/registrations/{delegate.manage_token}/agenda")
+    html = page(browser.client, event)
+    assert html.count('name="csrf_token"') == 2  # the list's one form, and "forget me"
+    assert f'<button name="star" value="{workshop.id}">' in html and f'<button name="signup" value="{workshop.id}">' in html
+    marks, back = f"/events/{event.slug}/agenda/marks", f"/events/{event.slug}/agenda?day=all"
+    for action in ("star", "signup"):
+        response = browser.post(marks, {action: workshop.id, "next": back})
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"{back}#session-{workshop.id}")
+    assert db.session.query(Star).filter_by(registration_id=delegate.id).count() == 1
+    assert db.session.query(SignUp).filter_by(registration_id=delegate.id, status="confirmed").count() == 1
+    html = page(browser.client, event, day="all")
+    assert "★ Remove from my agenda" in html and "You have a place" in html
+    assert browser.post(marks, {"cancel-signup": workshop.id, "next": back}).status_code == 302
+    assert browser.post(marks, {"unstar": workshop.id, "next": back}).status_code == 302
+    assert db.session.query(Star).filter_by(registration_id=delegate.id).count() == 0
+    assert db.session.query(SignUp).filter_by(registration_id=delegate.id, status="confirmed").count() == 0
+    # Elsewhere: no button pressed, another event's session, a foreign address to go back to, no CSRF token.
+    assert browser.post(marks, {"next": back}).status_code == 400
+    assert browser.post(marks, {"star": elsewhere.id}).status_code == 404
+    response = browser.post(marks, {"star": workshop.id, "next": "https://evil.example/"})
+    assert response.headers["Location"].endswith(f"/events/{event.slug}/sessions/{workshop.id}#session-{workshop.id}")
+    assert browser.client.post(marks, data={"star": workshop.id}).status_code == 400
+
+
 def test_the_agenda_links_to_the_grid_by_room_of_the_day_shown(client, event, three_days):
     html = page(client, event)
     first = three_days[0].start_at.astimezone(ZoneInfo(event.timezone)).date().isoformat()
