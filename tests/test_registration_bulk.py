@@ -334,6 +334,11 @@ def test_status_filter_offers_only_the_actions_it_allows(organiser_browser):
     page = page_text(organiser_browser.get(list_url(event, status="pending")))
     bar = page[page.index('id="bulk"'):page.index("</form>", page.index('id="bulk"'))]
     assert re.findall(r'name="action" value="(\w+)"', bar) == ["approve", "reject", "cancel"]
+    make_registration(event, full_name="Gone").status = "cancelled"
+    db.session.commit()
+    page = page_text(organiser_browser.get(list_url(event, status="cancelled")))
+    bar = page[page.index('id="bulk"'):page.index("</form>", page.index('id="bulk"'))]
+    assert re.findall(r'name="action" value="(\w+)"', bar) == [] and "Badges for the ticked rows" in bar
 
 
 # --- big events: rounds and queries -----------------------------------------------------------

@@ -29,7 +29,9 @@
 
   function refresh() {
     var n = tickedRows();
-    count.textContent = "(" + n + ")";
+    if (count) {
+      count.textContent = "(" + n + ")";
+    }
     if (all) {
       all.checked = n > 0 && n === boxes.length;
       all.indeterminate = n > 0 && n < boxes.length;
@@ -49,7 +51,7 @@
     link.replaceWith(all);
     all.addEventListener("change", function () {
       tickEvery(all.checked);
-      if (!all.checked && matching.checked) {
+      if (!all.checked && matching && matching.checked) {
         ticked.checked = true;
       }
     });
@@ -58,23 +60,26 @@
   boxes.forEach(function (box) {
     box.addEventListener("change", function () {
       // A row ticked by hand means these rows, not the whole filtered list.
-      if (matching.checked) {
+      if (matching && matching.checked) {
         ticked.checked = true;
       }
       refresh();
     });
   });
 
-  matching.addEventListener("change", function () {
-    if (matching.checked) {
-      tickEvery(true);
-    }
-  });
+  if (matching) {
+    matching.addEventListener("change", function () {
+      if (matching.checked) {
+        tickEvery(true);
+      }
+    });
+  }
 
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
     var forBadges = button && button.hasAttribute("formaction");
-    if ((ticked.checked || forBadges) && tickedRows() === 0) {
+    // No scope choice (a status no action applies to) leaves only the badges, for the ticked rows.
+    if ((!ticked || ticked.checked || forBadges) && tickedRows() === 0) {
       event.preventDefault();
       status.textContent = form.dataset.noneTicked;
       status.classList.remove("visually-hidden");

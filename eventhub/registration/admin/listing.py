@@ -57,9 +57,9 @@ def index(slug: str):
 
 
 def _bulk_actions(status: str | None) -> dict:
-    """The bulk buttons: with a status filter, only the actions that status allows."""
-    allowed = ACTIONS_FOR_STATUS.get(status) if status else None
-    return {key: label for key, label in ACTIONS.items() if allowed is None or key in allowed}
+    """The bulk buttons: with a status filter, only the actions that status allows (none for cancelled)."""
+    allowed = ACTIONS_FOR_STATUS.get(status, ()) if status else tuple(ACTIONS)
+    return {key: label for key, label in ACTIONS.items() if key in allowed}
 
 
 @bp.route("/registrations.csv")
