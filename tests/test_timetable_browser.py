@@ -495,3 +495,24 @@ def test_without_javascript_the_move_forms_and_slot_links_do_the_work(server):  
         page.locator(".tt-slot[href*='T11:15']").nth(2).click()
         assert f"room_id={rooms[2].id}" in page.url and "start=" in page.url
         browser.close()
+
+
+def test_on_a_phone_the_grid_scrolls_inside_the_page_and_the_tabs_wrap(server, tmp_path):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    event, rooms = congress_day(sessions=24)
+    make_user(email="olga@example.org")
+    with sync_playwright() as playwright:
+        browser, page = open_timetable(playwright, server, event, 390, 844)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # only the grid scrolls sideways
+        tabs = [page.locator(".tt-days a").nth(n).bounding_box() for n in range(3)]
+        assert all(box["x"] >= 0 and box["x"] + box["width"] <= 390 for box in tabs)
+        shot(page, tmp_path, "phone-top")
+        page.locator(".tt-workspace").scroll_into_view_if_needed()
+        page.locator(".tt-scroll").evaluate("el => el.scrollBy(400, 150)")
+        # Scrolled sideways, the times stay on the left.
+        expect(page.locator(".tt-time").first).to_be_visible()
+        left = page.locator(".tt-scroll").bounding_box()["x"]
+        assert abs(page.locator(".tt-time", has_text="10:00").bounding_box()["x"] - left) < 2
+        shot(page, tmp_path, "phone")
+        browser.close()
