@@ -335,6 +335,8 @@ def test_on_a_phone_the_first_session_of_a_congress_day_is_in_the_first_screen(s
     event = publish_agenda(open_event(title="Fórum Mundial de Cidades São Paulo 2027", timezone="America/Sao_Paulo",
                                       days_from_now=20, length_days=3))
     congress_day(event, rooms=8, slots=6)
+    for day in (1, 2, 3):  # more days, for their tabs
+        make_session(event, title=f"Plenary of day {day + 1}", start=at(event, 9, day=day), end=at(event, 10, day=day))
     delegate = make_registration(event, full_name="Mi-rae Park")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -342,6 +344,8 @@ def test_on_a_phone_the_first_session_of_a_congress_day_is_in_the_first_screen(s
         phone.goto(f"{server}/events/{event.slug}/agenda")
         first_card_in_view(phone)
         no_sideways_scroll(phone)
+        assert phone.locator("nav.day-tabs li").count() == 5  # four days and "All days", in two rows at most
+        assert phone.locator("nav.day-tabs ul").bounding_box()["height"] < 90
         shoot(phone, "agenda-phone")
         # The filters unfold with one tap and fold again.
         phone.click("details.agenda-filters > summary")
