@@ -308,6 +308,28 @@ def test_refusals_are_named_then_counted(organiser_browser):
     assert all(r.status == "waitlisted" for r in waiting)
 
 
+def test_a_refusal_undoes_only_its_own_registration(organiser_browser):
+    """One transaction per chunk, a savepoint per registration: the refused ones after a promotion in the same
+    chunk leave it (and its e-mail and audit entry) in place."""
+    event = make_event(capacity=2)
+    make_registration(event, full_name="Has A Place")
+    waiting = [make_registration(event, full_name=f"Waiting {n}") for n in range(4)]
+    event.capacity = 3
+    db.session.commit()
+    before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    response = organiser_browser.post(BULK.format(slug=event.slug) + "?status=waitlisted",
+                                      {"scope": "matching", "action": "promote"}, follow_redirects=True)
+    messages = flashes(page_text(response))
+    assert "Promote: 1 of 3 registrations changed." in messages and messages.count("Not changed —") == 2
+    db.session.expire_all()
+    assert [db.session.get(Registration, r.id).status for r in waiting] == [
+        "confirmed", "confirmed", "waitlisted", "waitlisted"]
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == before + 1
+    promoted = db.session.scalars(select(AuditEntry).where(AuditEntry.subject_id == waiting[1].id,
+                                                           AuditEntry.action == "registration.confirmed")).one()
+    assert promoted.changes == {"status": ["waitlisted", "confirmed"]}
+
+
 def test_approving_more_people_than_places_gives_the_places_in_registration_order(organiser_browser):
     event = make_event(non_member_policy="approve", capacity=2)
     people = [make_registration(event, full_name=f"Applicant {n}") for n in range(4)]
