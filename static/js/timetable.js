@@ -20,7 +20,7 @@ if (root) {
   const commit = function (card, state) {
     card.classList.remove("tt-pending");
     board.place(card, state);
-    if (sameState(state, board.stateOf(card))) { return; }
+    if (sameState(state, board.stateOf(card)) && !board.isSaving(card)) { return; }
     board.save(card.dataset.moveUrl, state, card).then(function (result) {
       if (result.ok) {
         undo.push({ id: card.dataset.id, url: card.dataset.moveUrl, title: card.dataset.title,

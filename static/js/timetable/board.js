@@ -3,8 +3,9 @@
  * change through the session's move URL (the endpoint the move forms post to).
  *
  * A "state" is {roomId, start, end}: roomId "" is the tray (no room); start and end are the event's
- * wall clock as "YYYY-MM-DDTHH:MM". A card's data-* attributes always hold its last SAVED state; the
- * card may show another one while it is dragged or moved with the keys, until the save answers.
+ * wall clock as "YYYY-MM-DDTHH:MM". A card's data-* attributes always hold its last SAVED state
+ * (stateOf); where it is SHOWN (shownState) differs while it is moved with the keys or being saved,
+ * and the next change starts from there.
  */
 
 const ROW = 5; // minutes per grid row
@@ -45,7 +46,6 @@ export class Board {
     this.message = root.querySelector(".tt-message");
     this.text = root.dataset; // translated phrases: data-t-*
     this.day = this.grid.dataset.day;
-    this.dayLabel = this.grid.dataset.dayLabel;
     this.first = parseInt(this.grid.dataset.first, 10);
     this.last = this.first + parseInt(this.grid.dataset.rows, 10) * ROW;
     this.rooms = Array.prototype.map.call(root.querySelectorAll(".tt-room"), function (el, n) {
@@ -53,6 +53,8 @@ export class Board {
     });
     this.csrf = document.querySelector('meta[name="csrf-token"]').content;
     this.queue = Promise.resolve();
+    this.shown = new WeakMap(); // card -> the state it shows
+    this.saving = new WeakMap(); // card -> how many of its saves are queued or on their way
   }
 
   card(id) {
@@ -61,6 +63,14 @@ export class Board {
 
   stateOf(card) {
     return { roomId: card.dataset.roomId, start: card.dataset.start, end: card.dataset.end };
+  }
+
+  shownState(card) {
+    return this.shown.get(card) || this.stateOf(card);
+  }
+
+  isSaving(card) {
+    return (this.saving.get(card) || 0) > 0;
   }
 
   room(roomId) {
@@ -143,6 +153,7 @@ export class Board {
   // Show a card where `state` says: in the tray, on the grid, or nowhere (another day).
   place(card, state) {
     const focused = card.contains(document.activeElement);
+    this.shown.set(card, state);
     if (state.roomId === "") {
       if (card.parentNode !== this.trayItems) { this.trayItems.appendChild(card); }
       card.style.gridRow = card.style.gridColumn = "";
@@ -161,14 +172,13 @@ export class Board {
     if (focused && card.isConnected) { card.querySelector(".tt-title").focus({ preventScroll: true }); }
   }
 
-  // Record where the server says a session is, and show it there.
-  settle(card, session) {
+  // Record where the server says a session is (and its version, for the next change).
+  record(card, session) {
     card.dataset.roomId = session.room_id === null ? "" : String(session.room_id);
     card.dataset.start = session.start;
     card.dataset.end = session.end;
     card.dataset.sequence = String(session.sequence);
     card.querySelectorAll(".tt-day").forEach(function (el) { el.textContent = session.day_label; });
-    this.place(card, this.stateOf(card));
     this.syncForm(session);
   }
 
@@ -228,6 +238,10 @@ export class Board {
    */
   save(url, state, card, sequence) {
     const board = this;
+    if (card) {
+      board.saving.set(card, (board.saving.get(card) || 0) + 1);
+      card.classList.add("tt-saving");
+    }
     const run = function () {
       const before = card ? board.stateOf(card) : null;
       const body = new FormData();
@@ -236,7 +250,6 @@ export class Board {
       body.append("start", state.start);
       body.append("end", state.end);
       body.append("sequence", sequence !== undefined ? String(sequence) : card.dataset.sequence);
-      if (card) { card.classList.add("tt-saving"); }
       return fetch(url, {
         method: "POST", body: body, credentials: "same-origin",
         headers: { "Accept": "application/json", "X-CSRFToken": board.csrf }
@@ -245,21 +258,25 @@ export class Board {
           return board.answered(card, response.ok, data, before);
         });
       }).catch(function () {
-        if (card) { board.place(card, board.stateOf(card)); }
+        if (card && board.saving.get(card) <= 1) { board.place(card, board.stateOf(card)); }
         board.announce(board.message.dataset.failed, true);
         return { ok: false, before: before, session: null };
       }).finally(function () {
-        if (card) { card.classList.remove("tt-saving", "tt-pending"); }
+        if (!card) { return; }
+        board.saving.set(card, board.saving.get(card) - 1);
+        if (!board.isSaving(card)) { card.classList.remove("tt-saving"); }
       });
     };
     this.queue = this.queue.then(run, run);
     return this.queue;
   }
 
+  // A card shows where the server says, unless another change of it is already on its way.
   answered(card, ok, data, before) {
-    if (data.session && card) {
-      this.settle(card, data.session);
-    } else if (card) {
+    if (card && data.session) {
+      this.record(card, data.session);
+    }
+    if (card && (this.saving.get(card) || 0) <= 1) {
       this.place(card, this.stateOf(card));
     }
     if (ok) { this.markClashes(data.clashes); this.summarise(data); }

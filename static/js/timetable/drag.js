@@ -21,7 +21,7 @@ export function enableDragging(board, drop) {
     if (!card || event.button !== 0 || event.isPrimary === false) { return; }
     const resizing = event.target.classList.contains("tt-resize");
     const onGrid = card.parentNode === board.grid;
-    const state = board.stateOf(card);
+    const state = board.shownState(card);
     const pointer = board.minuteAtY(event.clientY);
     drag = {
       card: card, resizing: resizing, state: state, started: false,

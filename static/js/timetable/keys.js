@@ -3,7 +3,7 @@
  *   ↑ ↓          5 minutes earlier / later
  *   ← →          the room before / after; left of the first room is the tray (no room)
  *   Shift + ↑ ↓  the end 5 minutes earlier / later
- *   Esc          put it back where it was saved
+ *   Esc          put it back where it was before these presses
  *   Enter        the link: the session's form
  * Each step is shown and announced at once; the change is saved after a short pause (or when the
  * focus leaves the card), so six presses of ↓ make one save and one undo step, not six.
@@ -30,8 +30,8 @@ export function enableKeyboard(board, commit) {
     pending = null;
     window.clearTimeout(current.timer);
     current.card.classList.remove("tt-pending");
-    board.place(current.card, board.stateOf(current.card));
-    board.announce(board.text.tCancelled + " " + board.describe(board.stateOf(current.card)));
+    board.place(current.card, current.from);
+    board.announce(board.text.tCancelled + " " + board.describe(current.from));
     return true;
   }
 
@@ -72,11 +72,11 @@ export function enableKeyboard(board, commit) {
     if (["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"].indexOf(event.key) < 0) { return; }
     event.preventDefault(); // the arrows move the session, not the page
     if (pending && pending.card !== card) { flush(); }
-    const from = pending ? pending.state : board.stateOf(card);
+    const from = pending ? pending.state : board.shownState(card);
     const next = step(from, event.key, event.shiftKey);
     if (!next) { return; }
     window.clearTimeout(pending && pending.timer);
-    pending = { card: card, state: next, timer: window.setTimeout(flush, PAUSE) };
+    pending = { card: card, state: next, from: pending ? pending.from : from, timer: window.setTimeout(flush, PAUSE) };
     card.classList.add("tt-pending");
     board.place(card, next);
     card.scrollIntoView({ block: "nearest", inline: "nearest" });
