@@ -275,7 +275,7 @@ def test_rejecting_everyone_matching_asks_once_more(organiser_browser):
     page = page_text(organiser_browser.post(url, {"scope": "matching", "action": "reject"}))
     assert "Reject 4 registrations?" in page and "Yes, reject 4 registrations" in page
     assert statuses(event) == {"pending": 4}  # nothing yet
-    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', page, re.S)
+    form = re.search(r'<form method="post" action="([^"]*/registrations/bulk[^"]*)">(.*?)</form>', page, re.S)
     assert html.unescape(form.group(1)) == url
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
     assert fields["confirmed"] == "y" and fields["scope"] == "matching"
