@@ -297,3 +297,31 @@ def test_sessions_are_drawn_at_five_minute_rows(organiser_browser, event, rooms)
     # Times off the 5-minute mark (only the API stores them) are drawn from the mark before to the one after.
     assert rows(odd) == ("51", "55")
     assert 'data-first="480" data-rows="132"' in html
+
+
+def test_sessions_dropped_into_one_room_at_once_never_double_book_it(app, event, rooms):
+    """Six organisers at once, three dragging on the timetable and three through the API: one gets the room."""
+    from tests.conftest import Browser
+    from tests.factories import make_token
+    from tests.test_registration_concurrency import run_together
+
+    sessions = [make_session(event, title=f"Oficina {n}", room_id=rooms[1].id, start=at(event, 8 + n),
+                             end=at(event, 8 + n, 30)) for n in range(6)]
+    jobs = []
+    for n, session in enumerate(sessions):
+        user = make_user(email=f"organiser{n}@example.org")
+        if n % 2:
+            client, secret = app.test_client(), make_token(user)[1]
+            jobs.append(lambda client=client, secret=secret, session=session: client.patch(
+                f"/api/v1/sessions/{session.id}", headers={"Authorization": f"Bearer {secret}"},
+                json={"room_id": rooms[0].id, "start": at(event, 15) + ":00", "end": at(event, 16) + ":00"}).status_code)
+        else:
+            browser = Browser(app.test_client())
+            browser.login(user)
+            jobs.append(lambda browser=browser, session=session: _move(
+                browser, event, session, room_id=rooms[0].id, start=at(event, 15), end=at(event, 16), sequence=0).status_code)
+
+    codes = run_together(app, jobs)
+    assert sorted(codes) == [200, 409, 409, 409, 409, 409]
+    db.session.expire_all()
+    assert sum(s.room_id == rooms[0].id for s in sessions) == 1

@@ -8,11 +8,10 @@ silently putting it back over a newer change.
 """
 from flask_babel import gettext as _
 
-from eventhub.agenda.models import AgendaSession, Room
+from eventhub.agenda.models import AgendaSession
 from eventhub.agenda.services import save_session
 from eventhub.audit.services import Actor
 from eventhub.core import capacity
-from eventhub.core.validation import as_id
 from eventhub.events.models import Event
 from eventhub.extensions import db
 
@@ -30,14 +29,12 @@ def move_session(event: Event, session: AgendaSession, data: dict, actor: Actor,
                  sequence: int | None = None) -> AgendaSession:
     """Give the session the room (None: no room), start and end in `data` (as save_session reads them).
 
-    The session's row is locked first, then the target room's, so two organisers dropping sessions
-    into the same room at once are decided one after the other and cannot double-book it.
+    The session's row is locked first and read again, so the version compared is the one committed
+    last; save_session then locks the room, so two sessions dropped into one room at once cannot both
+    find it free.
     """
     capacity.lock(AgendaSession, session.id)
     db.session.refresh(session)
     if sequence is not None and sequence != session.sequence:
         raise ChangedMeanwhile(session)
-    room_id = as_id(data.get("room_id"))  # None for no room; a bad id is save_session's to refuse
-    if room_id is not None:
-        capacity.lock(Room, room_id)
     return save_session(event, data, actor, session)

@@ -15,7 +15,7 @@ from eventhub.agenda.models import (
     Track,
 )
 from eventhub.audit.services import Actor, diff, given, record, record_deleted, snapshot
-from eventhub.core import signals
+from eventhub.core import capacity, signals
 from eventhub.core.errors import ValidationError
 from eventhub.core.types import utcnow
 from eventhub.core.validation import MAX_ID, Collector, as_id, moment, text_value
@@ -187,6 +187,15 @@ def _person_label(person: SessionPerson) -> str:
     return f"{person.name} ({person.role})"
 
 
+def _lock_rows(session: AgendaSession | None, room_id: int | None) -> None:
+    """Lock the session's row, then the room's (always in that order, so two saves cannot deadlock):
+    two saves into one room at once are then decided one after the other, and cannot both find it free."""
+    if session is not None and session.id is not None:
+        capacity.lock(AgendaSession, session.id)
+    if room_id is not None:
+        capacity.lock(Room, room_id)
+
+
 def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession | None = None) -> AgendaSession:
     """Create or update (partially) a session and, when data has "people", replace its people.
 
@@ -202,6 +211,7 @@ def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession 
     errors.raise_if_any()
     if cleaned["status"] != "cancelled":
         room_id = cleaned["room"].id if cleaned["room"] else None
+        _lock_rows(session, room_id)
         other = room_clash(event.id, room_id, cleaned["start_at"], cleaned["end_at"], session.id if session else None)
         if other is not None:
             raise RoomTaken(other)
