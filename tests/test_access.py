@@ -30,6 +30,7 @@ API_CHECKIN = "api: checkin"  # a bearer token of check-in staff or an organiser
 
 ACCESS = {
     "static": PUBLIC,
+    "favicon": PUBLIC,
     "events.index": PUBLIC,
     "events.detail": PUBLIC,
     "auth.login": PUBLIC,
@@ -50,11 +51,13 @@ ACCESS = {
     # The public agenda; the personal agenda by its link, the buttons for the person this browser remembers.
     "agenda.agenda": PUBLIC,
     "agenda.session": PUBLIC,
+    "agenda.grid": PUBLIC,
     "agenda.personal": SECRET,
     "agenda.signup": SECRET,
     "agenda.cancel_signup": SECRET,
     "agenda.star": SECRET,
     "agenda.unstar": SECRET,
+    "agenda.marks": SECRET,  # the list's one form for star and sign-up buttons
     "agenda.forget": SECRET,
     # Calendars and exports of a published agenda; the personal feed and its rotation by their links.
     "calendars.agenda_feed": PUBLIC,
