@@ -63,3 +63,28 @@ def test_public_pages_have_no_serious_accessibility_problems(server):  # noqa: F
         browser.close()
     assert found == []
     assert any(problem.startswith("label (critical)") for problem in guard), guard
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_organisers_pages_have_no_serious_accessibility_problems(server, width):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    event = open_event(title="Fórum Urbano São Paulo 2027")
+    make_agenda_parts(event)
+    session = make_session(event, title="Cidades e água — الماء والمدن")
+    publish_agenda(event)
+    person = make_registration(event, full_name="Ana Lima", organisation_id=make_organisation(name="São Paulo").id)
+    make_user(roles=["organiser"], email="host@example.org")
+    manage = f"/manage/events/{event.slug}"
+    pages = ["/manage/events/", f"{manage}/edit", f"{manage}/registrations", f"{manage}/registrations/{person.id}",
+             f"{manage}/agenda/", f"{manage}/agenda/sessions/{session.id}", f"{manage}/badges", f"{manage}/trail"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(bypass_csp=True, viewport={"width": width, "height": 900})
+        page.goto(f"{server}/auth/login")
+        page.fill("input[name=email]", "host@example.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        found = [problem for url in pages for problem in problems(page, server + url)]
+        browser.close()
+    assert found == []
