@@ -153,6 +153,7 @@ def everything(organiser):
         "slug": event.slug, "token": person.manage_token, "registration_id": person.id, "session_id": session.id,
         "room_id": room.id, "track_id": None, "kind_id": 1, "question_id": question.id, "id": city.id,
         "member_id": city.id, "delegation": delegation.manage_token, "calendar": person.calendar_token,
+        "version": "0" * 16, "ext": "png",  # the event's image: none uploaded, still only looked at
     }
 
 

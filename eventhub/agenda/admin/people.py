@@ -96,7 +96,9 @@ def resolve_registrant(event, typed: str, *candidate_ids) -> Resolved:
                 not typed or fold(typed) in registration.search_text):
             return Resolved(registration, registration.full_name)
     if not typed:
-        return Resolved(error=_("No such registration for this event.")) if ids else Resolved()
+        # An id sent without a name (a tampered or stale page) is refused, never quietly dropped.
+        sent = [value for value in candidate_ids if value not in (None, "")]
+        return Resolved(error=_("No such registration for this event.")) if sent else Resolved()
     matches = find_registrants(event, typed, SUGGESTIONS + 1)
     exact = [r for r in matches if fold(r.full_name) == fold(typed)]
     if len(exact) == 1 or len(matches) == 1:
