@@ -127,3 +127,14 @@ def test_only_organisers_see_the_print_check(browser, event, roles):
         browser.login(make_user(roles=roles))
     response = browser.get(f"/manage/events/{event.slug}/programme")
     assert response.status_code in (302, 403)
+
+
+def test_the_session_form_warns_of_what_its_session_will_lose_in_print(browser, event):
+    losing = make_session(event, title=f"Secret {NO_FONT_HAS} plan 🚲")
+    fine = make_session(event, title="All fine 🚲 ✅", start=at(event, 12), end=at(event, 13))
+    browser.login(make_user(roles=["organiser"]))
+    page = browser.get(f"/manage/events/{event.slug}/agenda/sessions/{losing.id}").get_data(as_text=True)
+    assert 'id="programme-losses"' in page and f"U+{ord(NO_FONT_HAS):04X}" in page
+    assert f"/manage/events/{event.slug}/programme" in page
+    page = browser.get(f"/manage/events/{event.slug}/agenda/sessions/{fine.id}").get_data(as_text=True)
+    assert 'id="programme-losses"' not in page and "**bold**" in page  # the Markdown the description takes

@@ -22,21 +22,26 @@ class Finding:
 
 def findings(event, sessions) -> list[Finding]:
     """Every text of the booklet (the event's, each session's and its people's) that will lose characters."""
-    found = []
-
-    def check(where: str, text: str | None, session_id: int | None = None) -> None:
-        if missing := unprintable(text or ""):
-            found.append(Finding(where, text, tuple(missing), session_id))
-
-    for label, text in ((_("Event title"), event.title), (_("Summary"), event.summary),
-                        (_("Description"), event.description), (_("Venue"), event.location)):
-        check(label, text)
+    texts = [(_("Event title"), event.title), (_("Summary"), event.summary), (_("Description"), event.description),
+             (_("Venue"), event.location)]
+    found = [Finding(where, text, missing) for where, text, missing in _losses(texts)]
     for session in sessions:
-        check(_("Session title"), session.title, session.id)
-        check(_("Session description"), session.description, session.id)
-        for person in session.people:
-            check(_("Speaker"), ", ".join(p for p in (person.name, person.position_title) if p), session.id)
+        found += session_findings(session)
     return found
+
+
+def session_findings(session) -> list[Finding]:
+    """The texts of one session (title, description, people) that will lose characters in print."""
+    texts = [(_("Session title"), session.title), (_("Session description"), session.description)]
+    texts += [(_("Speaker"), ", ".join(p for p in (person.name, person.position_title) if p)) for person in session.people]
+    return [Finding(where, text, missing, session.id) for where, text, missing in _losses(texts)]
+
+
+def _losses(texts):
+    """(where, text, the characters it loses) for each text that loses some."""
+    for where, text in texts:
+        if missing := unprintable(text or ""):
+            yield where, text, tuple(missing)
 
 
 def code_points(characters) -> str:

@@ -5,6 +5,7 @@ from eventhub.agenda import queries
 from eventhub.agenda.services import event_sessions
 from eventhub.auth.access import organiser_required
 from eventhub.events.access import get_event, viewer_is_organiser
+from eventhub.printing.preflight import code_points, findings, session_findings
 
 bp = Blueprint("printing", __name__)
 
@@ -34,12 +35,19 @@ def programme_pdf(slug: str):
     return response
 
 
+@bp.app_template_global()
+def programme_losses(session) -> list:
+    """For the session form: what of this session the printed programme will leave out (preflight)."""
+    return session_findings(session)
+
+
+bp.add_app_template_global(code_points)
+
+
 @bp.route("/manage/events/<slug>/programme")
 @organiser_required
 def programme_check(slug: str):
     """The programme's downloads and, before printing, the texts that will lose characters no font has."""
-    from eventhub.printing.preflight import code_points, findings
-
     event = get_event(slug, manage=True)
     sessions = event_sessions(event)  # drafts too: they are printed once published
     return render_template("printing/programme_check.html", event=event, findings=findings(event, sessions),
