@@ -66,6 +66,8 @@ class Config:
     # Public registration (README, Security): how long an unconfirmed request waits for its address to be
     # confirmed, and what one visitor may cost in a window (eventhub/registration/throttle.py).
     REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "48"))
+    # Successful submissions only: a form refused for a typing mistake costs nothing.
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute")
     REGISTRATION_PEOPLE_LIMIT = os.environ.get("REGISTRATION_PEOPLE_LIMIT", "30 per hour")
     REGISTRATION_RECIPIENTS_LIMIT = os.environ.get("REGISTRATION_RECIPIENTS_LIMIT", "10 per hour")
     ORGANISATION_REGISTRATION_LIMIT = os.environ.get("ORGANISATION_REGISTRATION_LIMIT", "30 per hour")

@@ -28,8 +28,6 @@ from eventhub.extensions import limiter
 
 # The storage namespace of these budgets (the limiter's own decorators use others).
 NAMESPACE = "public-registration"
-# Successful public submissions per address when REGISTRATION_RATE_LIMIT is not configured.
-DEFAULT_SUBMISSIONS = "10 per minute"
 
 
 class TooMany(Refused):
@@ -47,8 +45,7 @@ class TooMany(Refused):
 
 def _budget(setting: str):
     """A budget from config.py (REGISTRATION_PEOPLE_LIMIT, ...), e.g. "30 per hour"."""
-    value = current_app.config.get(setting) or (DEFAULT_SUBMISSIONS if setting == "REGISTRATION_RATE_LIMIT" else None)
-    return parse(value)
+    return parse(current_app.config.get(setting))
 
 
 def charge(people: int = 0, recipients: int = 0, organisation_id: int | None = None) -> None:
