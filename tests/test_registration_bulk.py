@@ -16,6 +16,7 @@ from eventhub.mail.models import OutboxMessage
 from eventhub.registration.models import Registration
 from tests.factories import PASSWORD, last_message, make_event, make_organisation, make_registration
 from tests.fake_camera import CHROMIUM, chromium_available
+from tests.test_registration_admin import flashes, page_text, row_names
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
 
 BULK = "/manage/events/{slug}/registrations/bulk"
@@ -36,16 +37,6 @@ def bulk_actions():
     return bulk_actions
 
 
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def flashes(page: str) -> str:
-    return " ".join(re.findall(r'<p class="flash[^"]*"[^>]*>(.*?)</p>', page, re.S))
-
-
-def row_names(page: str) -> list[str]:
-    return [html.unescape(n) for n in re.findall(r'<th scope="row">\s*<a [^>]*><bdi>(.*?)</bdi></a>', page)]
 
 
 def list_url(event, **args) -> str:
