@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from eventhub.badges import services as badges
-from tests.factories import (PASSWORD, make_agenda_parts, make_organisation, make_registration, make_session,
+from tests.factories import (make_agenda_parts, make_organisation, make_registration, make_session,
                              make_user, open_event, publish_agenda)
 from tests.fake_camera import CHROMIUM, chromium_available
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+from tests.browser_support import sign_in
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")
 
@@ -51,10 +52,7 @@ def test_public_pages_have_no_serious_accessibility_problems(server):  # noqa: F
         page = browser.new_page(bypass_csp=True)
         found = [problem for url in pages for problem in problems(page, server + url)]
         # The check-in scanner, used on phones at the door.
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", "gate@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, "gate@example.org")
         found += problems(page, f"{server}/checkin/{event.slug}?station=Gate+A")
         # The checker itself works: an unlabelled field is found.
         page.set_content('<html lang="en"><title>x</title><main><input type="text"></main></html>')
@@ -81,10 +79,7 @@ def test_organisers_pages_have_no_serious_accessibility_problems(server, width):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(bypass_csp=True, viewport={"width": width, "height": 900})
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", "host@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, "host@example.org")
         found = [problem for url in pages for problem in problems(page, server + url)]
         browser.close()
     assert found == []

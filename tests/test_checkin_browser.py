@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from eventhub.badges import services as badges
 from eventhub.checkin.models import CheckIn
 from eventhub.extensions import db
-from tests.factories import PASSWORD, make_organisation, make_registration, make_user, open_event
+from tests.factories import make_organisation, make_registration, make_user, open_event
 from tests.fake_camera import chromium_available, chromium_options, y4m_for_code
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+from tests.browser_support import sign_in
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")
 
@@ -32,10 +33,7 @@ def test_a_badge_held_to_the_camera_says_welcome_then_already_checked_in(server,
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**chromium_options(camera))
         page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", "gate@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, "gate@example.org")
         page.goto(f"{server}/checkin/{event.slug}?station=Gate+A")
         last = page.locator("#last-scan")
         expect(last).to_have_attribute("data-checkin-status", "ok", timeout=15_000)
@@ -61,10 +59,7 @@ def test_with_the_network_cut_scans_queue_and_land_exactly_once(server, tmp_path
         browser = playwright.chromium.launch(**options)
         context = browser.new_context()
         page = context.new_page()
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", "gate@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, "gate@example.org")
         page.goto(f"{server}/checkin/{event.slug}?station=Gate+B")
         # Wait until the offline data is downloaded: the page asks for it as it loads.
         page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('data.json'))")
@@ -107,14 +102,11 @@ def test_a_scanner_signed_out_elsewhere_keeps_its_scans_until_signed_in_again(se
         browser = playwright.chromium.launch(**options)
         page = browser.new_page()
 
-        def sign_in():
-            page.goto(f"{server}/auth/login")
-            page.fill("input[name=email]", "gate@example.org")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("main button[type=submit]")
+        def open_scanner():
+            sign_in(page, server, "gate@example.org")
             page.goto(f"{server}/checkin/{event.slug}?station=Gate+C")
 
-        sign_in()
+        open_scanner()
         with atomic():
             end_sessions(db.session.get(User, staff.id))  # signed out on another device
         page.fill("#code", badges.valid_badge(person).token)
@@ -122,7 +114,7 @@ def test_a_scanner_signed_out_elsewhere_keeps_its_scans_until_signed_in_again(se
         last = page.locator("#last-scan")
         expect(last).to_contain_text("Signed out", timeout=5_000)
         assert checked_in(person.id) == 0
-        sign_in()  # the page loads again and sends what waited
+        open_scanner()  # the page loads again and sends what waited
         expect(page.locator("#network")).to_contain_text("Online", timeout=15_000)
         browser.close()
     assert checked_in(person.id) == 1

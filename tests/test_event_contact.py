@@ -11,11 +11,12 @@ from sqlalchemy import select
 from eventhub.audit.models import AuditEntry
 from eventhub.extensions import db
 from eventhub.registration import services
-from tests.factories import PASSWORD, last_message, make_event, make_registration, make_token
+from tests.factories import last_message, make_event, make_registration, make_token
 from tests.fake_camera import chromium_available, chromium_options
 from tests.test_accessibility import AXE, RUN_AXE
 from tests.test_events_pages import field_error, form_data, input_value, stored
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+from tests.browser_support import sign_in
 
 
 @pytest.fixture
@@ -152,10 +153,7 @@ def test_on_a_phone_the_organiser_enters_the_contact_and_participants_see_and_ta
         browser = playwright.chromium.launch(**options)
         # CSP bypassed only to inject the checker (axe-core), as tests/test_accessibility.py does.
         page = browser.new_page(viewport={"width": 390, "height": 844}, bypass_csp=True)
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", organiser.email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, organiser.email)
         page.goto(f"{server}/manage/events/{event.slug}/edit")
         expect(page.locator("#contact")).to_contain_text("has no contact e-mail yet")
         page.fill("#contact_email", "congresso@prefeitura.sp.gov.br")

@@ -2,11 +2,12 @@
 form, sees it on the event page, and the organisers' pages have no serious accessibility problem."""
 import pytest
 
-from tests.factories import PASSWORD, make_session, make_user, open_event
+from tests.factories import make_session, make_user, open_event
 from tests.fake_camera import CHROMIUM, chromium_available
 from tests.test_accessibility import problems
 from tests.test_event_image import png
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+from tests.browser_support import sign_in
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")
 # Nothing in the page's main content reaches past the screen's right edge (the site's header is not ours).
@@ -25,10 +26,7 @@ def test_an_organiser_on_a_phone_uploads_a_logo_and_sees_it_on_the_event_page(se
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 390, "height": 844}, bypass_csp=True)
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", "olga@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, "olga@example.org")
         page.goto(f"{server}/manage/events/{event.slug}/edit")
         page.click("text=Logo or banner")
         page.set_input_files("input[name=image]", str(logo))

@@ -12,7 +12,6 @@ from eventhub.audit.models import AuditEntry
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from tests.factories import (
-    PASSWORD,
     make_agenda_parts,
     make_event,
     make_question,
@@ -22,6 +21,7 @@ from tests.factories import (
 )
 from tests.fake_camera import CHROMIUM, chromium_available
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+from tests.browser_support import sign_in
 
 
 def status_of(slug: str) -> str:
@@ -200,10 +200,7 @@ def test_publish_from_the_preview_then_cancel_from_the_edit_page(server, organis
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport=viewport)
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", organiser.email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, organiser.email)
         page.goto(f"{server}/manage/events/")
         screenshot(page, tmp_path, f"b-status-list{suffix}.png")
         page.goto(f"{server}/manage/events/{draft.slug}")

@@ -9,10 +9,11 @@ import pytest
 from eventhub.agenda import services as agenda
 from eventhub.audit.services import SYSTEM
 from eventhub.core.transaction import atomic
-from tests.factories import (PASSWORD, at, make_agenda_parts, make_delegation, make_organisation, make_registration,
+from tests.factories import (at, make_agenda_parts, make_delegation, make_organisation, make_registration,
                              make_session, make_user, open_event, publish_agenda)
 from tests.fake_camera import CHROMIUM, chromium_available
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+from tests.browser_support import sign_in
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")
 
@@ -61,11 +62,8 @@ def shoot(page, name):
         page.screenshot(path=os.path.join(os.environ["SCREENSHOT_DIR"], f"c-long-names-{name}.png"))
 
 
-def sign_in(page, server):  # noqa: F811
-    page.goto(f"{server}/auth/login")
-    page.fill("input[name=email]", "organiser@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+def sign_in_organiser(page, server):  # noqa: F811
+    sign_in(page, server, "organiser@example.org")
 
 
 def test_long_names_never_make_a_page_wider_than_the_screen(server, long_names):  # noqa: F811
@@ -90,7 +88,7 @@ def test_long_names_never_make_a_page_wider_than_the_screen(server, long_names):
                     found.append(f"{viewport['width']} {url}: {problem}")
                 if n < 3:
                     shoot(page, f"{url.split('/')[-1][:8]}-{viewport['width']}")
-            sign_in(page, server)
+            sign_in_organiser(page, server)
             for url in organisers:
                 page.goto(server + url)
                 if problem := wider_than_the_screen(page):
@@ -114,7 +112,7 @@ def test_the_registrations_table_keeps_status_and_actions_in_sight(server, long_
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1440, "height": 900})
-        sign_in(page, server)
+        sign_in_organiser(page, server)
         page.goto(f"{server}/manage/events/{event.slug}/registrations")
         row = page.locator("main table tbody tr").filter(has=page.locator("th", has_text=LONG[:40]))
         for heading in ("Status", "Actions"):

@@ -14,10 +14,11 @@ from eventhub.core.text import fold
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
 from eventhub.registration.models import Registration
-from tests.factories import PASSWORD, last_message, make_event, make_organisation, make_registration
+from tests.factories import last_message, make_event, make_organisation, make_registration
 from tests.fake_camera import CHROMIUM, chromium_available
 from tests.test_registration_admin import flashes, page_text, row_names
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+from tests.browser_support import sign_in
 
 BULK = "/manage/events/{slug}/registrations/bulk"
 
@@ -442,10 +443,7 @@ def test_35_pending_are_approved_in_two_clicks(server, organiser, monkeypatch, l
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport=viewport)
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", organiser.email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, organiser.email)
         page.goto(f"{server}/manage/events/{event.slug}/registrations?status=pending&sort=name")
         expect(page.locator("#tick-page")).to_be_visible()  # the script made the "Tick all" link a checkbox
         assert axe_problems(page) == []
@@ -474,10 +472,7 @@ def test_tick_every_row_on_the_page_then_untick_one(server, organiser):  # noqa:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page()
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", organiser.email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, organiser.email)
         page.goto(f"{server}/manage/events/{event.slug}/registrations")
         # Nothing ticked: the action is stopped in the page, with a message.
         page.locator('#bulk button[value="reject"]').click()

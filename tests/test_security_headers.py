@@ -7,6 +7,7 @@ import pytest
 from eventhub import create_app
 from tests.factories import PASSWORD, make_event, make_token, make_user
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+from tests.browser_support import sign_in
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -194,10 +195,7 @@ def test_every_page_works_under_the_policy_in_chromium(server, tmp_path):  # noq
 
         blocked += _visit(page, f"{server}/events/{slug}/register", pick_an_organisation)
 
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", "olga@example.org")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, "olga@example.org")
         for url in ("/members/", "/members/import", f"/manage/events/{slug}/registrations",
                     f"/manage/events/{slug}/participation", f"/checkin/{slug}/dashboard"):
             blocked += _visit(page, server + url)

@@ -12,9 +12,10 @@ from eventhub.agenda.models import AgendaSession
 from eventhub.core.text import fold
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
-from tests.factories import PASSWORD, make_event, make_organisation, make_registration, make_session, make_user
+from tests.factories import make_event, make_organisation, make_registration, make_session, make_user
 from tests.fake_camera import CHROMIUM, chromium_available
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+from tests.browser_support import sign_in
 
 BASE = "/manage/events/{slug}/agenda"
 
@@ -235,10 +236,7 @@ def test_type_three_letters_pick_and_save(server, organiser, congress, tmp_path,
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport=viewport)
-        page.goto(f"{server}/auth/login")
-        page.fill("input[name=email]", organiser.email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
+        sign_in(page, server, organiser.email)
         page.goto(f"{server}{url(event, f'/sessions/{session.id}')}")
         field = page.locator("#people-0-registration")
         field.press_sequentially(typed, delay=50)

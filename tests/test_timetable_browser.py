@@ -10,9 +10,10 @@ import pytest
 
 from eventhub.agenda.models import AgendaSession, Room, Track
 from eventhub.extensions import db
-from tests.factories import PASSWORD, at, make_event, make_session, make_user
+from tests.factories import at, make_event, make_session, make_user
 from tests.fake_camera import CHROMIUM, chromium_available
 from tests.test_registration_concurrency import server  # noqa: F401  (the live-server fixture)
+from tests.browser_support import sign_in
 
 pytestmark = pytest.mark.skipif(not chromium_available(), reason="Debian's chromium is not installed")
 
@@ -49,11 +50,6 @@ def saved(session_id: int) -> AgendaSession:
     return db.session.get(AgendaSession, session_id)
 
 
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
 
 
 def open_timetable(playwright, base, event, width=1440, height=900):
