@@ -512,3 +512,52 @@ def test_on_a_phone_the_grid_scrolls_inside_the_page_and_the_tabs_wrap(server, t
         assert abs(page.locator(".tt-time", has_text="10:00").bounding_box()["x"] - left) < 2
         shot(page, tmp_path, "phone")
         browser.close()
+
+
+def touch(cdp, kind: str, x: float | None = None, y: float | None = None) -> None:
+    """One touch event from the screen, as a finger makes it (Chromium's input domain)."""
+    points = [] if x is None else [{"x": x, "y": y}]
+    cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+
+def test_on_a_tablet_a_slide_scrolls_the_grid_and_a_held_finger_moves_the_session(server):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    event, rooms = congress_day()
+    make_user(email="olga@example.org")
+    session = make_session(event, title="Oficina de resiliência", room_id=rooms[0].id, start=at(event, 8),
+                           end=at(event, 9))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=True)
+        sign_in(page, server, "olga@example.org")
+        page.goto(f"{server}/manage/events/{event.slug}/agenda/")
+        page.locator(".tt-workspace").scroll_into_view_if_needed()
+        cdp = page.context.new_cdp_session(page)
+        moves = []
+        page.on("request", lambda request: moves.append(request.url) if "/move" in request.url else None)
+        # A quick slide up over the card: the grid scrolls, nothing is picked up or saved.
+        x, y = grab(page, session)
+        before = page.evaluate("document.querySelector('.tt-scroll').scrollTop")
+        touch(cdp, "touchStart", x, y + 10)
+        for step in range(1, 9):
+            touch(cdp, "touchMove", x, y + 10 - step * 20)
+        touch(cdp, "touchEnd")
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.querySelector('.tt-scroll').scrollTop") > before
+        page.evaluate("document.querySelector('.tt-scroll').scrollTop = 0")
+        # A finger held on the card lifts it; then it moves like a mouse drag.
+        x, y = grab(page, session)
+        offset = y - (row_top(page, "08:00") + 1)
+        touch(cdp, "touchStart", x, y)
+        page.wait_for_timeout(700)
+        expect(page.locator(f"#session-{session.id}")).to_have_class(re.compile("tt-lifted"))
+        end_x, end_y = column_x(page, 2), row_top(page, "09:00", 15) + 1 + offset
+        for step in range(1, 11):
+            touch(cdp, "touchMove", x + (end_x - x) * step / 10, y + (end_y - y) * step / 10)
+        with page.expect_response(lambda r: "/move" in r.url):
+            touch(cdp, "touchEnd")
+        expect(page.locator(".tt-message")).to_contain_text("09:15–10:15")
+        browser.close()
+    assert len(moves) == 1
+    assert where(event, session.id) == (rooms[2].id, "09:15", "10:15")

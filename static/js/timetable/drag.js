@@ -1,10 +1,12 @@
 /*
- * Dragging with the mouse, a pen or a finger on the resize handle (pointer events):
+ * Dragging with the mouse, a pen or a finger (pointer events):
  * - a card's body moves the session: another time (5-minute steps) or room, or into the tray;
  * - a card's lower edge (.tt-resize) changes only its end;
  * - a card in the tray goes onto the grid, keeping its length.
  * A dashed ghost shows where it will land, with the times; near an edge of the grid (or of the window)
  * the grid scrolls. `drop(card, state)` is called once, on release over a new place.
+ * A finger that slides over a card scrolls the grid as usual; a finger held still on a card for a moment
+ * picks it up (the card lifts), and then drags it like a mouse.
  */
 import { minutesBetween, sameState, snap } from "./board.js";
 
@@ -12,6 +14,7 @@ const THRESHOLD = 5; // pixels before a press becomes a drag, so clicks on links
 const EDGE = 48; // pixels from an edge where scrolling starts
 const SPEED = 18; // pixels per frame at the very edge
 const DWELL = 250; // milliseconds near an edge before scrolling starts
+const LONG_PRESS = 450; // milliseconds a finger rests on a card before it is picked up
 
 export function enableDragging(board, drop) {
   let drag = null;
@@ -31,6 +34,15 @@ export function enableDragging(board, drop) {
       offset: onGrid ? pointer - board.minuteOf(resizing ? state.end : state.start) : 0
     };
     if (resizing) { event.preventDefault(); } // no text selection, no native drag
+    if (event.pointerType === "touch" && !resizing) {
+      drag.waiting = true; // until the long press: a slide now is the grid scrolling, not a drag
+      drag.timer = window.setTimeout(function () {
+        if (!drag || drag.started) { return; }
+        drag.waiting = false;
+        drag.card.classList.add("tt-lifted");
+        if (navigator.vibrate) { navigator.vibrate(15); }
+      }, LONG_PRESS);
+    }
   }
 
   function targetAt(x, y) {
@@ -95,6 +107,7 @@ export function enableDragging(board, drop) {
     drag.y = event.clientY;
     if (!drag.started) {
       if (Math.hypot(drag.x - drag.x0, drag.y - drag.y0) < THRESHOLD) { return; }
+      if (drag.waiting) { window.clearTimeout(drag.timer); drag = null; return; } // a finger scrolling
       drag.started = true;
       document.documentElement.classList.add("tt-dragging");
       drag.card.classList.add("tt-moving");
@@ -108,6 +121,8 @@ export function enableDragging(board, drop) {
     const current = drag;
     drag = null;
     window.cancelAnimationFrame(current.frame);
+    window.clearTimeout(current.timer);
+    current.card.classList.remove("tt-lifted");
     document.documentElement.classList.remove("tt-dragging");
     current.card.classList.remove("tt-moving");
     board.tray.classList.remove("tt-target");
@@ -131,6 +146,14 @@ export function enableDragging(board, drop) {
     }
   });
   document.addEventListener("pointercancel", function () { if (drag) { finish(true); } });
+  // Once a card is lifted (or its handle held), the finger's moves are ours, not the page's scrolling; the
+  // long press must not open the browser's menu for the card's link either.
+  board.root.addEventListener("touchmove", function (event) {
+    if (drag && !drag.waiting) { event.preventDefault(); }
+  }, { passive: false });
+  board.root.addEventListener("contextmenu", function (event) {
+    if (drag && event.target.closest && event.target.closest(".tt-session")) { event.preventDefault(); }
+  });
   document.addEventListener("keydown", function (event) {
     if (drag && event.key === "Escape") { finish(true); }
   });
