@@ -31,7 +31,7 @@ def test_an_organiser_on_a_phone_uploads_a_logo_and_sees_it_on_the_event_page(se
         page.click("text=Logo or banner")
         page.set_input_files("input[name=image]", str(logo))
         page.fill("input[name=alt_text]", "A blue bar")
-        page.click("main form button[type=submit]")
+        page.click("main form[enctype='multipart/form-data'] button[type=submit]")
         expect(page.locator("main")).to_contain_text("The image is saved")
         expect(page.locator("figure img")).to_have_attribute("alt", "A blue bar")
         page.screenshot(path=f"{tmp_path}/image-page-phone.png", full_page=True)
