@@ -1,5 +1,7 @@
 """Short e-mails about a person's place in a workshop: signed up, on the waiting list, moved up, cancelled,
 and the session cancelled (or brought back) by the organisers. Queued with the change, in its unit of work."""
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import func, select
 
@@ -178,3 +180,35 @@ def test_an_organiser_signing_someone_up_through_the_api_mails_them_too(client, 
                            headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 201, response.json
     assert [m.subject for m in signup_mails(ana)] == ["You have a place in “Telhados solares”"]
+
+
+def test_a_workshop_that_moves_tells_its_people_the_new_time_and_a_second_move_replaces_the_unsent_mail(
+        client, organiser, event, workshop):
+    ana, ivan = people(event, "Ana", "Иван")
+    sign_up(workshop, ana)
+    sign_up(workshop, ivan)  # one seat: Иван waits
+    headers = {"Authorization": f"Bearer {make_token(organiser)[1]}"}
+    day = workshop.start_at.astimezone(ZoneInfo(event.timezone)).date()
+    moved_to = {"start": f"{day}T17:00:00", "end": f"{day}T18:30:00"}  # the venue's clock, as the API takes it
+    assert client.patch(f"/api/v1/sessions/{workshop.id}", json=moved_to, headers=headers).status_code == 200
+    [message] = [m for m in signup_mails(ana) if "new time" in m.subject]
+    assert message.subject == "“Telhados solares” has a new time or room"
+    assert "5:00\u202fPM – 6:30\u202fPM" in message.text_body and "It was: " in message.text_body
+    assert "2:00\u202fPM – 4:00\u202fPM" in message.text_body  # the old time, in the venue's clock
+    assert "Your place is kept for you." in message.text_body
+    assert "You are still on its waiting list, at number 1." in signup_mails(ivan)[-1].text_body
+    # Moved again before the mail worker ran: one message each, about the latest time.
+    later = {"start": f"{day}T18:00:00", "end": f"{day}T19:30:00"}
+    assert client.patch(f"/api/v1/sessions/{workshop.id}", json=later, headers=headers).status_code == 200
+    [message] = [m for m in signup_mails(ana) if "new time" in m.subject]
+    assert "6:00\u202fPM – 7:30\u202fPM" in message.text_body
+    # Once sent, a mail stays sent: the next move is a new message.
+    message.status = "sent"
+    db.session.commit()
+    assert client.patch(f"/api/v1/sessions/{workshop.id}", json=moved_to, headers=headers).status_code == 200
+    assert len([m for m in signup_mails(ana) if "new time" in m.subject]) == 2
+    # A new title or description moves nothing and tells nobody.
+    count = len(signup_mails(ana))
+    assert client.patch(f"/api/v1/sessions/{workshop.id}", json={"description": "Bring a hat"},
+                        headers=headers).status_code == 200
+    assert len(signup_mails(ana)) == count

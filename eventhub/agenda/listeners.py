@@ -38,6 +38,12 @@ def tell_the_people_signed_up(session, previous, status, **kwargs) -> None:
     notifications.notify_session_status(session, previous, status)
 
 
+@signals.session_moved.connect
+def tell_the_people_it_moved(session, before, **kwargs) -> None:
+    """Everyone with a place (or a waiting-list place) in a session that moves is told its new time and room."""
+    notifications.notify_session_moved(session, before)
+
+
 @signals.registrations_anonymised.connect
 def forget_speakers(event, registration_ids, **kwargs) -> None:
     """Speakers who were registrations lose the name and title copied from them; the sessions stay."""

@@ -15,6 +15,7 @@ from eventhub.agenda.models import AgendaSession, SignUp
 from eventhub.core import capacity
 from eventhub.core.urls import external_url
 from eventhub.extensions import db
+from eventhub.mail.services import withdraw_queued
 from eventhub.registration.models import Registration
 from eventhub.registration.notifications import manage_url, queue_about
 
@@ -26,6 +27,7 @@ SUBJECTS = {
     "signup_cancelled": lambda title: _("Your sign-up for “%(session)s” is cancelled", session=title),
     "session_cancelled": lambda title: _("“%(session)s” is cancelled", session=title),
     "session_reinstated": lambda title: _("“%(session)s” takes place after all", session=title),
+    "session_moved": lambda title: _("“%(session)s” has a new time or room", session=title),
 }
 KINDS = tuple(SUBJECTS)
 
@@ -42,10 +44,11 @@ def signup_kind(signup: SignUp, previous: str | None) -> str | None:
 
 
 def render_signup_message(signup: SignUp, kind: str, previous: str | None = None,
-                          position: int | None = None) -> tuple[str, str, str]:
+                          position: int | None = None, before: dict | None = None) -> tuple[str, str, str]:
     """Subject, plain text and HTML of one kind of message about one sign-up.
 
     position: the waiting-list place when the caller knows it already (a batch); else looked up.
+    before: for session_moved, the session's start_at, end_at and room as they were.
     """
     session, registration = signup.session, signup.registration
     event = session.event
@@ -55,6 +58,7 @@ def render_signup_message(signup: SignUp, kind: str, previous: str | None = None
     subject = SUBJECTS[kind](session.title)
     context = {
         "kind": kind, "subject": subject, "signup": signup, "previous": previous, "position": position,
+        "before": before,
         "session": session, "registration": registration, "event": event,
         "room": ", ".join(part for part in (session.room.name, session.room.location) if part) if session.room else None,
         "session_url": external_url("agenda.session", slug=event.slug, session_id=session.id),
@@ -77,16 +81,8 @@ def notify_signup(signup: SignUp, previous: str | None) -> None:
     queue_about(signup.session.event, signup.registration.email, subject, text, html)
 
 
-def notify_session_status(session: AgendaSession, previous: str, status: str) -> int:
-    """Tell everyone holding a place (or a waiting-list place) in the session that it is cancelled, or that it
-    takes place after all. Their sign-ups stay as they were, so a reinstated session needs nobody to sign up
-    again. Returns how many were told."""
-    if status == "cancelled" and previous != "cancelled":
-        kind = "session_cancelled"
-    elif previous == "cancelled" and status == "scheduled":
-        kind = "session_reinstated"
-    else:
-        return 0
+def _live_signups(session: AgendaSession) -> tuple[list[SignUp], dict]:
+    """The places and waiting-list places of confirmed people in the session, and the waiting-list positions."""
     query = (
         select(SignUp)
         .join(Registration, SignUp.registration_id == Registration.id)
@@ -98,6 +94,35 @@ def notify_session_status(session: AgendaSession, previous: str, status: str) ->
     signups = list(db.session.scalars(query))
     waitlisted = (SignUp.session_id == session.id) & (SignUp.status == "waitlisted")
     positions = capacity.positions(SignUp, waitlisted) if any(s.status == "waitlisted" for s in signups) else {}
+    return signups, positions
+
+
+def notify_session_moved(session: AgendaSession, before: dict) -> int:
+    """Tell everyone holding a place (or a waiting-list place) the session's new time and room; how many.
+
+    An organiser reshuffling the timetable may move a session several times before the mail worker runs:
+    a message about an earlier move that is still queued is replaced, so each person gets the latest only.
+    """
+    signups, positions = _live_signups(session)
+    for signup in signups:
+        subject, text, html = render_signup_message(signup, "session_moved", position=positions.get(signup.id),
+                                                    before=before)
+        withdraw_queued(signup.registration.email, subject)
+        queue_about(session.event, signup.registration.email, subject, text, html)
+    return len(signups)
+
+
+def notify_session_status(session: AgendaSession, previous: str, status: str) -> int:
+    """Tell everyone holding a place (or a waiting-list place) in the session that it is cancelled, or that it
+    takes place after all. Their sign-ups stay as they were, so a reinstated session needs nobody to sign up
+    again. Returns how many were told."""
+    if status == "cancelled" and previous != "cancelled":
+        kind = "session_cancelled"
+    elif previous == "cancelled" and status == "scheduled":
+        kind = "session_reinstated"
+    else:
+        return 0
+    signups, positions = _live_signups(session)
     for signup in signups:
         subject, text, html = render_signup_message(signup, kind, previous, positions.get(signup.id))
         queue_about(session.event, signup.registration.email, subject, text, html)

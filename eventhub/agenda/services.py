@@ -221,6 +221,8 @@ def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession 
         db.session.add(session)
     before = None if created else _audited(session)
     previous_status = None if created else session.status
+    # Where and when it was, for the people signed up should it move (agenda.listeners).
+    placed = None if created else {"start_at": session.start_at, "end_at": session.end_at, "room": session.room}
     sequenced = {f: getattr(session, f) for f in SEQUENCED}
     for field, value in cleaned.items():
         setattr(session, field, value)
@@ -240,6 +242,9 @@ def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession 
     if previous_status is not None and previous_status != session.status:
         # The people signed up are told (agenda.listeners), in this unit of work.
         signals.session_status_changed.send(session, previous=previous_status, status=session.status, actor=actor)
+    elif session.status == "scheduled" and placed and (placed["start_at"], placed["end_at"], placed["room"]) != (
+            session.start_at, session.end_at, session.room):
+        signals.session_moved.send(session, before=placed, actor=actor)
     return session
 
 

@@ -42,6 +42,11 @@ A session of the agenda changed status (draft, scheduled, cancelled): the organi
 brought it back. Sender: the session; kwargs: previous, status, actor.
 """)
 
+session_moved = _signals.signal("session-moved", doc="""
+A scheduled session got another time or room (the timetable, its form or the API). Sender: the session;
+kwargs: before (its start_at, end_at and room as they were), actor.
+""")
+
 signup_changed = _signals.signal("signup-changed", doc="""
 A person's place in a session that takes sign-ups changed: signed up (confirmed or waitlisted), moved up
 from the waiting list, or cancelled. Sender: the sign-up; kwargs: previous (its status before, None when

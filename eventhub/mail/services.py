@@ -1,5 +1,5 @@
 """Queueing messages; sending lives in eventhub.mail.sender."""
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from eventhub.core.types import utcnow
 from eventhub.extensions import db
@@ -26,6 +26,19 @@ def queue_message(
     )
     db.session.add(message)
     return message
+
+
+def withdraw_queued(recipient: str, subject: str) -> int:
+    """Take back messages to this recipient with this subject that no worker has picked up yet (a newer
+    message says the same thing better); how many. One conditional DELETE: a message a worker has just
+    claimed (its next attempt moved past now) or tried is left alone and goes out."""
+    result = db.session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.recipient == recipient, OutboxMessage.subject == _one_line(subject, 300),
+               OutboxMessage.status == "queued", OutboxMessage.attempts == 0,
+               OutboxMessage.next_attempt_at <= utcnow())
+        .execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 def _one_line(text: str | None, limit: int) -> str:
