@@ -8,6 +8,7 @@ import pytest
 from eventhub.agenda import services
 from eventhub.agenda.models import AgendaSession, Room, Track
 from eventhub.audit.services import SYSTEM
+from eventhub.core.errors import ValidationError
 from eventhub.core.transaction import atomic
 from eventhub.extensions import db
 from tests.factories import make_event, make_registration, make_user
@@ -325,3 +326,43 @@ def test_sessions_dropped_into_one_room_at_once_never_double_book_it(app, event,
     assert sorted(codes) == [200, 409, 409, 409, 409, 409]
     db.session.expire_all()
     assert sum(s.room_id == rooms[0].id for s in sessions) == 1
+
+
+# --- Unscheduled drafts: a session without a time waits in the tray -----------------------------------
+
+
+def test_a_draft_may_wait_without_a_time_but_nothing_else_may(event):
+    waiting = make_session(event, title="Oficina por marcar", start="", end="", status="draft")
+    assert (waiting.start_at, waiting.end_at, waiting.status) == (None, None, "draft")
+    for values, field in (({"status": "scheduled"}, "start"), ({"end": ""}, "end"), ({"start": ""}, "start")):
+        data = {"start": "", "end": "", **values} if "status" in values else {"status": "draft", **values}
+        with pytest.raises(ValidationError) as refused:
+            make_session(event, title="Meia sessão", **data)
+        assert field in refused.value.errors
+    # Giving it a time later, and publishing it, works as for any session.
+    with atomic():
+        services.save_session(event, {"start": at(event, 9), "end": at(event, 10), "status": "scheduled"}, SYSTEM,
+                              waiting)
+    assert local_hour(event, waiting.start_at) == (9, 0)
+
+
+def test_a_session_made_without_a_time_shows_in_the_tray_and_nowhere_public(organiser_browser, client, event, rooms):
+    response = organiser_browser.post(url(event, "/sessions/new"), {
+        "title": "Visita técnica por marcar", "status": "draft", "language": "en", "start": "", "end": "",
+        "room_id": "", "kind_id": "", "track_id": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = organiser_browser.get(url(event, "/")).get_data(as_text=True)
+    tray = page[page.index('class="tt-tray"'):page.index('class="tt-scroll"')]
+    assert "Visita técnica por marcar" in tray and "No time yet" in tray and 'data-start=""' in tray
+    assert "No clashes" in page
+    # Scheduling it by a drop (the script sends a time and a room) keeps it a draft until published.
+    waiting = db.session.scalar(db.select(AgendaSession).where(AgendaSession.title == "Visita técnica por marcar"))
+    moved = _move(organiser_browser, event, waiting, room_id=rooms[1].id, start=at(event, 15), end=at(event, 16))
+    assert moved.status_code == 200 and moved.get_json()["session"]["times"] == "15:00–16:00"
+    db.session.expire_all()
+    assert (waiting.room_id, waiting.status) == (rooms[1].id, "draft")
+    # The session form of an unscheduled draft opens, with empty times.
+    blank = db.session.scalar(db.select(AgendaSession).where(AgendaSession.id == make_session(
+        event, title="Outra por marcar", start="", end="", status="draft").id))
+    form = organiser_browser.get(url(event, f"/sessions/{blank.id}")).get_data(as_text=True)
+    assert 'name="start"' in form and "Outra por marcar" in form

@@ -561,3 +561,29 @@ def test_on_a_tablet_a_slide_scrolls_the_grid_and_a_held_finger_moves_the_sessio
         browser.close()
     assert len(moves) == 1
     assert where(event, session.id) == (rooms[2].id, "09:15", "10:15")
+
+
+def test_an_unscheduled_draft_waits_in_the_tray_and_lands_an_hour_long_where_it_is_dropped(server):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    from eventhub.agenda import services
+    from eventhub.audit.services import SYSTEM
+    from eventhub.core.transaction import atomic
+
+    event, rooms = congress_day()
+    make_user(email="olga@example.org")
+    with atomic():
+        waiting = services.save_session(event, {"title": "Oficina ainda sem horário", "status": "draft"}, SYSTEM)
+    with sync_playwright() as playwright:
+        browser, page = open_timetable(playwright, server, event)
+        page.locator(".tt-workspace").scroll_into_view_if_needed()
+        card = page.locator(f".tt-tray #session-{waiting.id}")
+        expect(card).to_contain_text("No time yet")
+        box = card.bounding_box()
+        drag(page, (box["x"] + box["width"] - 10, box["y"] + 4), (column_x(page, 4), row_top(page, "14:00") + 3))
+        expect(page.locator(f".tt-grid #session-{waiting.id}")).to_be_visible()
+        expect(page.locator(".tt-message")).to_contain_text("14:00–15:00")
+        expect(page.locator(".tt-undo")).to_be_disabled()  # placing it cannot be taken back by a move
+        browser.close()
+    assert where(event, waiting.id) == (rooms[4].id, "14:00", "15:00")
+    assert saved(waiting.id).status == "draft"

@@ -27,7 +27,8 @@ def _overlap(a: AgendaSession, b: AgendaSession) -> bool:
 def _live_sessions(event) -> list[AgendaSession]:
     query = (
         select(AgendaSession)
-        .where(AgendaSession.event_id == event.id, AgendaSession.status != "cancelled")
+        .where(AgendaSession.event_id == event.id, AgendaSession.status != "cancelled",
+               AgendaSession.start_at.is_not(None))  # unscheduled drafts clash with nothing yet
         .options(selectinload(AgendaSession.people).selectinload(SessionPerson.registration))
         .order_by(AgendaSession.start_at, AgendaSession.id)
     )

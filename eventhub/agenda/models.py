@@ -102,8 +102,9 @@ class AgendaSession(db.Model):
     kind_id: Mapped[int | None] = mapped_column(ForeignKey("session_kinds.id", ondelete="SET NULL"), index=True)
     track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), index=True)
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
-    start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Both None: an unscheduled draft, waiting in the timetable's tray for a time.
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Language code of the session, e.g. "en"; interpretation says whether it is interpreted.
     language: Mapped[str] = mapped_column(String(10), default="en")
     interpretation: Mapped[bool] = mapped_column(default=False)

@@ -99,8 +99,8 @@ def clean_session(event: Event, data: dict, errors: Collector) -> dict:
         "interpretation": _flag(data.get("interpretation")),
         "signup_required": _flag(data.get("signup_required")),
         "capacity": _number(data, "capacity", errors),
-        "start_at": moment(data, "start", event.timezone, errors, required=True),
-        "end_at": moment(data, "end", event.timezone, errors, required=True),
+        "start_at": moment(data, "start", event.timezone, errors),
+        "end_at": moment(data, "end", event.timezone, errors),
         "room": _own(Room, event, data.get("room_id"), "room_id", errors),
         "track": _own(Track, event, data.get("track_id"), "track_id", errors),
         "kind": _own(SessionKind, event, data.get("kind_id"), "kind_id", errors),
@@ -109,9 +109,27 @@ def clean_session(event: Event, data: dict, errors: Collector) -> dict:
     if status not in SESSION_STATUSES:
         errors.add("status", _("Choose one of: %(choices)s.", choices=", ".join(SESSION_STATUSES)))
     cleaned["status"] = status
+    _check_placed(data, cleaned, errors)
     if cleaned["start_at"] and cleaned["end_at"] and cleaned["end_at"] <= cleaned["start_at"]:
         errors.add("end", _("The session must end after it starts."))
     return cleaned
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check_placed(data: dict, cleaned: dict, errors: Collector) -> None:
+    """Both times, or neither for an unscheduled draft that waits in the timetable's tray."""
+    start_blank, end_blank = _blank(data.get("start")), _blank(data.get("end"))
+    if start_blank and end_blank:
+        if cleaned["status"] != "draft":
+            errors.add("start", _("Give the session a start and an end, or keep it a draft without a time "
+                                  "(it waits in the timetable's tray)."))
+    elif start_blank:
+        errors.add("start", _("Give a start too, or leave both times empty."))
+    elif end_blank:
+        errors.add("end", _("Give an end too, or leave both times empty."))
 
 
 def clean_people(event: Event, people, errors: Collector) -> list[SessionPerson]:
@@ -212,7 +230,8 @@ def save_session(event: Event, data: dict, actor: Actor, session: AgendaSession 
     if cleaned["status"] != "cancelled":
         room_id = cleaned["room"].id if cleaned["room"] else None
         _lock_rows(session, room_id)
-        other = room_clash(event.id, room_id, cleaned["start_at"], cleaned["end_at"], session.id if session else None)
+        other = room_clash(event.id, room_id, cleaned["start_at"], cleaned["end_at"],
+                           session.id if session else None) if cleaned["start_at"] else None
         if other is not None:
             raise RoomTaken(other)
     created = session is None

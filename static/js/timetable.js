@@ -22,7 +22,8 @@ if (root) {
     board.place(card, state);
     if (sameState(state, board.stateOf(card)) && !board.isSaving(card)) { return; }
     board.save(card.dataset.moveUrl, state, card).then(function (result) {
-      if (result.ok) {
+      // Placing an unscheduled session is not undone: a move cannot take its time away again.
+      if (result.ok && result.before && result.before.start) {
         undo.push({ id: card.dataset.id, url: card.dataset.moveUrl, title: card.dataset.title,
           before: result.before, sequence: result.session.sequence });
       }

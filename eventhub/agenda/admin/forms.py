@@ -152,8 +152,9 @@ class SessionForm(ServiceErrors, FlaskForm):
     kind_id = SelectField(_l("Kind"), validate_choice=False)
     track_id = SelectField(_l("Track"), validate_choice=False)
     room_id = SelectField(_l("Room"), validate_choice=False)
-    start = DateTimeLocalField(_l("Start"), format=LOCAL_FORMATS, validators=[InputRequired()])
-    end = DateTimeLocalField(_l("End"), format=LOCAL_FORMATS, validators=[InputRequired()])
+    # Both empty: an unscheduled draft that waits in the timetable's tray (the service checks the pair).
+    start = DateTimeLocalField(_l("Start"), format=LOCAL_FORMATS, validators=[Optional()])
+    end = DateTimeLocalField(_l("End"), format=LOCAL_FORMATS, validators=[Optional()])
     language = SelectField(_l("Language"))
     interpretation = BooleanField(_l("Interpretation is offered"))
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)])

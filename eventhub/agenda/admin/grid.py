@@ -61,7 +61,7 @@ def event_days(event, sessions) -> list[date]:
     tz = ZoneInfo(event.timezone)
     first, last = local_naive(event.start_at, tz).date(), local_naive(event.end_at, tz).date()
     days = {first + timedelta(days=n) for n in range((last - first).days + 1)}
-    days |= {local_naive(s.start_at, tz).date() for s in sessions}
+    days |= {local_naive(s.start_at, tz).date() for s in sessions if s.start_at is not None}
     return sorted(days)
 
 
@@ -78,7 +78,8 @@ def build_grid(event, sessions, rooms, day: date) -> Grid:
     tz = ZoneInfo(event.timezone)
     midnight = datetime.combine(day, time())
     index = {room.id: n for n, room in enumerate(rooms)}
-    todays = [s for s in sessions if s.room_id in index and local_naive(s.start_at, tz).date() == day]
+    todays = [s for s in sessions if s.room_id in index and s.start_at is not None
+              and local_naive(s.start_at, tz).date() == day]
     first = min([DAY_START] + [_minutes(local_naive(s.start_at, tz), midnight) for s in todays])
     last = max([DAY_END] + [_minutes(local_naive(s.end_at, tz), midnight) for s in todays])
     first -= first % SLOT_MINUTES
@@ -92,12 +93,18 @@ def build_grid(event, sessions, rooms, day: date) -> Grid:
     return grid
 
 
+def day_of(session, event) -> str | None:
+    """The local day a session is on, for the timetable's links; None for an unscheduled one (any day shows it)."""
+    return local_naive(session.start_at, ZoneInfo(event.timezone)).date().isoformat() if session.start_at else None
+
+
 def tray(sessions) -> list:
-    """Sessions without a room, any day, by time: what the editor's tray offers to drag onto the grid."""
-    return [s for s in sessions if s.room_id is None]
+    """What the editor's tray offers to drag onto the grid: unscheduled sessions (no time yet) first, then
+    sessions without a room, any day, by time."""
+    return [s for s in sessions if s.start_at is None] + [s for s in sessions if s.start_at and s.room_id is None]
 
 
 def day_sessions(event, sessions, day: date) -> list:
     """Every session starting on the day (local), with a room or not, by time: the move forms' list."""
     tz = ZoneInfo(event.timezone)
-    return [s for s in sessions if local_naive(s.start_at, tz).date() == day]
+    return [s for s in sessions if s.start_at is not None and local_naive(s.start_at, tz).date() == day]

@@ -10,6 +10,7 @@ from flask_login import current_user
 from eventhub.agenda import services
 from eventhub.agenda.admin import bp, people
 from eventhub.agenda.admin.forms import LOCAL_FORMATS, ConfirmForm, SessionForm
+from eventhub.agenda.admin.grid import day_of
 from eventhub.agenda.models import AgendaSession
 from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
@@ -93,8 +94,7 @@ def _handle(event, session=None):
         form.set_choices(services.schedule_parts(event), event)
     elif saved := _save(form, event, session):
         flash(_("The session “%(title)s” is saved.", title=saved.title), "success")
-        return redirect(url_for(".timetable", slug=event.slug, day=local(saved.start_at, event).date().isoformat(),
-                                _anchor=f"session-{saved.id}"))
+        return redirect(url_for(".timetable", slug=event.slug, day=day_of(saved, event), _anchor=f"session-{saved.id}"))
     return render_template("agenda/admin/session_form.html", event=event, session=session, form=form,
                            delete_form=ConfirmForm(), history=history(session))
 
@@ -123,7 +123,7 @@ def delete_session(slug: str, session_id: int):
     if not ConfirmForm().validate_on_submit():
         flash(_("Nothing was deleted: tick the box to confirm."), "error")
         return redirect(url_for(".edit_session", slug=slug, session_id=session.id, _anchor="delete"))
-    title, day = session.title, local(session.start_at, event).date().isoformat()
+    title, day = session.title, day_of(session, event)
     try:
         with atomic():
             services.delete_session(session, actor())

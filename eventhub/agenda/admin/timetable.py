@@ -12,7 +12,7 @@ from wtforms.validators import NumberRange, Optional
 from eventhub.agenda import moves, services
 from eventhub.agenda.admin import bp
 from eventhub.agenda.admin.forms import MoveForm, PublishForm
-from eventhub.agenda.admin.grid import build_grid, day_sessions, event_days, tray
+from eventhub.agenda.admin.grid import build_grid, day_of, day_sessions, event_days, tray
 from eventhub.agenda.admin.sessions import actor, local, owned_or_404
 from eventhub.agenda.clashes import clashes_by_session, find_clashes
 from eventhub.agenda.models import SESSION_STATUSES, AgendaSession
@@ -85,6 +85,10 @@ def _move_data(form: MoveForm) -> dict:
 
 def placement(session: AgendaSession, event) -> dict:
     """Where a session is now, as the editor's script places it: room, local times, day and labels."""
+    if session.start_at is None:
+        return {"id": session.id, "title": session.title, "room_id": session.room_id, "sequence": session.sequence,
+                "start": "", "end": "", "day": "", "day_label": "", "times": _("No time yet"),
+                "room": session.room.name if session.room else _("No room")}
     start, end = local(session.start_at, event), local(session.end_at, event)
     return {
         "id": session.id, "title": session.title, "room_id": session.room_id, "sequence": session.sequence,
@@ -123,8 +127,7 @@ def move_session(slug: str, session_id: int):
     event = get_event(slug, manage=True)
     session = owned_or_404(AgendaSession, event, session_id)
     form = TimetableMoveForm()
-    back = url_for(".timetable", slug=slug, day=local(session.start_at, event).date().isoformat(),
-                   _anchor=f"session-{session.id}")
+    back = url_for(".timetable", slug=slug, day=day_of(session, event), _anchor=f"session-{session.id}")
     if not form.validate_on_submit() or not form.end.data and not form.duration.data:
         messages = [m for msgs in form.errors.values() for m in msgs] or [_("Give an end or a duration.")]
         return _answer(False, " ".join(map(str, messages)), 422, back, session, event, "invalid")
@@ -137,8 +140,7 @@ def move_session(slug: str, session_id: int):
         return _answer(False, str(taken), 409, back, session, event, "room_taken")
     except ValidationError as error:
         return _answer(False, " ".join(error.messages), 422, back, session, event, "invalid")
-    back = url_for(".timetable", slug=slug, day=local(session.start_at, event).date().isoformat(),
-                   _anchor=f"session-{session.id}")
+    back = url_for(".timetable", slug=slug, day=day_of(session, event), _anchor=f"session-{session.id}")
     where = placement(session, event)
     return _answer(True, _("“%(title)s” is saved: %(day)s, %(times)s, %(room)s.", title=session.title,
                            day=where["day_label"], times=where["times"], room=where["room"]), 200, back, session, event)
@@ -152,7 +154,7 @@ def clashes(slug: str):
     sessions = {s.id: s for s in services.event_sessions(event)}
     return render_template("agenda/admin/clashes.html", event=event, clashes=find_clashes(event),
                            sessions=sessions, publish_form=PublishForm(),
-                           days={i: local(s.start_at, event).date().isoformat() for i, s in sessions.items()})
+                           days={i: day_of(s, event) for i, s in sessions.items()})
 
 
 @bp.post("/publish")

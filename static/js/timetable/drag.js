@@ -29,7 +29,8 @@ export function enableDragging(board, drop) {
     drag = {
       card: card, resizing: resizing, state: state, started: false,
       x0: event.clientX, y0: event.clientY, x: event.clientX, y: event.clientY,
-      length: minutesBetween(state.start, state.end), target: null, edgeSince: null,
+      // An unscheduled session (no time yet, in the tray) lands an hour long.
+      length: state.start ? minutesBetween(state.start, state.end) : 60, target: null, edgeSince: null,
       // Where on the card it was grabbed, so the card keeps its place under the pointer (fractional minutes).
       offset: onGrid ? pointer - board.minuteOf(resizing ? state.end : state.start) : 0
     };

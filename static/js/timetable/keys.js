@@ -72,7 +72,9 @@ export function enableKeyboard(board, commit) {
     if (["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"].indexOf(event.key) < 0) { return; }
     event.preventDefault(); // the arrows move the session, not the page
     if (pending && pending.card !== card) { flush(); }
-    const from = pending ? pending.state : board.shownState(card);
+    const shown = pending ? pending.state : board.shownState(card);
+    // An unscheduled session (no time yet) starts from the top of the day shown, an hour long.
+    const from = shown.start ? shown : { roomId: "", start: board.at(board.first), end: board.at(board.first + 60) };
     const next = step(from, event.key, event.shiftKey);
     if (!next) { return; }
     window.clearTimeout(pending && pending.timer);
