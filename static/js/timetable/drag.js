@@ -6,7 +6,9 @@
  * A dashed ghost shows where it will land, with the times; near an edge of the grid (or of the window)
  * the grid scrolls. `drop(card, state)` is called once, on release over a new place.
  * A finger that slides over a card scrolls the grid as usual; a finger held still on a card for a moment
- * picks it up (the card lifts), and then drags it like a mouse.
+ * picks it up (the card lifts), and then drags it like a mouse. A lifted card stays lifted when the finger
+ * lets go without moving: it no longer scrolls (touch-action: none), so the next touch drags it at once,
+ * however busy the phone is. A touch anywhere else puts it down.
  */
 import { minutesBetween, sameState, snap } from "./board.js";
 
@@ -18,9 +20,17 @@ const LONG_PRESS = 450; // milliseconds a finger rests on a card before it is pi
 
 export function enableDragging(board, drop) {
   let drag = null;
+  let lifted = null; // the card a long press picked up, until it is dropped or put down
+
+  function lift(card) {
+    if (lifted && lifted !== card) { lifted.classList.remove("tt-lifted"); }
+    lifted = card;
+    if (card) { card.classList.add("tt-lifted"); }
+  }
 
   function pressed(event) {
     const card = event.target.closest(".tt-session");
+    if (lifted && card !== lifted) { lift(null); } // a touch elsewhere puts the lifted card down
     if (!card || event.button !== 0 || event.isPrimary === false) { return; }
     const resizing = event.target.classList.contains("tt-resize");
     const onGrid = card.parentNode === board.grid;
@@ -35,12 +45,13 @@ export function enableDragging(board, drop) {
       offset: onGrid ? pointer - board.minuteOf(resizing ? state.end : state.start) : 0
     };
     if (resizing) { event.preventDefault(); } // no text selection, no native drag
-    if (event.pointerType === "touch" && !resizing) {
+    if (event.pointerType === "touch" && !resizing && card !== lifted) {
       drag.waiting = true; // until the long press: a slide now is the grid scrolling, not a drag
       drag.timer = window.setTimeout(function () {
         if (!drag || drag.started) { return; }
         drag.waiting = false;
-        drag.card.classList.add("tt-lifted");
+        drag.liftedNow = true;
+        lift(drag.card);
         if (navigator.vibrate) { navigator.vibrate(15); }
       }, LONG_PRESS);
     }
@@ -123,16 +134,17 @@ export function enableDragging(board, drop) {
     drag = null;
     window.cancelAnimationFrame(current.frame);
     window.clearTimeout(current.timer);
-    current.card.classList.remove("tt-lifted");
+    if (current.started) { lift(null); } // dropped (or cancelled): put down; a lifted card not moved stays up
     document.documentElement.classList.remove("tt-dragging");
     current.card.classList.remove("tt-moving");
     board.tray.classList.remove("tt-target");
     board.ghost.hidden = true;
-    if (!current.started) { return; }
-    // The click that follows a drag must not open the session's form.
+    if (!current.started && !current.liftedNow) { return; }
+    // The click that follows a drag (or the long press that lifted a card) must not open the session's form.
     const swallow = function (e) { e.preventDefault(); e.stopPropagation(); };
     window.addEventListener("click", swallow, true);
     window.setTimeout(function () { window.removeEventListener("click", swallow, true); }, 0);
+    if (!current.started) { return; }
     if (!cancelled && current.target && !sameState(current.target, current.state)) {
       drop(current.card, current.target);
     }
