@@ -213,27 +213,33 @@ def test_only_one_worker_wins_the_claim_on_a_message():
     assert sender.claim_batch([first, second], now + sender.CLAIM_LEASE) == [first, second]
 
 
-def test_concurrent_workers_send_every_message_exactly_once(app, inbox):
-    queue(30)
-    barrier = threading.Barrier(3)
-    errors = []
+def at_once(app, work, workers: int = 3, timeout: float = 60) -> list:
+    """Run `work` in `workers` threads released together, each in its own app context and database session,
+    as separate mail workers would; what each returned. An exception in any of them fails the test."""
+    barrier, errors, results = threading.Barrier(workers), [], []
 
     def worker():
         with app.app_context():
             try:
                 barrier.wait()
-                sender.send_due(limit=30)
+                results.append(work())
             except Exception as error:  # noqa: BLE001 - reported by the assertion below
                 errors.append(error)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=worker) for _ in range(3)]
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=timeout)
     assert errors == []
+    return results
+
+
+def test_concurrent_workers_send_every_message_exactly_once(app, inbox):
+    queue(30)
+    at_once(app, lambda: sender.send_due(limit=30))
     recipients = [got.rcpt_tos[0] for got in inbox.received]
     assert len(recipients) == 30 and len(set(recipients)) == 30
     assert {m.status for m in outbox()} == {"sent"}

@@ -1,5 +1,4 @@
 """`flask mail send` sends the whole queue, batch after batch, each message once, even beside other senders."""
-import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -9,7 +8,7 @@ from eventhub.core.types import utcnow
 from eventhub.extensions import db
 from eventhub.mail import sender
 from eventhub.mail.models import OutboxMessage
-from tests.test_mail import inbox, outbox, queue  # noqa: F401  (the SMTP server fixture)
+from tests.test_mail import at_once, inbox, outbox, queue  # noqa: F401  (the SMTP server fixture)
 
 
 def queue_many(n: int) -> None:
@@ -70,24 +69,7 @@ def test_failures_do_not_stop_the_run_nor_are_retried_within_it(inbox):  # noqa:
 
 def test_several_senders_at_once_send_each_message_exactly_once(app, inbox):  # noqa: F811
     queue_many(300)
-    barrier, errors, totals = threading.Barrier(3), [], []
-
-    def worker():
-        with app.app_context():
-            try:
-                barrier.wait()
-                totals.append(sender.send_all(batch=40))
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    totals = at_once(app, lambda: sender.send_all(batch=40), timeout=120)
     counts = received_counts(inbox)
     assert len(counts) == 300 and set(counts.values()) == {1}
     assert sum(t.sent for t in totals) == 300
