@@ -33,7 +33,7 @@ def listing():
 
 @pytest.fixture
 def bulk_actions():
-    from eventhub.registration.admin import bulk_actions
+    from eventhub.registration import bulk_actions
 
     return bulk_actions
 

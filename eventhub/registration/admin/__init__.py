@@ -1,7 +1,7 @@
 """The organisers' side of registration: one blueprint for an event's registrations and custom questions.
 
-listing.py holds the list, its CSV and its bulk actions (bulk_actions.py runs them, sorting.py orders
-the list); registrations.py one registration's actions, its detail page and the participation overview;
+listing.py holds the list, its CSV and its bulk actions (run by eventhub.registration.bulk_actions; sorting.py
+orders the list); registrations.py one registration's actions, its detail page and the participation overview;
 questions.py the custom questions editor; retention.py anonymising an ended event; forms.py their forms.
 """
 from flask import Blueprint

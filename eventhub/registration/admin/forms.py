@@ -23,12 +23,6 @@ from eventhub.registration.models import CATEGORIES, QUESTION_KINDS, STATUSES
 
 # What an organiser can do to a registration; the view maps each to its service function.
 ACTIONS = {"approve": _l("Approve"), "reject": _l("Reject"), "cancel": _l("Cancel"), "promote": _l("Promote")}
-# Which actions make sense for a registration in each status (others would be refused anyway).
-ACTIONS_FOR_STATUS = {
-    "pending": ("approve", "reject", "cancel"),
-    "confirmed": ("reject", "cancel"),
-    "waitlisted": ("promote", "reject", "cancel"),
-}
 # What a bulk action applies to.
 SCOPES = {"ticked": _l("the ticked rows"), "matching": _l("every registration matching the filters")}
 # Bulk actions that turn people away: on every matching registration they ask once more first.

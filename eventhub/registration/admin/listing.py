@@ -11,16 +11,16 @@ from eventhub.core.paging import paginate
 from eventhub.core.signals import answers, badge_states
 from eventhub.core.urls import safe_redirect_target
 from eventhub.events.access import get_event
-from eventhub.registration import queries, rules
-from eventhub.registration.admin import bp, bulk_actions, sorting
+from eventhub.registration import bulk_actions, queries, rules
+from eventhub.registration.admin import bp, sorting
 from eventhub.registration.admin.forms import (
     ACTIONS,
-    ACTIONS_FOR_STATUS,
     CONFIRM_IN_BULK,
     ActionForm,
     BulkForm,
     FilterForm,
 )
+from eventhub.registration.bulk_actions import ACTIONS_FOR_STATUS
 from eventhub.registration.models import STATUSES
 
 PER_PAGE = 50

@@ -17,8 +17,8 @@ from eventhub.members.models import Organisation
 from eventhub.members.services import search_organisations
 from eventhub.registration import queries, rules, services
 from eventhub.registration.admin import bp
-from eventhub.registration.admin.bulk_actions import SERVICE_FOR_ACTION
-from eventhub.registration.admin.forms import ACTIONS, ACTIONS_FOR_STATUS, ActionForm, LinkForm
+from eventhub.registration.admin.forms import ACTIONS, ActionForm, LinkForm
+from eventhub.registration.bulk_actions import ACTIONS_FOR_STATUS, SERVICE_FOR_ACTION
 from eventhub.registration.models import STATUSES, Registration
 from eventhub.registration.questions import event_questions
 

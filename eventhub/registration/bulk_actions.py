@@ -1,4 +1,4 @@
-"""One action on many registrations of an event: the ticked rows, or every registration the list's
+"""One action (approve, reject, cancel, promote) on many registrations of an event: the ticked rows, or every registration the list's
 filters match (found here, on the server, from the same filters; never a list of ids sent by the page).
 
 Each registration goes through the same service function as a single click (approve, reject, ...),
@@ -18,9 +18,14 @@ from eventhub.core.transaction import atomic
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.registration import queries, services
-from eventhub.registration.admin.forms import ACTIONS_FOR_STATUS
 from eventhub.registration.models import Registration
 
+# Which actions make sense for a registration in each status (others would be refused anyway).
+ACTIONS_FOR_STATUS = {
+    "pending": ("approve", "reject", "cancel"),
+    "confirmed": ("reject", "cancel"),
+    "waitlisted": ("promote", "reject", "cancel"),
+}
 # Each action is one service function; they all take (registration, actor) and raise Refused.
 SERVICE_FOR_ACTION = {
     "approve": services.approve, "reject": services.reject, "cancel": services.cancel, "promote": services.promote,
