@@ -2,7 +2,7 @@
 (eventhub.core.signals); connected by create_app."""
 from sqlalchemy import update
 
-from eventhub.agenda import notifications, signups
+from eventhub.agenda import notifications, scopes, signups
 from eventhub.agenda.models import SessionPerson
 from eventhub.core import signals
 from eventhub.extensions import db
@@ -47,6 +47,7 @@ def tell_the_people_it_moved(session, before, **kwargs) -> None:
 @signals.registrations_anonymised.connect
 def forget_speakers(event, registration_ids, **kwargs) -> None:
     """Speakers who were registrations lose the name and title copied from them; the sessions stay."""
+    scopes.touch_agenda(event.id)  # a bulk update: the feeds built with the names must be built again
     for start in range(0, len(registration_ids), 500):
         db.session.execute(update(SessionPerson)
                            .where(SessionPerson.registration_id.in_(registration_ids[start:start + 500]))

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from eventhub.agenda.models import AgendaSession, SessionKind, SessionPerson
+from eventhub.agenda.scopes import touch_agenda
 from eventhub.agenda.services import publish_agenda
 from eventhub.agenda.setup import save_room, save_track
 from eventhub.audit.services import Actor, plain
@@ -157,6 +158,7 @@ def seed_agenda(event, count: int, seed: int, organiser) -> str:
     ids = {"rooms": _rooms(event, plan, actor), "tracks": _tracks(event, actor),
            "kinds": {kind.name: kind.id for kind in db.session.scalars(select(SessionKind))}}
     sessions = _write_sessions(event, plan, ids, speakers, actor)
+    touch_agenda(event.id)  # written in bulk, unseen by the ORM: cached feeds of the event are built again
     publish_agenda(event, actor)
     confirmed = list(db.session.scalars(select(Registration.id).where(
         Registration.event_id == event.id, Registration.status == "confirmed").order_by(Registration.id)))
