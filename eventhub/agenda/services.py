@@ -3,8 +3,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from eventhub.agenda.loading import with_people
 from eventhub.agenda.models import (
     PERSON_ROLES,
     SESSION_STATUSES,
@@ -285,12 +285,11 @@ def event_sessions(event: Event, include_drafts: bool = True) -> list[AgendaSess
     query = (
         select(AgendaSession)
         .where(AgendaSession.event_id == event.id)
-        .options(selectinload(AgendaSession.people).joinedload(SessionPerson.organisation))
         .order_by(AgendaSession.start_at, AgendaSession.room_id, AgendaSession.id)
     )
     if not include_drafts:
         query = query.where(AgendaSession.status != "draft")
-    return list(db.session.scalars(query))
+    return with_people(list(db.session.scalars(query)), event.id)
 
 
 def publish_agenda(event: Event, actor: Actor) -> Event:

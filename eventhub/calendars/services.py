@@ -5,9 +5,9 @@ it has its own token, separate from the manage link: rotating it kills a leaked 
 touching the registration's manage link.
 """
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from eventhub.agenda.models import AgendaSession, SessionPerson, SignUp, Star
+from eventhub.agenda.loading import with_people
+from eventhub.agenda.models import AgendaSession, SignUp, Star
 from eventhub.audit.models import AuditEntry
 from eventhub.audit.services import Actor, record
 from eventhub.extensions import db
@@ -57,7 +57,4 @@ def waitlisted_session_ids(registration: Registration) -> frozenset[int]:
 
 def load_people(sessions: list[AgendaSession]) -> None:
     """Load the people (and their cities) of already-loaded sessions in one query, not one per session."""
-    if sessions:
-        ids = [s.id for s in sessions]
-        query = select(AgendaSession).where(AgendaSession.id.in_(ids))
-        db.session.scalars(query.options(selectinload(AgendaSession.people).joinedload(SessionPerson.organisation))).all()
+    with_people(sessions)
