@@ -23,7 +23,9 @@ def agenda_version(event) -> str | None:
     event's agenda has none yet (its rows were written in bulk, outside the ORM): nothing is cached then."""
     found = versions.current(agenda_scope(event.id), SHARED)
     own = found[agenda_scope(event.id)]
-    return f"{own}.{found[SHARED] or '-'}" if own else None
+    if own is None or versions.uncommitted(SHARED):
+        return None
+    return f"{own}.{found[SHARED] or '-'}"
 
 
 def touch_agenda(event_id: int) -> None:

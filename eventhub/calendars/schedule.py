@@ -18,10 +18,12 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import g
 from slugify import slugify
 
 from eventhub.agenda.models import AgendaSession, SessionPerson
 from eventhub.calendars.schedule_rooms import Rooms, plan_rooms
+from eventhub.core.cache import LocalCache
 from eventhub.core.richtext import to_text
 from eventhub.core.text import fold
 from eventhub.core.urls import external_url, identity_url
@@ -33,6 +35,8 @@ TIMESLOT = "00:15"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # The JSON schema's time_zone_name pattern; other names (e.g. "Etc/GMT+1") are left out of the JSON.
 _ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+# Each session's schedule event as last built in this process (event_dict): only read, never changed.
+_events = LocalCache(32 * 1024 * 1024)
 
 
 def base_url() -> str:
@@ -91,6 +95,28 @@ def abstract_of(text: str | None) -> str:
 
 
 def event_dict(event: Event, session: AgendaSession, zone: ZoneInfo, room: str) -> dict:
+    """One session as a schedule event, built once per process for as long as nothing it shows changes:
+    the key holds every value read below (slugs, links, texts), so the dict is shared, never changed."""
+    track, kind = session.track, session.kind
+    key = (_links(), event.slug, str(zone), room, session.id, session.uuid, session.updated_at,
+           session.start_at, session.end_at, session.title, session.description, session.language,
+           track.name if track is not None else None, kind.name if kind is not None else None,
+           tuple((p.name, p.registration_id) for p in session.people))
+    found = _events.get_value(key)
+    if found is None:
+        found = _event_dict(event, session, zone, room)
+        _events.set(key, found, 2 * len(found["description"]) + 1000)  # about its size in memory
+    return found
+
+
+def _links() -> tuple[str, str]:
+    """The site's roots the links and GUIDs start with, worked out once per request rather than per session."""
+    if "schedule_links" not in g:
+        g.schedule_links = (base_url(), guid_namespace())
+    return g.schedule_links
+
+
+def _event_dict(event: Event, session: AgendaSession, zone: ZoneInfo, room: str) -> dict:
     """One session as a schedule event, in the frab room schedule_rooms gave it."""
     start, end = session.start_at.astimezone(zone), session.end_at.astimezone(zone)
     return {

@@ -3,17 +3,25 @@
 Calendar apps poll feeds, so each answer carries an ETag (a hash of the body without DTSTAMP,
 which is the only part that changes on every request) and Last-Modified; an unchanged feed
 answers 304 with no body.
+
+1,500 delegates subscribe to the agenda feed, and most calendar apps send no ETag: the agenda feed
+(each filter of it) is kept built, in this process and in Redis when configured, under the agenda's
+version (eventhub.agenda.scopes), which any change gives a new value in the same transaction. The
+next request after a change, to any process, builds the feed again from the kept VEVENTs (feeds.py).
 """
 import hashlib
 import re
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from eventhub.agenda import queries, signups
+from eventhub.agenda.scopes import agenda_version
 from eventhub.audit.services import REGISTRANT
 from eventhub.calendars import feeds, services
+from eventhub.core import cache
 from eventhub.core.loading import found_or_404
 from eventhub.core.tokens import keep_tokens_private
 from eventhub.core.transaction import atomic
@@ -30,11 +38,15 @@ STAMP = re.compile(rb"^DTSTAMP:[^\r\n]*\r\n", re.MULTILINE)
 keep_tokens_private(bp, cache_control="private, no-cache")
 
 
-def ics_response(calendar, last_modified, filename: str) -> Response:
+def ics_etag(body: bytes) -> str:
+    """Changes with the body, but not with DTSTAMP, which is the moment the body was written."""
+    return hashlib.sha256(STAMP.sub(b"", body)).hexdigest()
+
+
+def ics_response(body: bytes, last_modified, filename: str, etag: str | None = None) -> Response:
     """The calendar as text/calendar, answering 304 when the client's copy is still current."""
-    body = calendar.to_ical()
     response = Response(body, content_type=CONTENT_TYPE)
-    response.set_etag(hashlib.sha256(STAMP.sub(b"", body)).hexdigest())
+    response.set_etag(etag or ics_etag(body))
     response.last_modified = last_modified
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response.make_conditional(request)
@@ -55,9 +67,17 @@ def agenda_filters() -> queries.Filters:
 def agenda_feed(slug: str):
     """Every non-draft session of a published agenda (cancelled ones too, so calendars drop them)."""
     event = get_event(slug, agenda=True)
-    sessions = queries.filter_sessions(queries.visible_sessions(event), agenda_filters(), event.timezone)
-    calendar = feeds.sessions_calendar(event, sessions, event.title)
-    return ics_response(calendar, services.agenda_changed_at(event), f"{event.slug}-agenda.ics")
+    filters = agenda_filters()
+    version = agenda_version(event)
+    # Everything the body depends on: the agenda's version, the filter, and the site's address (links, UIDs).
+    key = f"agenda.ics|{event.id}|{version}|{filters}|{external_url('events.index')}|{get_locale()}"
+    entry = cache.get(key) if version else None
+    if entry is None:
+        sessions = queries.filter_sessions(queries.visible_sessions(event), filters, event.timezone)
+        body = feeds.sessions_feed(event, sessions, event.title)
+        entry = cache.put(key, body, etag=ics_etag(body), changed=services.agenda_changed_at(event).isoformat())
+    return ics_response(entry.body, datetime.fromisoformat(entry.meta["changed"]), f"{event.slug}-agenda.ics",
+                        entry.meta["etag"])
 
 
 @bp.route("/events/<slug>/sessions/<int:session_id>.ics")
@@ -65,15 +85,15 @@ def session_ics(slug: str, session_id: int):
     """One session, to add to a calendar."""
     event = get_event(slug, agenda=True)
     item = found_or_404(queries.visible_session(event, session_id))
-    calendar = feeds.sessions_calendar(event, [item], f"{item.title} · {event.title}")
-    return ics_response(calendar, max(item.updated_at, event.updated_at), f"{event.slug}-session-{item.id}.ics")
+    body = feeds.sessions_feed(event, [item], f"{item.title} · {event.title}")
+    return ics_response(body, max(item.updated_at, event.updated_at), f"{event.slug}-session-{item.id}.ics")
 
 
 @bp.route("/events/<slug>/event.ics")
 def event_ics(slug: str):
     """The event as one all-day span, for delegates to block the dates."""
     event = get_event(slug)
-    return ics_response(feeds.event_calendar(event), event.updated_at, f"{event.slug}.ics")
+    return ics_response(feeds.event_calendar(event).to_ical(), event.updated_at, f"{event.slug}.ics")
 
 
 @bp.route("/calendar/<token>.ics")
@@ -88,7 +108,7 @@ def personal_feed(token: str):
     services.load_people(sessions)
     name = _("My agenda · %(event)s", event=event.title)
     tentative = services.waitlisted_session_ids(registration) if sessions else frozenset()
-    return ics_response(feeds.sessions_calendar(event, sessions, name, tentative),
+    return ics_response(feeds.sessions_feed(event, sessions, name, tentative),
                         services.personal_changed_at(registration), "my-agenda.ics")
 
 

@@ -45,10 +45,18 @@ def touch(*scopes: str, session=None) -> None:
 
 
 def current(*scopes: str) -> dict[str, str | None]:
-    """Each scope's version now (None: never written), in one query."""
+    """Each scope's version now, in one query; None for a scope never written, or changed by this
+    unit of work and not yet committed (its new version does not exist yet)."""
     found = dict(db.session.execute(select(ContentVersion.scope, ContentVersion.token)
                                     .where(ContentVersion.scope.in_(scopes))).all())
-    return {scope: found.get(scope) for scope in scopes}
+    # The query flushed first, so the pending set holds every change made so far.
+    pending = db.session.info.get(_PENDING, ())
+    return {scope: None if scope in pending else found.get(scope) for scope in scopes}
+
+
+def uncommitted(scope: str) -> bool:
+    """Whether this unit of work changed the scope without committing yet (after current(), which flushes)."""
+    return scope in db.session.info.get(_PENDING, ())
 
 
 def _scopes_of(row) -> list[str]:

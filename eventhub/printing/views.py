@@ -1,9 +1,13 @@
 """Printed documents served to browsers: the programme booklet, and the organisers' check before printing."""
 from flask import Blueprint, Response, render_template, request
+from flask_babel import get_locale
 
 from eventhub.agenda import queries
+from eventhub.agenda.scopes import agenda_version
 from eventhub.agenda.services import event_sessions
 from eventhub.auth.access import organiser_required
+from eventhub.core import cache
+from eventhub.core.urls import external_url
 from eventhub.events.access import get_event, viewer_is_organiser
 from eventhub.printing.preflight import code_points, findings, session_findings
 
@@ -16,23 +20,37 @@ def programme_pdf(slug: str):
 
     Organisers also get a proof before the agenda (or the event) is public, marked as a draft.
     """
-    from eventhub.printing import programme  # reportlab only loads when a booklet is asked for
-
     organiser = viewer_is_organiser()
     event = get_event(slug, manage=organiser, agenda=not organiser)
     # Organisers get the public booklet once everyone does, and a marked proof before.
     proof = event.status == "draft" or event.agenda_published_at is None
-    sessions = queries.visible_sessions(event)
-    etag = programme.programme_etag(event, sessions, proof)
-    if request.if_none_match.contains(etag):
+    entry = _booklet(event, proof)
+    if request.if_none_match.contains(entry.meta["etag"]):
         response = Response(status=304)
     else:
-        response = Response(programme.cached_programme_pdf(event, sessions, etag, proof), mimetype="application/pdf")
+        response = Response(entry.body, mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{event.slug}-programme.pdf"'
-    response.set_etag(etag)
+    response.set_etag(entry.meta["etag"])
     if proof:
         response.cache_control.private = True
     return response
+
+
+def _booklet(event, proof: bool) -> cache.Entry:
+    """The booklet and its ETag: kept (in this process, and in Redis when configured) under the agenda's
+    version, so an unchanged agenda costs one small query, in any process; built again after any change."""
+    from eventhub.printing import programme  # reportlab only loads when a booklet is asked for
+
+    version = agenda_version(event)
+    key = "|".join(map(str, ("programme.pdf", programme.LAYOUT, event.id, version, proof, get_locale(),
+                             external_url("events.index"))))
+    entry = cache.get(key) if version else None
+    if entry is None:
+        sessions = queries.visible_sessions(event)
+        etag = programme.programme_etag(event, sessions, proof)
+        body = programme.cached_programme_pdf(event, sessions, etag, proof)
+        entry = cache.put(key, body, etag=etag) if version else cache.Entry(body, {"etag": etag})
+    return entry
 
 
 @bp.app_template_global()
