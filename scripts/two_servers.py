@@ -7,7 +7,10 @@ It shows what must hold when the requests of one congress are spread over severa
   (the path with no e-mail step, so every request competes for a place at the same instant): exactly 10
   confirmed and 30 waitlisted, positions 1 to 30 in the order the database queued them;
 - the login rate limit (LOGIN_RATE_LIMIT, 10 a minute) counts attempts made on either server (Redis);
-- the same badge scanned at both servers at once: one check-in and one duplicate, ten badges over.
+- the same badge scanned at both servers at once: one check-in and one duplicate, ten badges over;
+- the agenda feed one server built is served by the other from Redis, byte for byte; a session renamed
+  through one server shows at once in the feed, schedule.json and programme.pdf every worker of the
+  other had kept.
 
 Loopback only. The database (servers_check) is dropped and made again; the Redis database is flushed.
 """
@@ -297,8 +300,35 @@ def check_same_badge(url: str, ports: list[int], prepared: dict) -> str:
     return f"{BADGES} badges each scanned at both servers at once: {BADGES} check-ins, {BADGES} duplicates"
 
 
+def check_agenda_caches(ports: list[int], prepared: dict) -> str:
+    """Built answers are shared through Redis, and a change made through one server is seen by the next
+    request to any worker of the other."""
+    base = f"/events/{prepared['congress']}"
+    feed, schedule, booklet = f"{base}/agenda.ics", f"{base}/schedule.json", f"{base}/programme.pdf"
+    _status, _headers, built = call(ports[0], "GET", feed)
+    time.sleep(1.1)  # the feed built again would carry a later DTSTAMP
+    for _ in range(4):  # enough for both workers of the other server, in all likelihood
+        expect(call(ports[1], "GET", feed)[2] == built, "the other server built the feed again")
+    etags = {call(port, "GET", booklet)[1]["ETag"] for port in ports for _ in range(4)}
+    expect(len(etags) == 1, etags)
+    for port in ports:
+        for _ in range(4):
+            call(port, "GET", schedule)
+    auth = {"Authorization": f"Bearer {prepared['organiser']}"}
+    _status, _headers, page = call(ports[0], "GET", f"/api/v1/events/{prepared['congress']}/sessions?per_page=1")
+    session = json.loads(page)["items"][0]
+    title = f"Renamed on server {ports[0]}"
+    status, _headers, answer = call(ports[0], "PATCH", f"/api/v1/sessions/{session['id']}", {"title": title}, auth)
+    expect(status == 200, answer)
+    for _ in range(4):
+        expect(title.encode() in call(ports[1], "GET", feed)[2], "a worker served the feed from before the change")
+        expect(title in call(ports[1], "GET", schedule)[2].decode(), "a worker served the schedule from before")
+        expect(call(ports[1], "GET", booklet)[1]["ETag"] not in etags, "a worker served the programme from before")
+    return "the agenda feed built by one server served by the other from Redis; a renamed session seen at once by both"
+
+
 def main() -> int:
-    """Make the database, start both servers, run the three checks; non-zero on the first that fails."""
+    """Make the database, start both servers, run the checks; non-zero on the first that fails."""
     import redis
 
     if not postgres_answers() or not redis_answers():
@@ -312,7 +342,7 @@ def main() -> int:
         ports = [stack.enter_context(gunicorn(env))[0] for _ in range(2)]
         print(f"two servers on ports {ports[0]} and {ports[1]}, database {DATABASE}, {REDIS_URL}, logs in {LOG}")
         for check in (lambda: check_capacity(url, ports, prepared), lambda: check_login_limit(ports),
-                      lambda: check_same_badge(url, ports, prepared)):
+                      lambda: check_same_badge(url, ports, prepared), lambda: check_agenda_caches(ports, prepared)):
             try:
                 print("ok:", check())
             except Failed as failure:
