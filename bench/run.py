@@ -8,9 +8,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> int:
     """Run every benchmark and print its figures."""
-    from bench import badge_render, badges, cancellation, checkin, congress_morning, demo, programme
+    from bench import badge_render, badges, cancellation, checkin, congress_morning, demo, feeds, programme
 
     programme.run()
+    feeds.run()
     cancellation.run()
     demo.run()
     badges.run()

@@ -208,8 +208,27 @@ def _xml_event(parent: ET.Element, item: dict) -> None:
     ET.SubElement(element, "attachments")
 
 
+def _event_xml(item: dict) -> str:
+    """One <event> as XML text, written once per process for as long as its values stay the same."""
+    key = ("xml", item["guid"], item["id"], item["track"], *(item[name] for name in XML_EVENT_FIELDS),
+           tuple((p["guid"], p.get("id"), p["name"]) for p in item["persons"]))
+    found = _events.get_value(key)
+    if found is None:
+        holder = ET.Element("room")
+        _xml_event(holder, item)
+        found = ET.tostring(holder[0], encoding="unicode")
+        _events.set(key, found, 2 * len(found))
+    return found
+
+
+# Stands in a room element for its events until they are put in; a control character, which _text
+# strips from every value, so no text of the schedule can contain it.
+_EVENTS_MARK = re.compile("\x01(\\d+)\x01")
+
+
 def schedule_xml(event: Event, sessions: list[AgendaSession]) -> bytes:
-    """The schedule as frab XML (UTF-8), written with the standard library from schedule_dict."""
+    """The schedule as frab XML (UTF-8), written with the standard library from schedule_dict; each
+    session's <event> is written once per process (_event_xml) and put in its room as text."""
     data = schedule_dict(event, sessions)["schedule"]
     conference = data["conference"]
     root = ET.Element("schedule")
@@ -226,11 +245,14 @@ def schedule_xml(event: Event, sessions: list[AgendaSession]) -> bytes:
     for track in conference["tracks"]:
         _text(head, "track", track["name"], name=track["name"], color=track["color"])
     guids = {room["name"]: room["guid"] for room in conference["rooms"]}
+    rooms = []
     for day in conference["days"]:
         element = ET.SubElement(root, "day", {"index": str(day["index"]), "date": day["date"],
                                               "start": day["day_start"], "end": day["day_end"]})
         for name, items in day["rooms"].items():
             room = ET.SubElement(element, "room", {"name": _CONTROL.sub("", name), "guid": guids[name]})
-            for item in items:
-                _xml_event(room, item)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+            room.text = f"\x01{len(rooms)}\x01"
+            rooms.append(items)
+    text = _EVENTS_MARK.sub(lambda mark: "".join(_event_xml(item) for item in rooms[int(mark.group(1))]),
+                            ET.tostring(root, encoding="unicode"))
+    return ("<?xml version='1.0' encoding='utf-8'?>\n" + text).encode("utf-8")
