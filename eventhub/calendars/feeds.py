@@ -26,8 +26,9 @@ REFRESH = timedelta(hours=1)
 # Kept VEVENTs carry this DTSTAMP, replaced by the feed's own moment when a feed is assembled.
 _KEPT_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
 _KEPT_STAMP_LINE = b"\r\nDTSTAMP:20000101T000000Z\r\n"
-# Serialised VEVENTs of this process: a 1,000-session agenda takes under 1 MB.
-_vevents = LocalCache(32 * 1024 * 1024)
+# Serialised VEVENTs of this process (with their keys, which hold the descriptions): a 1,000-session
+# agenda takes about 2 MB.
+_vevents = LocalCache(16 * 1024 * 1024)
 
 
 def session_uid(session) -> str:
@@ -162,7 +163,7 @@ def _vevent(event, session, tentative: bool, context: tuple) -> bytes:
     found = _vevents.get_value(key)
     if found is None:
         found = session_event(event, session, _KEPT_STAMP, tentative).to_ical()
-        _vevents.set(key, found, len(found))
+        _vevents.set(key, found, len(found) + len(session.description or ""))
     return found
 
 

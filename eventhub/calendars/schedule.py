@@ -36,7 +36,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # The JSON schema's time_zone_name pattern; other names (e.g. "Etc/GMT+1") are left out of the JSON.
 _ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 # Each session's schedule event as last built in this process (event_dict): only read, never changed.
-_events = LocalCache(32 * 1024 * 1024)
+_events = LocalCache(16 * 1024 * 1024)
 
 
 def base_url() -> str:
@@ -105,7 +105,7 @@ def event_dict(event: Event, session: AgendaSession, zone: ZoneInfo, room: str) 
     found = _events.get_value(key)
     if found is None:
         found = _event_dict(event, session, zone, room)
-        _events.set(key, found, 2 * len(found["description"]) + 1000)  # about its size in memory
+        _events.set(key, found, 3 * len(found["description"]) + 1000)  # about its size, key included
     return found
 
 

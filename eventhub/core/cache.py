@@ -69,8 +69,8 @@ class LocalCache:
             self._size = 0
 
 
-# Whole answers (feeds, exports, booklets) of this process; about 64 MB.
-_answers = LocalCache(64 * 1024 * 1024)
+# Whole answers of this process: each filter of each feed, the exports and booklets of a few events.
+_answers = LocalCache(48 * 1024 * 1024)
 _redis_state = {"client": None, "url": None, "paused_until": 0.0}
 _redis_lock = threading.Lock()
 
