@@ -1,15 +1,18 @@
 """The registrations list of an event: filters, sorting and pages in the URL, its CSV, and its bulk actions
 (on the ticked rows, or on every registration the filters match)."""
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup, escape
+from wtforms.widgets import Select, html_params
 
 from eventhub.audit.services import Actor
 from eventhub.auth.access import organiser_required
 from eventhub.core.paging import paginate
 from eventhub.core.signals import answers, badge_states
 from eventhub.core.urls import safe_redirect_target
+from eventhub.core.validation import as_id
 from eventhub.events.access import get_event
 from eventhub.registration import bulk_actions, queries, rules
 from eventhub.registration.admin import bp, sorting
@@ -21,14 +24,43 @@ from eventhub.registration.admin.forms import (
     FilterForm,
 )
 from eventhub.registration.bulk_actions import ACTIONS_FOR_STATUS
-from eventhub.registration.models import STATUSES
+from eventhub.registration.models import STATUSES, Registration
 
 PER_PAGE = 50
 
 
-def _filters(event) -> tuple[FilterForm, dict]:
-    """The list filters from the query string, shared by the list, the CSV export and the bulk actions."""
-    form = FilterForm(request.args, queries.registered_organisations(event))
+class OrganisationBox(Select):
+    """The organisation filter's select box, with every member record people registered from: some 12,000 at
+    a congress of 20,000. Written in one pass from (id, label) pairs, after the field's own "any" option: as
+    WTForms' choices (made, checked, then written one by one) they cost a tenth of a second. Same HTML."""
+
+    def __init__(self, organisations: list[tuple[int, str]]):
+        super().__init__()
+        self.organisations = organisations
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        chosen = field.data
+        options = [f'<option {"selected " if chosen == choice.value else ""}value="">{escape(choice.label)}</option>'
+                   for choice in field.choices if not choice.value]
+        options += [f'<option {"selected " if chosen == str(id_) else ""}value="{id_}">{escape(label)}</option>'
+                    for id_, label in self.organisations]
+        # Labels escaped, values numbers, attributes through WTForms' html_params: safe HTML, as WTForms' own.
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{''.join(options)}</select>")  # noqa: S704
+
+
+def _filters(event, organisations: list[tuple[int, str]] | None = None) -> tuple[FilterForm, dict]:
+    """The list filters from the query string, shared by the list, the CSV export and the bulk actions.
+
+    The form is given only the organisation asked for, if people registered from it: from `organisations`
+    (every such record, which the list page reads for its box), else looked up alone.
+    """
+    asked = as_id(request.args.get("organisation_id"))
+    if organisations is None:
+        known = queries.registered_organisations(event, ids=[asked]) if asked else []
+    else:
+        known = [pair for pair in organisations if pair[0] == asked]
+    form = FilterForm(request.args, known)
     return form, form.filters()
 
 
@@ -37,15 +69,21 @@ def _filters(event) -> tuple[FilterForm, dict]:
 def index(slug: str):
     """Registrations of one event: filters, search, sorting, counts per status, a page at a time."""
     event = get_event(slug, manage=True)
-    form, filters = _filters(event)
+    organisations = queries.registered_organisations(event)
+    form, filters = _filters(event, organisations)
+    form.organisation_id.widget = OrganisationBox(organisations)
     sort, order = sorting.sort_from(request.args)
     # What every link of the page keeps: the filters and the sort (and the page, for the way back).
     listed = {**filters, **sorting.sort_args(sort, order)}
-    page = paginate(sorting.sort_query(queries.registrations_query(event, **filters), sort, order), PER_PAGE)
+    counts = queries.status_counts(event, **filters)
+    # The counts per status are the list's total: no COUNT of its own (at 20,000 rows it costs as much).
+    total = counts[filters["status"]] if filters.get("status") else sum(counts.values())
+    query = sorting.sort_query(queries.registrations_query(event, **filters), sort, order)
+    page = paginate(query, PER_PAGE, total=total, key=Registration.id)
     return render_template(
         "registration/admin/index.html", event=event, form=form, filters=filters, page=page,
         sort=sort, order=order, listed=listed, sort_args=sorting.sort_args,
-        counts=queries.status_counts(event, **filters), positions=rules.waitlist_positions(event),
+        counts=counts, positions=rules.waitlist_positions(event),
         badges=answers(badge_states, event, registration_ids=[r.id for r in page.items]),
         other_filters={k: v for k, v in listed.items() if k != "status"}, statuses=STATUSES, actions=ACTIONS,
         actions_for_status=ACTIONS_FOR_STATUS, action_form=ActionForm(),
@@ -68,7 +106,8 @@ def export_csv(slug: str):
     """The filtered registrations with every answer, as a CSV file Excel opens."""
     event = get_event(slug, manage=True)
     _form, filters = _filters(event)
-    response = Response(queries.export_csv(event, **filters), mimetype="text/csv")
+    # Streamed as it is written: 20,000 rows never sit in memory at once.
+    response = Response(stream_with_context(queries.export_csv(event, **filters)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-registrations.csv"'
     return response
 
