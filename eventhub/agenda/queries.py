@@ -1,8 +1,10 @@
 """Read side of the public agenda: the published sessions, filtered and grouped by day.
 
-An agenda holds at most a few hundred sessions, so every page loads them in a fixed number of
-queries (sessions with kind, track and room joined; people and their cities in one more) and
-filters in Python: the text search then compares folded text the same way on every database.
+Every page runs a fixed number of queries and filters in Python, so the text search compares
+folded text the same way on every database. The agenda page first reads an outline of every
+session (times, status, track, room, kind, language: no people) to choose the day, filter and
+count, and then loads only the sessions it lists, with their people: a congress of 1,000 sessions
+shows one day of 300. A text search reads every session's text flat, in one more query.
 """
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -14,12 +16,15 @@ from flask_babel import get_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from eventhub.agenda.loading import BATCH, with_people
 from eventhub.agenda.models import AgendaSession, SessionPerson, SignUp, Star
 from eventhub.agenda.services import event_sessions
+from eventhub.core.cache import LocalCache
 from eventhub.core.formatting import in_zone
 from eventhub.core.text import fold
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.members.models import Organisation
 from eventhub.registration.models import Registration
 
 
@@ -119,8 +124,9 @@ def now_and_next(sessions: list[AgendaSession], now: datetime) -> NowAndNext:
 
 @dataclass
 class Shown:
-    """What the agenda page lists: the part, its sessions passing the filters, how many sessions the
-    part holds unfiltered, matches per day (for the tabs, while filters narrow), and now and next."""
+    """What the agenda page lists: the part, its sessions passing the filters (in "now and next", the
+    sessions of its three lists), how many sessions the part holds unfiltered, matches per day (for
+    the tabs, while filters narrow), and now and next."""
 
     part: Part
     sessions: list[AgendaSession]
@@ -129,21 +135,54 @@ class Shown:
     now: NowAndNext | None = None
 
 
-def agenda_page(sessions: list[AgendaSession], filters: Filters, asked: str | None, event: Event,
-                now: datetime) -> Shown:
-    """Choose the part of the agenda and filter it. Filters other than the day search every day, so a
-    search for a speaker lands on the day they speak (when no day was chosen) and the tabs count the
-    matches of each day."""
+def agenda_page(event: Event, outline: list, filters: Filters, asked: str | None, now: datetime) -> Shown:
+    """Choose the part of the agenda and filter it, then load the sessions to list (with their people).
+    Filters other than the day search every day, so a search for a speaker lands on the day they speak
+    (when no day was chosen) and the tabs count the matches of each day. `outline` is session_outline(event)."""
     tz = event.timezone
-    matching = filter_sessions(sessions, replace(filters, day=None), tz) if filters.narrows else sessions
-    part = choose_part(asked, days_of(sessions, tz), event, now, days_of(matching, tz) if filters.narrows else None)
-    if part.mode != "day":
-        shown = matching
-        return Shown(part, shown, len(sessions), Counter(), now_and_next(shown, now) if part.mode == NOW else None)
-    shown = [s for s in matching if local_day(s, tz) == part.day]
-    total = sum(1 for s in sessions if local_day(s, tz) == part.day)
-    per_day = Counter(local_day(s, tz) for s in matching) if filters.narrows else Counter()
-    return Shown(part, shown, total, per_day)
+    day_of = {s.id: local_day(s, tz) for s in outline}  # worked out once: a congress has 1,000 sessions
+    # The text search looks at people and descriptions, which the outline has not.
+    texts = search_texts(event) if fold(filters.q).split() else None
+    matching = filter_sessions(outline, replace(filters, day=None), tz, texts) if filters.narrows else outline
+    part = choose_part(asked, sorted(set(day_of.values())), event, now,
+                       sorted({day_of[s.id] for s in matching}) if filters.narrows else None)
+    if part.mode == NOW:
+        found = now_and_next(matching, now)
+        listed = loaded(event, found.running + found.starting + found.later)
+        by_id = {s.id: s for s in listed}
+        found = NowAndNext(*([by_id[s.id] for s in group] for group in (found.running, found.starting, found.later)))
+        return Shown(part, listed, len(outline), Counter(), found)
+    if part.mode == ALL_DAYS:
+        return Shown(part, loaded(event, matching), len(outline), Counter())
+    shown = [s for s in matching if day_of[s.id] == part.day]
+    total = sum(1 for day in day_of.values() if day == part.day)
+    per_day = Counter(day_of[s.id] for s in matching) if filters.narrows else Counter()
+    return Shown(part, loaded(event, shown), total, per_day)
+
+
+def session_outline(event: Event) -> list:
+    """Every visible session's id, times, status, track, room, kind and language, in time order: enough
+    to choose the day, filter (all but the text search) and count, at a fraction of loading sessions."""
+    query = (
+        select(AgendaSession.id, AgendaSession.start_at, AgendaSession.end_at, AgendaSession.status,
+               AgendaSession.track_id, AgendaSession.room_id, AgendaSession.kind_id, AgendaSession.language)
+        .where(AgendaSession.event_id == event.id, AgendaSession.status != "draft")
+        .order_by(AgendaSession.start_at, AgendaSession.room_id, AgendaSession.id)
+    )
+    return list(db.session.execute(query))
+
+
+def loaded(event: Event, outlined: list) -> list[AgendaSession]:
+    """The sessions of these outline rows, in their order, with people and cities, in a fixed number of
+    queries (more only for more than 900 sessions, in batches the databases take)."""
+    if not outlined:
+        return []
+    ids = [row.id for row in outlined]
+    found = {}
+    for n in range(0, len(ids), BATCH):
+        found.update((s.id, s) for s in db.session.scalars(
+            select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.id.in_(ids[n:n + BATCH]))))
+    return with_people([found[i] for i in ids if i in found])
 
 
 def main_language(sessions: list[AgendaSession]) -> str | None:
@@ -196,8 +235,43 @@ def search_text(session: AgendaSession) -> str:
     return fold(" ".join(parts))
 
 
-def matches(session: AgendaSession, filters: Filters, tz: str) -> bool:
-    """True when the session passes every filter."""
+# Folded search texts by the text they were folded from, in this process: folding a congress's 1,000
+# descriptions is most of a search's time, and a text changes only when its session, people or cities do.
+_folded = LocalCache(8 * 1024 * 1024)
+
+
+def search_texts(event: Event) -> dict[int, str]:
+    """search_text() of every visible session, by id, read flat in one query (no sessions or people loaded)."""
+    query = (
+        select(AgendaSession.id, AgendaSession.title, AgendaSession.description, SessionPerson.name,
+               SessionPerson.position_title, Organisation.name.label("city"), Organisation.local_name)
+        .outerjoin(SessionPerson, SessionPerson.session_id == AgendaSession.id)
+        .outerjoin(Organisation, Organisation.id == SessionPerson.organisation_id)
+        .where(AgendaSession.event_id == event.id, AgendaSession.status != "draft")
+        .order_by(AgendaSession.id, SessionPerson.position, SessionPerson.id)
+    )
+    parts: dict[int, list[str]] = {}
+    for row in db.session.execute(query):
+        texts = parts.setdefault(row.id, [row.title, row.description or ""])
+        if row.name is not None:
+            texts += [row.name, row.position_title or ""]
+        if row.city is not None:
+            texts += [row.city, row.local_name or ""]
+    return {session_id: _fold_once(" ".join(texts)) for session_id, texts in parts.items()}
+
+
+def _fold_once(text: str) -> str:
+    folded = _folded.get_value(text)
+    if folded is None:
+        folded = fold(text)
+        _folded.set(text, folded, 2 * (len(text) + len(folded)))
+    return folded
+
+
+def matches(session: AgendaSession, filters: Filters, tz: str, words: list[str] | None = None,
+            text: str | None = None) -> bool:
+    """True when the session passes every filter (`words`: the search folded and split, `text`: the
+    session's search_text, when the caller has them already)."""
     checks = (
         (filters.track_id, session.track_id), (filters.room_id, session.room_id),
         (filters.kind_id, session.kind_id), (filters.language, session.language),
@@ -206,13 +280,18 @@ def matches(session: AgendaSession, filters: Filters, tz: str) -> bool:
         return False
     if filters.day is not None and local_day(session, tz) != filters.day:
         return False
+    words = fold(filters.q).split() if words is None else words
+    if not words:
+        return True
+    text = search_text(session) if text is None else text
+    return all(word in text for word in words)
+
+
+def filter_sessions(sessions: list, filters: Filters, tz: str, texts: dict[int, str] | None = None) -> list:
+    """The sessions passing the filters, in their order. `texts`: their search texts by id (search_texts),
+    so that sessions (or outline rows) without their people loaded can be searched."""
     words = fold(filters.q).split()
-    return not words or all(word in search_text(session) for word in words)
-
-
-def filter_sessions(sessions: list[AgendaSession], filters: Filters, tz: str) -> list[AgendaSession]:
-    """The sessions passing the filters, in their order."""
-    return [s for s in sessions if matches(s, filters, tz)]
+    return [s for s in sessions if matches(s, filters, tz, words, texts.get(s.id, "") if texts and words else None)]
 
 
 def by_day(sessions: list[AgendaSession], tz: str) -> list[tuple[date, list[AgendaSession]]]:
@@ -248,13 +327,22 @@ def confirmed_counts(session_ids: list[int]) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
+def capacities(sessions: list[AgendaSession]) -> dict[int, int | None]:
+    """The capacity of each session that takes sign-ups (None: unlimited), by session id."""
+    return {s.id: s.effective_capacity for s in sessions if s.signup_required}
+
+
 def places_left(sessions: list[AgendaSession]) -> dict[int, int | None]:
     """Free places of the sessions that take sign-ups (None: unlimited)."""
-    taking = [s for s in sessions if s.signup_required]
-    counts = confirmed_counts([s.id for s in taking])
+    return places_left_of(capacities(sessions))
+
+
+def places_left_of(taking: dict[int, int | None]) -> dict[int, int | None]:
+    """Free places of the sessions that take sign-ups, from their capacities (see capacities), in one query."""
+    counts = confirmed_counts(list(taking))
     return {
-        s.id: None if s.effective_capacity is None else max(s.effective_capacity - counts.get(s.id, 0), 0)
-        for s in taking
+        session_id: None if capacity is None else max(capacity - counts.get(session_id, 0), 0)
+        for session_id, capacity in taking.items()
     }
 
 

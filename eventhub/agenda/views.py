@@ -12,17 +12,19 @@ digest of the manage token, never the token: the digest opens no page, and a coo
 cannot be made without the app's SECRET_KEY. A new manage link (registering again after
 cancelling) changes the digest, so a device remembering the old holder is forgotten.
 """
+from functools import cache, partial
 from itertools import groupby
 
 from babel import dates
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, get_template_attribute, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from eventhub.agenda import forms, queries, room_grid, signups
+from eventhub.agenda import forms, page_cache, queries, room_grid, signups
 from eventhub.agenda.services import schedule_parts
 from eventhub.audit.services import REGISTRANT
 from eventhub.core.errors import Refused
+from eventhub.core.formatting import format_time_in_zone
 from eventhub.core.loading import found_or_404
 from eventhub.core.tokens import digest
 from eventhub.core.transaction import atomic
@@ -95,18 +97,33 @@ def session_or_404(slug: str, session_id: int):
 
 @bp.route("/events/<slug>/agenda")
 def agenda(slug: str):
-    """The published agenda, one day at a time (or every day, or now and next), with filters and search."""
+    """The published agenda, one day at a time (or every day, or now and next), with filters and search.
+    The list of sessions comes from page_cache while the agenda is unchanged; the visitor's own buttons
+    and the places left are filled in for each request."""
     event = get_event(slug, agenda=True)
-    sessions = queries.visible_sessions(event)
     form = forms.FilterForm(request.args)
-    languages = queries.languages_of(sessions)
-    form.set_choices(schedule_parts(event), languages)
-    filters = form.filters()
-    shown = queries.agenda_page(sessions, filters, form.day.data, event, utcnow())
+    # The clock to the minute, so that "now and next" can be kept for a minute (see page_cache).
+    filters, asked, now = form.filters(), form.day.data, utcnow().replace(second=0, microsecond=0)
+    shown = page_cache.listing(event, filters, asked, now, lambda: build_listing(event, filters, asked, now))
+    form.set_choices(shown.schedule, shown.languages)
+    mine = queries.marks_of(current_registration(event))
+    cards = page_cache.fill(shown.cards, shown.taking, mine, queries.places_left_of(shown.taking))
     return render_template("agenda/agenda.html", event=event, form=form, filters=filters, shown=shown,
-                           part=shown.part, days=queries.by_day(shown.sessions, event.timezone),
-                           languages=languages, main_language=queries.main_language(sessions),
-                           places=queries.places_left(shown.sessions), mine=queries.marks_of(current_registration(event)))
+                           part=shown.part, cards=cards, mine=mine)
+
+
+def build_listing(event, filters, asked: str | None, now) -> page_cache.Listing:
+    """The agenda page's list of sessions, rendered for every visitor (markers where each one's own differs)."""
+    outline = queries.session_outline(event)
+    found = queries.agenda_page(event, outline, filters, asked, now)
+    languages = queries.languages_of(outline)
+    session_list = get_template_attribute("agenda/_macros.html", "session_list")
+    clock = cache(partial(format_time_in_zone, tz_name=event.timezone))
+    cards = session_list(found, queries.by_day(found.sessions, event.timezone), filters, languages,
+                         queries.main_language(outline), day_label, clock)
+    return page_cache.Listing(found.part, str(cards), len(found.sessions), found.total, dict(found.per_day),
+                              languages, page_cache.schedule_choices(schedule_parts(event)),
+                              queries.capacities(found.sessions))
 
 
 @bp.route("/events/<slug>/agenda/rooms")
