@@ -8,10 +8,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> int:
     """Run every benchmark and print its figures."""
-    from bench import badge_render, badges, cancellation, checkin, congress_morning, demo, feeds, programme
+    from bench import agenda_page, badge_render, badges, cancellation, checkin, congress_morning, demo, feeds, programme
 
     programme.run()
     feeds.run()
+    agenda_page.run()
     cancellation.run()
     demo.run()
     badges.run()
