@@ -156,3 +156,16 @@ def test_the_members_export_streams_the_same_bytes_as_the_cli_writes(organiser_b
     assert response.status_code == 200 and response.is_streamed
     assert response.data == csvio.export_csv()
     assert {row["name"] for row in _csv_rows(response.data)} == {"Kraków", "서울", "Αθήνα", "São Paulo", "Москва"}
+
+
+def test_the_exports_read_their_rows_only_as_the_chunks_are_asked_for(count_queries, congress):
+    """A streamed response is sent after its view's session has ended: the rows must be read then, in the
+    session of the stream's own, not from a result opened in the view."""
+    with count_queries() as statements:
+        chunks = csvio.export_chunks()
+    assert statements == []
+    assert next(chunks).startswith(csv_export.BOM.encode())
+    chunks = queries.export_csv(congress["event"])  # works out its columns (the questions) now
+    with count_queries() as statements:
+        data = b"".join(chunks)
+    assert b"Diet 0" in data and any("FROM registrations" in statement for statement in statements)

@@ -302,11 +302,20 @@ def _cell(value) -> str:
 
 def export_chunks(query: Select | None = None) -> Iterator[bytes]:
     """The records the query selects (all by default) as CSV (see eventhub.core.csv_export), in chunks of
-    bytes to stream: the records are read EXPORT_BATCH at a time, so 25,000 take no more memory than 2,500."""
+    bytes to stream: the records are read EXPORT_BATCH at a time, so 25,000 take no more memory than 2,500.
+
+    Nothing is read before the first chunk is asked for: a streamed response is sent after its view's
+    database session has ended, and reads in a session of its own.
+    """
+    return csv_chunks(COLUMNS, _export_rows(query))
+
+
+def _export_rows(query: Select | None) -> Iterator[list[str]]:
+    """One row of cells per record, read a batch at a time."""
     query = query if query is not None else services.search_organisations()
-    organisations = db.session.scalars(query.execution_options(yield_per=EXPORT_BATCH))
-    return csv_chunks(COLUMNS, ([_cell(values[column]) for column in COLUMNS]
-                                for values in map(services.organisation_values, organisations)))
+    for organisation in db.session.scalars(query.execution_options(yield_per=EXPORT_BATCH)):
+        values = services.organisation_values(organisation)
+        yield [_cell(values[column]) for column in COLUMNS]
 
 
 def export_csv(query: Select | None = None) -> bytes:

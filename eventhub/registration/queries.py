@@ -219,7 +219,9 @@ def export_csv(event, **filters) -> Iterator[bytes]:
     """The filtered registrations as CSV: UTF-8 with a BOM (so Excel reads it), one column per question.
 
     Chunks of bytes to stream: the rows are read and written a batch at a time, so 20,000 registrations
-    take no more memory than 2,000 (the view keeps the request's context while the chunks are sent).
+    take no more memory than 2,000. The columns are worked out now; the rows are read only as the chunks are
+    asked for (a streamed response is sent after its view's database session has ended, and reads in a
+    session of its own: `event` is only read from, never loaded further).
     """
     answer_columns = _answer_columns(event, **filters)
     header = [*COLUMNS, *(header for _key, header in answer_columns)]
