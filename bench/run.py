@@ -8,10 +8,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def main() -> int:
     """Run every benchmark and print its figures."""
-    from bench import agenda_page, badge_render, badges, cancellation, checkin, congress_morning, demo, feeds, programme
+    from bench import agenda_page, badge_render, badges, cancellation, checkin, congress_morning, demo, feeds
+    from bench import organiser_lists, programme
 
     programme.run()
     feeds.run()
+    organiser_lists.run()
     agenda_page.run()
     cancellation.run()
     demo.run()
