@@ -10,8 +10,6 @@ test client), the garbage collector settled as wsgi.py does in every gunicorn wo
 SQLite database, or DATABASE_URL's when set.
 """
 import logging
-import statistics
-import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,14 +21,9 @@ TARGET_MS, TARGET_KB = 80, 150
 
 def _median_ms(action, runs: int = RUNS, before=None) -> float:
     """Median milliseconds of action(), each run preceded by before() (untimed) when given."""
-    spent = []
-    for _ in range(runs):
-        if before is not None:
-            before()
-        began = time.perf_counter()
-        action()
-        spent.append(time.perf_counter() - began)
-    return statistics.median(spent) * 1000
+    from bench.app import median_ms
+
+    return median_ms(action, runs, before)
 
 
 def _crowd_first_day(app) -> dict:

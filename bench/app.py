@@ -1,6 +1,9 @@
-"""A fresh, migrated EventHub for one benchmark: a throw-away SQLite database, or DATABASE_URL's."""
+"""A fresh, migrated EventHub for one benchmark (a throw-away SQLite database, or DATABASE_URL's), and
+the median time of an action."""
 import os
+import statistics
 import tempfile
+import time
 from contextlib import contextmanager
 
 
@@ -17,3 +20,15 @@ def fresh_app():
         with app.app_context():
             upgrade()
         yield app
+
+
+def median_ms(action, runs: int, before=None) -> float:
+    """Median milliseconds of action(), each run preceded by before() (untimed) when given."""
+    spent = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        began = time.perf_counter()
+        action()
+        spent.append(time.perf_counter() - began)
+    return statistics.median(spent) * 1000
