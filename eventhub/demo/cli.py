@@ -162,6 +162,5 @@ def _take_statistics() -> None:
     """PostgreSQL plans by its tables' statistics, which a bulk load leaves empty until autovacuum comes by:
     until then a deep page of 20,000 registrations took seconds instead of milliseconds. SQLite needs none."""
     if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as connection:
+        with db.engine.begin() as connection:  # its own short transaction, after the seeding committed
             connection.execute(text("ANALYZE"))
-            connection.commit()
