@@ -209,13 +209,17 @@ def workers_of(master: int) -> list[int]:
 
 @needs_postgres
 def test_a_worker_killed_in_the_middle_of_registrations_leaves_no_orphan_rows_nor_lost_mail(served):
-    # Enough requests that the queue outlasts the timer however fast the workers answer (40 sometimes
-    # all finished within 0.15 s once the workers' garbage collector was settled).
-    people = 150
-    killer = threading.Timer(0.15, lambda: [os.kill(pid, signal.SIGKILL) for pid in workers_of(served["server"].pid)[:1]])
-    killer.start()
-    answers = two_servers.together([lambda n=n: register(served, n, "killed") for n in range(people)])
-    killer.join()
+    people = 40
+
+    def kill_a_worker():
+        # Released with the requests (not timed from before the threads exist: starting them may take
+        # longer than the delay), so the kill lands while requests are in flight.
+        time.sleep(0.03)
+        for pid in workers_of(served["server"].pid)[:1]:
+            os.kill(pid, signal.SIGKILL)
+
+    jobs = [lambda n=n: register(served, n, "killed") for n in range(people)]
+    answers = two_servers.together(jobs + [kill_a_worker])[:people]
     broken = [n for n, answer in enumerate(answers) if isinstance(answer, Exception) or answer[0] != 201]
     assert broken, "the kill came too late to cut any request"
     two_servers.wait_for(served["port"])
