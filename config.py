@@ -57,6 +57,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     EVENTHUB_TIMEZONE = os.environ.get("EVENTHUB_TIMEZONE", "UTC")
     BABEL_DEFAULT_LOCALE = "en"
+    # The catalogues (translations/<code>/LC_MESSAGES/messages.po, compiled by make into .mo files).
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     BABEL_DEFAULT_TIMEZONE = EVENTHUB_TIMEZONE
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True

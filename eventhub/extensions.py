@@ -53,7 +53,9 @@ def init_app(app) -> None:
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app)
+    from eventhub.core.languages import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
 
 
 def _sqlite_durability(app) -> None:

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.core.translated import Translatable
 from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
@@ -80,11 +81,13 @@ class SessionKind(db.Model):
         return self.name
 
 
-class AgendaSession(db.Model):
+class AgendaSession(Translatable, db.Model):
     """One session of the agenda (named so it is never confused with the database session)."""
 
     __tablename__ = "agenda_sessions"
     audit_type = "session"  # what its audit entries are filed under (eventhub.audit)
+    # In the event's main language in the columns, others in `translations` (eventhub.core.translated).
+    TRANSLATABLE = ("title", "description")
     __table_args__ = (
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint("status IN ('draft', 'scheduled', 'cancelled')", name="status_known"),

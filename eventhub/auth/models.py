@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     # Every session and remember-me cookie names the version it was signed in under; raising it signs the
     # account out everywhere (services.end_sessions).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The interface language chosen (eventhub.core.languages); None: the browser's. Mails to them follow it.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -86,5 +86,11 @@ def init_app(app) -> None:
     app.add_template_filter(format_event_dates, "event_dates")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_recorded, "recorded")
+    from eventhub.core import languages
+    from eventhub.core.translated import localized
+
+    app.add_template_filter(localized, "localized")
+    app.add_template_global(languages.html_lang, "html_lang")
+    app.add_template_global(languages.current, "current_language")
     for helper in (local_name_lang, timezone_label, country_name):
         app.add_template_global(helper)

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventhub.core.translated import Translatable
 from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.events.image_model import EventImage
 from eventhub.extensions import db
@@ -15,9 +16,10 @@ STATUSES = {"draft": "Draft", "published": "Published", "cancelled": "Cancelled"
 CATEGORIES = {"delegate": "Delegate", "speaker": "Speaker", "partner": "Partner", "press": "Press", "staff": "Staff"}
 
 
-class Event(db.Model):
+class Event(Translatable, db.Model):
     __tablename__ = "events"
     audit_type = "event"  # what its audit entries are filed under (eventhub.audit)
+    TRANSLATABLE = ("title", "summary", "description")
     __table_args__ = (
         CheckConstraint("kind IN ('congress', 'network_meeting')", name="kind_known"),
         CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
@@ -38,6 +40,9 @@ class Event(db.Model):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     summary: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
+    # The main language (eventhub.core.languages): the one title, summary and description are written in,
+    # that printed programmes and badges are labelled in, and that new registrations default to.
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     host_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )

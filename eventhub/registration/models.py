@@ -184,6 +184,8 @@ class Registration(LinkSecrets, db.Model):
     privacy_consent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Whether the person agreed to appear in the participant list.
     listed: Mapped[bool] = mapped_column(default=False)
+    # The language every e-mail to the person is written in: the form's, changeable on the manage page.
+    locale: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     # The manage link (/registrations/<token>): its digest (the lookup key) and the salt it is
     # derived from (LinkSecrets); no salt for links issued before migration 0013.
     manage_token_digest: Mapped[str] = mapped_column(String(64), unique=True)
