@@ -19,7 +19,8 @@ def create_app(config: dict | str | None = None) -> Flask:
         raise RuntimeError("SECRET_KEY is not set. Set it in the environment before starting in production.")
 
     from eventhub import extensions
-    from eventhub.core import error_pages, favicon, formatting, requestlog, richtext, security, unavailable
+    from eventhub.core import (error_pages, favicon, formatting, languages, requestlog, richtext, security,
+                               unavailable)
 
     requestlog.init_app(app)
     security.init_app(app)
@@ -30,6 +31,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     error_pages.init_app(app)
     unavailable.init_app(app)
     favicon.init_app(app)
+    languages.init_app(app)
 
     from eventhub.agenda.admin import bp as agenda_admin_bp
     from eventhub.agenda.views import bp as agenda_bp
@@ -38,6 +40,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.calendars.export_views import bp as schedule_exports_bp
     from eventhub.calendars.views import bp as calendars_bp
     from eventhub.checkin.views import bp as checkin_bp
+    from eventhub.auth import language as _language  # noqa: F401  (its route joins the auth blueprint)
     from eventhub.events import image_views as _event_images  # noqa: F401  (its routes join the events blueprint)
     from eventhub.events.views import bp as events_bp
     from eventhub.mail.views import bp as mail_admin_bp

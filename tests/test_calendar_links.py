@@ -72,8 +72,9 @@ def agenda_page(client, event, **filters) -> str:
 def test_the_agenda_page_links_to_the_feed_and_every_export(client, event):
     page = agenda_page(client, event)
     assert "Take the agenda with you" in page
-    assert link_to(page, "/agenda.ics", "webcal") == "webcal://events.example.org/events/seoul-27/agenda.ics"
-    assert link_to(page, "/agenda.ics", "https") == "https://events.example.org/events/seoul-27/agenda.ics"
+    # In the page's language: calendar apps send no cookie to say it.
+    assert link_to(page, "/agenda.ics", "webcal") == "webcal://events.example.org/events/seoul-27/agenda.ics?lang=en"
+    assert link_to(page, "/agenda.ics", "https") == "https://events.example.org/events/seoul-27/agenda.ics?lang=en"
     for path_end, mimetype in MIMETYPES.items():
         href = link_to(page, f"/{path_end}", "https" if path_end.endswith(".ics") else "")
         response = follow(client, href)
@@ -93,8 +94,9 @@ def test_a_filtered_agenda_keeps_its_filters_in_the_links(client, agenda, event)
     track = agenda.tracks[1].id
     page = agenda_page(client, event, track=track, kind="", q="", day="", room="", language="")
     webcal = link_to(page, "/agenda.ics", "webcal")
-    assert parse_qs(urlsplit(webcal).query) == {"track": [str(track)]}  # blank filters are left out
-    assert parse_qs(urlsplit(link_to(page, "/agenda.ics", "https")).query) == {"track": [str(track)]}
+    # blank filters are left out
+    assert parse_qs(urlsplit(webcal).query) == {"track": [str(track)], "lang": ["en"]}
+    assert parse_qs(urlsplit(link_to(page, "/agenda.ics", "https")).query) == {"track": [str(track)], "lang": ["en"]}
     assert parse_qs(urlsplit(link_to(page, "/agenda.csv")).query) == {"track": [str(track)]}
     feed = Calendar.from_ical(follow(client, webcal).data)
     assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["Water · 水"]
@@ -107,7 +109,8 @@ def test_a_filtered_agenda_keeps_its_filters_in_the_links(client, agenda, event)
 def test_day_and_room_reach_the_feed_and_every_filter_reaches_the_csv(client, agenda, event):
     room, day = agenda.rooms[0].id, at(event, 0)[:10]
     page = agenda_page(client, event, room=room, day=day, q="Opening")
-    assert parse_qs(urlsplit(link_to(page, "/agenda.ics", "webcal")).query) == {"room": [str(room)], "day": [day]}
+    assert parse_qs(urlsplit(link_to(page, "/agenda.ics", "webcal")).query) == {"room": [str(room)], "day": [day],
+                                                                               "lang": ["en"]}
     assert parse_qs(urlsplit(link_to(page, "/agenda.csv")).query) == {"room": [str(room)], "day": [day], "q": ["Opening"]}
     assert "the spreadsheet keeps every filter" in page
     feed = Calendar.from_ical(follow(client, link_to(page, "/agenda.ics", "https")).data)

@@ -198,7 +198,7 @@ def test_new_event_form_defaults_to_the_configured_timezone(app, organiser_brows
     finally:
         app.config["EVENTHUB_TIMEZONE"] = "UTC"
     assert re.search(r'<option selected value="Africa/Nairobi">', page)
-    assert page.count("<option selected") == 3  # kind, timezone; host and network are "none"
+    assert page.count("<option selected") == 4  # kind, main language, timezone; host and network are "none"
 
 
 def test_a_network_meeting_can_be_restricted_to_a_network(organiser_browser):

@@ -17,6 +17,7 @@ from eventhub.agenda.models import (
 from eventhub.audit.services import Actor, diff, given, record, record_deleted, snapshot
 from eventhub.core import capacity, signals
 from eventhub.core.errors import ValidationError
+from eventhub.core.translation_input import clean_translations
 from eventhub.core.types import utcnow
 from eventhub.core.validation import MAX_ID, Collector, as_id, moment, text_value
 from eventhub.events.models import Event
@@ -28,7 +29,9 @@ from eventhub.registration.models import Registration
 SEQUENCED = ("start_at", "end_at", "room_id", "status")
 # What a session's audit entries record (its people are added by _audited).
 AUDITED = ("title", "description", "kind", "track", "room", "start_at", "end_at", "language", "interpretation",
-           "capacity", "signup_required", "status")
+           "capacity", "signup_required", "status", "translations")
+# The texts organisers may give in the event's other languages: (longest, several lines?).
+TRANSLATION_LIMITS = {"title": (300, False), "description": (50_000, True)}
 
 
 class RoomTaken(ValueError):
@@ -104,6 +107,8 @@ def clean_session(event: Event, data: dict, errors: Collector) -> dict:
         "room": _own(Room, event, data.get("room_id"), "room_id", errors),
         "track": _own(Track, event, data.get("track_id"), "track_id", errors),
         "kind": _own(SessionKind, event, data.get("kind_id"), "kind_id", errors),
+        # In the event's main language, like the title and description above.
+        "translations": clean_translations(data, TRANSLATION_LIMITS, event.language, errors),
     }
     status = data.get("status") or "draft"
     if status not in SESSION_STATUSES:
@@ -175,7 +180,7 @@ def session_values(session: AgendaSession) -> dict:
         "interpretation": session.interpretation, "signup_required": session.signup_required,
         "capacity": session.capacity, "start": session.start_at, "end": session.end_at,
         "room_id": session.room_id, "track_id": session.track_id, "kind_id": session.kind_id,
-        "status": session.status,
+        "status": session.status, "translations": session.translations or {},
     }
 
 

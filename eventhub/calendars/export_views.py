@@ -11,12 +11,12 @@ import hashlib
 import json
 
 from flask import Blueprint, Response, request
-from flask_babel import get_locale
+from flask_babel import force_locale
 
 from eventhub.agenda import forms, queries
 from eventhub.agenda.scopes import agenda_version
 from eventhub.calendars.schedule import schedule_dict, schedule_xml
-from eventhub.core import cache
+from eventhub.core import cache, languages
 from eventhub.core.formatting import in_zone
 from eventhub.core.csv_export import csv_bytes
 from eventhub.core.urls import external_url, identity_url
@@ -41,11 +41,14 @@ def _kept(name: str, slug: str, build, *variant) -> cache.Entry:
     since it was last built (by any process); variant: whatever else the body depends on (filters)."""
     event = get_event(slug, agenda=True)
     version = agenda_version(event)
-    key = "|".join(map(str, (name, event.id, version, external_url("events.index"), identity_url(), get_locale(),
+    # Titles and descriptions in ?lang=, the browser's language, else the event's main language.
+    language = languages.requested(event.language)
+    key = "|".join(map(str, (name, event.id, version, external_url("events.index"), identity_url(), language,
                              *variant)))
     entry = cache.get(key) if version else None
     if entry is None:
-        body = build(event, queries.visible_sessions(event))
+        with force_locale(language):
+            body = build(event, queries.visible_sessions(event))
         etag = hashlib.sha1(body, usedforsecurity=False).hexdigest()  # an ETag, not a secret
         entry = cache.put(key, body, etag=etag)
     return entry
@@ -74,7 +77,7 @@ def agenda_rows(event, sessions) -> list[list[str]]:
         rows.append([
             start.date().isoformat(), start.strftime("%H:%M"), end.strftime("%H:%M"),
             item.room.name if item.room else "", item.track.name if item.track else "",
-            item.kind.name if item.kind else "", item.title, "; ".join(p.name for p in item.people), item.status,
+            item.kind.name if item.kind else "", item.localized("title"), "; ".join(p.name for p in item.people), item.status,
         ])
     return rows
 

@@ -9,10 +9,15 @@ Serialising a session costs far more than loading it, and a congress agenda chan
 time: each session's VEVENT is serialised once per process and kept under everything it shows
 (sessions_feed), so a feed of 1,000 sessions is assembled from them, and only a changed session is
 serialised again.
+
+Feeds are written in one language (views.feed_language: ?lang=, the browser's, else the event's main
+language; a personal feed in its owner's): SUMMARY in it, marked with a LANGUAGE parameter, and the
+DESCRIPTION ends with the session's title in each of its other languages.
 """
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from eventhub.core import languages
 from eventhub.core.cache import LocalCache
 from eventhub.core.ical import new_calendar as calendar_envelope
 from eventhub.core.ical import vtimezone
@@ -78,10 +83,20 @@ def person_line(person) -> str:
     return f"{line} ({person.organisation.name})" if person.organisation is not None else line
 
 
-def session_description(session) -> str | None:
-    """Speakers with their cities, then the session's text (its Markdown as plain text: calendars show no markup)."""
-    parts = ["\n".join(person_line(p) for p in session.people), to_text(session.description)]
+def session_description(session, main_language: str) -> str | None:
+    """Speakers with their cities, then the session's text in the feed's language (its Markdown as plain text:
+    calendars show no markup), then its title in its other languages, each named in itself."""
+    parts = ["\n".join(person_line(p) for p in session.people), to_text(session.localized("description")),
+             "\n".join(f"{languages.NAMES[code]}: {title}" for code, title in other_titles(session, main_language))]
     return "\n\n".join(p for p in parts if p) or None
+
+
+def other_titles(session, main_language: str) -> list[tuple[str, str]]:
+    """(code, title) of the session in every language but the one being written in, main language first."""
+    here = languages.current()
+    titles = [(main_language, session.title)] + sorted((code, fields["title"]) for code, fields in
+                                                       (session.translations or {}).items() if fields.get("title"))
+    return [(code, title) for code, title in titles if code != here and code in languages.NAMES]
 
 
 def _geo(entry, event) -> None:
@@ -107,15 +122,23 @@ def session_event(event, session, stamp, tentative: bool = False):
         sequence=session.sequence,
         start=session.start_at.astimezone(zone),
         end=session.end_at.astimezone(zone),
-        summary=session.title,
+        summary=session.localized("title"),
         location=session_location(event, session),
-        description=session_description(session),
+        description=session_description(session, event.language),
         url=session_url(event, session),
         categories=categories,
         status=session_status(session, tentative),
     )
+    _mark_language(entry)
     _geo(entry, event)
     return entry
+
+
+def _mark_language(entry) -> None:
+    """LANGUAGE on SUMMARY and DESCRIPTION (RFC 5545 3.2.10): the language they are written in."""
+    for name in ("summary", "description"):
+        if name in entry:
+            entry[name].params["LANGUAGE"] = languages.html_lang(languages.current())
 
 
 def session_status(session, tentative: bool = False) -> str:
@@ -145,7 +168,7 @@ def sessions_feed(event, sessions, name: str, tentative: frozenset[int] = frozen
 def _feed_context(event) -> tuple:
     """What every VEVENT of the event shows besides its session's own rows: the venue and the links' root."""
     return (site_host(), external_url("events.index"), event.slug, event.timezone, event.location,
-            event.latitude, event.longitude)
+            event.latitude, event.longitude, event.language, languages.current())
 
 
 def _vevent(event, session, tentative: bool, context: tuple) -> bytes:
@@ -156,7 +179,7 @@ def _vevent(event, session, tentative: bool, context: tuple) -> bytes:
     """
     room, track, kind = session.room, session.track, session.kind
     key = (context, session.id, session.uuid, session.updated_at, session.sequence, session.status, tentative,
-           session.start_at, session.end_at, session.title, session.description,
+           session.start_at, session.end_at, session.title, session.description, repr(session.translations),
            (room.name, room.location) if room is not None else None,
            track.name if track is not None else None, kind.name if kind is not None else None,
            tuple(person_line(p) for p in session.people))
@@ -185,14 +208,15 @@ def event_calendar(event):
         sequence=event.sequence,
         start=first_day,
         end=max(last_day, first_day) + timedelta(days=1),
-        summary=event.title,
+        summary=event.localized("title"),
         location=event.location,
-        description=event.summary or None,
+        description=event.localized("summary") or None,
         url=external_url("events.detail", slug=event.slug),
         status="CANCELLED" if event.status == "cancelled" else "CONFIRMED",
     )
+    _mark_language(entry)
     _geo(entry, event)
-    calendar = new_calendar(event, event.title)
+    calendar = new_calendar(event, event.localized("title"))
     calendar.add_component(entry)
     # All-day dates carry no TZID, so no VTIMEZONE is needed (or allowed to be assumed) here.
     return calendar

@@ -23,6 +23,7 @@ from slugify import slugify
 
 from eventhub.agenda.models import AgendaSession, SessionPerson
 from eventhub.calendars.schedule_rooms import Rooms, plan_rooms
+from eventhub.core import languages
 from eventhub.core.cache import LocalCache
 from eventhub.core.richtext import to_text
 from eventhub.core.text import fold
@@ -100,6 +101,7 @@ def event_dict(event: Event, session: AgendaSession, zone: ZoneInfo, room: str) 
     track, kind = session.track, session.kind
     key = (_links(), event.slug, str(zone), room, session.id, session.uuid, session.updated_at,
            session.start_at, session.end_at, session.title, session.description, session.language,
+           languages.current(), repr(session.translations),
            track.name if track is not None else None, kind.name if kind is not None else None,
            tuple((p.name, p.registration_id) for p in session.people))
     found = _events.get_value(key)
@@ -124,9 +126,11 @@ def _event_dict(event: Event, session: AgendaSession, zone: ZoneInfo, room: str)
         "end": end.isoformat(), "duration": hhmm(end - start), "room": room,
         "slug": session_slug(event, session),
         "url": external_url("agenda.session", slug=event.slug, session_id=session.id),
-        "title": session.title, "subtitle": "", "track": session.track.name if session.track else None,
+        # The texts in the export's language (export_views), the spoken language as "language".
+        "title": session.localized("title"), "subtitle": "", "track": session.track.name if session.track else None,
         "type": session.kind.name if session.kind else "other", "language": session.language,
-        "abstract": abstract_of(session.description), "description": to_text(session.description),
+        "abstract": abstract_of(session.localized("description")),
+        "description": to_text(session.localized("description")),
         "persons": [person_dict(p) for p in session.people], "links": [], "attachments": [],
     }
 
@@ -170,7 +174,7 @@ def schedule_dict(event: Event, sessions: list[AgendaSession]) -> dict:
     tracks = {s.track.id: s.track for s in shown if s.track is not None}
     rooms = plan_rooms(event, shown)
     conference = {
-        "acronym": acronym(event), "title": event.title, "start": days[0].isoformat(), "end": days[-1].isoformat(),
+        "acronym": acronym(event), "title": event.localized("title"), "start": days[0].isoformat(), "end": days[-1].isoformat(),
         "daysCount": len(days), "timeslot_duration": TIMESLOT, "url": external_url("events.detail", slug=event.slug),
         "tracks": [{"name": t.name, "color": t.colour} for t in sorted(tracks.values(), key=lambda t: t.name)],
         "rooms": [{"name": name, "guid": room_guid(event, key)} for name, key in rooms.order],

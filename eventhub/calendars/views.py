@@ -14,14 +14,14 @@ import re
 from datetime import date, datetime
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from eventhub.agenda import queries, signups
 from eventhub.agenda.scopes import agenda_version
 from eventhub.audit.services import REGISTRANT
 from eventhub.calendars import feeds, services
-from eventhub.core import cache
+from eventhub.core import cache, languages
 from eventhub.core.loading import found_or_404
 from eventhub.core.tokens import keep_tokens_private
 from eventhub.core.transaction import atomic
@@ -69,12 +69,14 @@ def agenda_feed(slug: str):
     event = get_event(slug, agenda=True)
     filters = agenda_filters()
     version = agenda_version(event)
-    # Everything the body depends on: the agenda's version, the filter, and the site's address (links, UIDs).
-    key = f"agenda.ics|{event.id}|{version}|{filters}|{external_url('events.index')}|{get_locale()}"
+    language = languages.requested(event.language)
+    # Everything the body depends on: the agenda's version, the filter, the site's address (links, UIDs), the language.
+    key = f"agenda.ics|{event.id}|{version}|{filters}|{external_url('events.index')}|{language}"
     entry = cache.get(key) if version else None
     if entry is None:
         sessions = queries.filter_sessions(queries.visible_sessions(event), filters, event.timezone)
-        body = feeds.sessions_feed(event, sessions, event.title)
+        with force_locale(language):
+            body = feeds.sessions_feed(event, sessions, event.localized("title"))
         entry = cache.put(key, body, etag=ics_etag(body), changed=services.agenda_changed_at(event).isoformat())
     return ics_response(entry.body, datetime.fromisoformat(entry.meta["changed"]), f"{event.slug}-agenda.ics",
                         entry.meta["etag"])
@@ -85,7 +87,8 @@ def session_ics(slug: str, session_id: int):
     """One session, to add to a calendar."""
     event = get_event(slug, agenda=True)
     item = found_or_404(queries.visible_session(event, session_id))
-    body = feeds.sessions_feed(event, [item], f"{item.title} · {event.title}")
+    with force_locale(languages.requested(event.language)):
+        body = feeds.sessions_feed(event, [item], f"{item.localized('title')} · {event.localized('title')}")
     return ics_response(body, max(item.updated_at, event.updated_at), f"{event.slug}-session-{item.id}.ics")
 
 
@@ -93,7 +96,9 @@ def session_ics(slug: str, session_id: int):
 def event_ics(slug: str):
     """The event as one all-day span, for delegates to block the dates."""
     event = get_event(slug)
-    return ics_response(feeds.event_calendar(event).to_ical(), event.updated_at, f"{event.slug}.ics")
+    with force_locale(languages.requested(event.language)):
+        body = feeds.event_calendar(event).to_ical()
+    return ics_response(body, event.updated_at, f"{event.slug}.ics")
 
 
 @bp.route("/calendar/<token>.ics")
@@ -106,10 +111,13 @@ def personal_feed(token: str):
     attending = registration.status == "confirmed" and event.is_public and event.agenda_published_at is not None
     sessions = [item for item, _overlap in signups.personal_agenda(registration)] if attending else []
     services.load_people(sessions)
-    name = _("My agenda · %(event)s", event=event.title)
     tentative = services.waitlisted_session_ids(registration) if sessions else frozenset()
-    return ics_response(feeds.sessions_feed(event, sessions, name, tentative),
-                        services.personal_changed_at(registration), "my-agenda.ics")
+    # In the language its owner reads their e-mails in (changeable on the manage page), not the calendar
+    # app's Accept-Language; ?lang= overrides.
+    with force_locale(languages.normalise(request.args.get("lang")) or registration.locale):
+        name = _("My agenda · %(event)s", event=event.localized("title"))
+        body = feeds.sessions_feed(event, sessions, name, tentative)
+    return ics_response(body, services.personal_changed_at(registration), "my-agenda.ics")
 
 
 @bp.route("/registrations/<token>/calendar/rotate", methods=["POST"])
@@ -140,4 +148,8 @@ def _feed_links():
         token = registration.calendar_token
         return feed_urls("calendars.personal_feed", token=token) if token else None
 
-    return {"feed_urls": feed_urls, "personal_feed_urls": personal_feed_urls}
+    def public_feed_urls(endpoint: str, **values) -> dict:
+        """A public feed in the language of the page it is offered on: calendar apps send no cookie."""
+        return feed_urls(endpoint, **{"lang": languages.current(), **values})
+
+    return {"feed_urls": public_feed_urls, "personal_feed_urls": personal_feed_urls}

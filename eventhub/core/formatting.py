@@ -92,5 +92,6 @@ def init_app(app) -> None:
     app.add_template_filter(localized, "localized")
     app.add_template_global(languages.html_lang, "html_lang")
     app.add_template_global(languages.current, "current_language")
+    app.add_template_global(languages.choices, "language_choices")
     for helper in (local_name_lang, timezone_label, country_name):
         app.add_template_global(helper)

@@ -19,6 +19,9 @@ class ServiceErrors:
         """The form field a service error key belongs to, or None (the message then goes above the form)."""
         if key == "csrf_token":
             return None
+        if key.startswith("translations.") and key.count(".") == 2:
+            _, code, name = key.split(".")
+            key = f"tr_{code}_{name}"  # eventhub.core.translation_input's form fields
         return self._fields.get(self.FIELD_FOR_ERROR.get(key, key))
 
     def add_service_errors(self, errors: dict[str, list[str]], only_new: bool = False) -> None:

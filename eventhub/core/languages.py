@@ -54,7 +54,32 @@ def select_locale() -> str:
     chosen = normalise(account) or normalise(request.cookies.get(COOKIE))
     if chosen:
         return chosen
-    # Matching on the base language too, so "pt-PT" and "fr-CA" browsers get Portuguese and French.
-    offered = list(SUPPORTED) + [code.split("_")[0] for code in SUPPORTED if "_" in code]
-    best = request.accept_languages.best_match([html_lang(code) for code in offered])
-    return normalise(best) or DEFAULT
+    # The browser's languages in its order of preference, each matched on its base language too, so that
+    # "es-MX, en;q=0.5" gets Spanish and "pt-PT" Portuguese (Werkzeug's best_match would prefer the exact "en").
+    return from_browser() or DEFAULT
+
+
+def from_browser() -> str | None:
+    """The first supported language of the request's Accept-Language, matched on base languages too."""
+    for tag, quality in request.accept_languages:
+        if quality > 0 and normalise(tag):
+            return normalise(tag)
+    return None
+
+
+def requested(default: str) -> str:
+    """The language a feed, export or API answer is written in: ?lang=, else the Accept-Language, else
+    `default` (the event's main language). Never the cookie or account: one address answers every
+    calendar app and script alike, and a script's owner switching their interface changes nothing."""
+    return normalise(request.args.get("lang")) or from_browser() or default
+
+
+def init_app(app) -> None:
+    """Pages say which language they are in, and that it depends on the browser's language and cookie."""
+
+    @app.after_request
+    def say_the_language(response):
+        if response.mimetype == "text/html" and has_request_context():
+            response.vary.update(("Accept-Language", "Cookie"))
+            response.content_language.add(html_lang(current()))
+        return response

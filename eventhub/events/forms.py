@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from eventhub.core import languages, translation_input
 from eventhub.core.forms import ServiceErrors
 from eventhub.events import services
 from eventhub.events.models import CATEGORIES
@@ -67,6 +68,7 @@ def _host_label(org) -> str:
 def event_initial(event) -> dict:
     """The event's values for the form, its times as wall-clock times in its own timezone."""
     values = services.event_values(event)
+    values.update(translation_input.initial(event, services.TRANSLATION_LIMITS))
     zone = ZoneInfo(event.timezone)
     for name in services.TIME_FIELDS:
         if values[name] is not None:
@@ -89,6 +91,9 @@ class EventForm(ServiceErrors, FlaskForm):
                        "network": "network_id"}
 
     kind = SelectField(_l("Kind of event"), choices=KIND_CHOICES, validate_choice=False)
+    # A new event is written, most likely, in the language its organiser works in.
+    language = SelectField(_l("Main language"), choices=languages.choices, default=languages.current,
+                           validate_choice=False)
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     slug = StringField(_l("Web address"), validators=[Optional(), Length(max=100)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=500)], render_kw={"rows": 2})
@@ -132,7 +137,16 @@ class EventForm(ServiceErrors, FlaskForm):
 
     def service_data(self) -> dict:
         """The input as save_event expects it (naive times are read in the chosen timezone)."""
-        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        data = {name: field.data for name, field in self._fields.items()
+                if name != "csrf_token" and not translation_input.is_translation_field(name)}
+        data["translations"] = translation_input.from_form(self, services.TRANSLATION_LIMITS)
+        return data
+
+    def translation_groups(self):
+        """(code, name, fields) for each language other than the main one, for the template."""
+        main = languages.normalise(self.language.data) or languages.DEFAULT
+        return [(code, name, [self[translation_input.field_name(code, field)] for field in services.TRANSLATION_LIMITS])
+                for code, name in languages.choices() if code != main]
 
     def shifted_times(self, event) -> list[str]:
         """Labels of entered times that fell into a daylight-saving gap and were stored an hour on."""
@@ -142,6 +156,9 @@ class EventForm(ServiceErrors, FlaskForm):
             for name in services.TIME_FIELDS
             if self[name].data and stored[name] and self[name].data.replace(second=0) != stored[name].replace(second=0)
         ]
+
+
+translation_input.add_fields(EventForm, services.TRANSLATION_LIMITS, rows={"summary": 2, "description": 6})
 
 
 class CancelForm(FlaskForm):

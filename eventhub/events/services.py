@@ -14,8 +14,8 @@ from eventhub.core.signals import event_capacity_raised, event_status_changed
 from eventhub.core.types import utcnow
 from eventhub.events.models import STATUSES, Event
 
-# TIME_FIELDS and timezone_names are read through this module by events.forms.
-from eventhub.events.validation import TIME_FIELDS, clean_event, timezone_names  # noqa: F401
+# TIME_FIELDS, TRANSLATION_LIMITS and timezone_names are read through this module by events.forms.
+from eventhub.events.validation import TIME_FIELDS, TRANSLATION_LIMITS, clean_event, timezone_names  # noqa: F401
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 
@@ -71,6 +71,8 @@ def event_values(event: Event) -> dict:
         "delegate_quota": event.delegate_quota,
         "non_member_policy": event.non_member_policy,
         "public_categories": event.public_category_list,
+        "language": event.language,
+        "translations": event.translations or {},
     }
 
 
@@ -95,7 +97,7 @@ AUDITED = (
     "kind", "title", "slug", "summary", "description", "contact_email", "contact_phone", "host_organisation",
     "venue_name", "venue_address",
     "latitude", "longitude", "timezone", "start_at", "end_at", "registration_opens", "registration_closes",
-    "capacity", "network", "delegate_quota", "non_member_policy", "public_categories",
+    "capacity", "network", "delegate_quota", "non_member_policy", "public_categories", "language", "translations",
 )
 STATUS_ACTIONS = {"published": "event.published", "draft": "event.unpublished", "cancelled": "event.cancelled"}
 

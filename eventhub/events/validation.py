@@ -6,6 +6,7 @@ from zoneinfo import available_timezones
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from eventhub.core.translation_input import clean_language, clean_translations
 from eventhub.core.validation import MAX_ID, Collector, as_id, moment, text_value
 from eventhub.events.models import CATEGORIES, KINDS, Event
 from eventhub.extensions import db
@@ -18,6 +19,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PHONE_PATTERN = re.compile(r"^\+[0-9][0-9 ().\/-]*[0-9]$")
 PHONE_DIGITS = (7, 15)  # E.164 allows at most 15 digits, country code included
 TIME_FIELDS = ("start", "end", "registration_opens", "registration_closes")
+# The texts organisers may give in other languages than the main one: (longest, several lines?).
+TRANSLATION_LIMITS = {"title": (200, False), "summary": (500, True), "description": (50_000, True)}
 
 
 @cache
@@ -109,7 +112,10 @@ def clean_event(data: dict, event: Event | None = None) -> dict:
     if (latitude is None) != (longitude is None) and "latitude" not in errors.errors:
         errors.add("latitude", _("Give both latitude and longitude, or neither."))
     host, network = _references(data, kind, errors)
+    language = clean_language(data, errors)
     cleaned = {
+        "language": language,
+        "translations": clean_translations(data, TRANSLATION_LIMITS, language, errors),
         **_contact(data, errors),
         "kind": kind,
         "title": title,

@@ -21,7 +21,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from eventhub.agenda.admin import people
+from eventhub.agenda import services
 from eventhub.agenda.models import PERSON_ROLES, SESSION_STATUSES
+from eventhub.core import languages, translation_input
 from eventhub.core.forms import ServiceErrors
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -155,7 +157,7 @@ class SessionForm(ServiceErrors, FlaskForm):
     # Both empty: an unscheduled draft that waits in the timetable's tray (the service checks the pair).
     start = DateTimeLocalField(_l("Start"), format=LOCAL_FORMATS, validators=[Optional()])
     end = DateTimeLocalField(_l("End"), format=LOCAL_FORMATS, validators=[Optional()])
-    language = SelectField(_l("Language"))
+    language = SelectField(_l("Spoken language"))
     interpretation = BooleanField(_l("Interpretation is offered"))
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)])
     signup_required = BooleanField(_l("Participants sign up for this session"))
@@ -199,7 +201,14 @@ class SessionForm(ServiceErrors, FlaskForm):
         """The raw values save_session expects (times naive: wall clock in the event's timezone)."""
         names = ("title", "description", "kind_id", "track_id", "room_id", "start", "end", "language",
                  "interpretation", "capacity", "signup_required", "status")
-        return {name: self[name].data for name in names}
+        return {**{name: self[name].data for name in names},
+                "translations": translation_input.from_form(self, services.TRANSLATION_LIMITS)}
+
+    def translation_groups(self):
+        """(code, name, fields) for each of the event's languages other than its main one, for the template."""
+        main = self.event.language if self.event is not None else languages.DEFAULT
+        return [(code, name, [self[translation_input.field_name(code, field)] for field in services.TRANSLATION_LIMITS])
+                for code, name in languages.choices() if code != main]
 
     def people_data(self) -> list[dict]:
         """The filled rows of the people editor, in order, remembering which row each came from (a row whose
@@ -207,6 +216,9 @@ class SessionForm(ServiceErrors, FlaskForm):
         self.people_rows = [n for n, entry in enumerate(self.people.entries)
                             if not entry.form.is_blank() and not entry.form.unresolved]
         return [self.people.entries[n].form.person_data() for n in self.people_rows]
+
+
+translation_input.add_fields(SessionForm, services.TRANSLATION_LIMITS, rows={"description": 4})
 
 
 class MoveForm(FlaskForm):

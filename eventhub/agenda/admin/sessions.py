@@ -14,6 +14,7 @@ from eventhub.agenda.admin.grid import day_of
 from eventhub.agenda.models import AgendaSession
 from eventhub.audit.services import Actor, history
 from eventhub.auth.access import organiser_required
+from eventhub.core import translation_input
 from eventhub.core.errors import ValidationError
 from eventhub.core.forms import submit
 from eventhub.core.loading import get_or_404
@@ -43,16 +44,18 @@ def _session_form(event, session=None) -> SessionForm:
         data.update(start=local(session.start_at, event), end=local(session.end_at, event),
                     people=[_person_initial(p) for p in session.people] + [{}] * 2)
         data = {k: ("" if v is None else str(v)) if k.endswith("_id") else v for k, v in data.items()}
+        data.update(translation_input.initial(session, services.TRANSLATION_LIMITS))
         form = SessionForm(data=data)
     else:
-        form = SessionForm(data=_new_session_initial())
+        form = SessionForm(data=_new_session_initial(event))
     form.set_choices(services.schedule_parts(event), event)
     return form
 
 
-def _new_session_initial() -> dict:
-    """Defaults for a new session: room and start from the timetable slot that was clicked, one hour long."""
-    initial = {"room_id": request.args.get("room_id", ""), "status": "draft", "language": "en"}
+def _new_session_initial(event) -> dict:
+    """Defaults for a new session: room and start from the timetable slot that was clicked, one hour long,
+    spoken in the event's main language."""
+    initial = {"room_id": request.args.get("room_id", ""), "status": "draft", "language": event.language.split("_")[0]}
     for fmt in LOCAL_FORMATS:
         try:
             start = datetime.strptime(request.args.get("start", ""), fmt)
