@@ -3,19 +3,19 @@
 Sent from agenda.listeners when a sign-up or a session changes (eventhub.core.signals), in the same
 unit of work. One template pair (templates/mail/signup.*) says each kind in the event's timezone,
 with the session, the person's place and their manage link, under the event's envelope (its title as
-sender, replies to its organisers).
+sender, replies to its organisers). Each is written in the person's language (Registration.locale),
+the session's and event's texts too, whoever's change caused it.
 """
 from flask import render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from eventhub.agenda.models import AgendaSession, SignUp
-from eventhub.core import capacity
+from eventhub.core import capacity, languages
 from eventhub.core.urls import external_url
 from eventhub.extensions import db
-from eventhub.mail.services import withdraw_queued
+from eventhub.mail.services import withdraw_queued, written_in
 from eventhub.registration.models import Registration
 from eventhub.registration.notifications import manage_url, queue_about
 
@@ -45,17 +45,24 @@ def signup_kind(signup: SignUp, previous: str | None) -> str | None:
 
 def render_signup_message(signup: SignUp, kind: str, previous: str | None = None,
                           position: int | None = None, before: dict | None = None) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of one kind of message about one sign-up.
+    """Subject, plain text and HTML of one kind of message about one sign-up, in the person's language.
 
     position: the waiting-list place when the caller knows it already (a batch); else looked up.
     before: for session_moved, the session's start_at, end_at and room as they were.
     """
-    session, registration = signup.session, signup.registration
-    event = session.event
     if position is None and signup.status == "waitlisted":
         same = (SignUp.session_id == signup.session_id) & (SignUp.status == "waitlisted")
         position = capacity.position(SignUp, signup, same)
-    subject = SUBJECTS[kind](session.title)
+    with written_in(signup.registration.locale):
+        return _render(signup, kind, previous, position, before)
+
+
+def _render(signup: SignUp, kind: str, previous: str | None, position: int | None,
+            before: dict | None) -> tuple[str, str, str]:
+    """render_signup_message in the language spoken now."""
+    session, registration = signup.session, signup.registration
+    event = session.event
+    subject = SUBJECTS[kind](session.localized("title"))
     context = {
         "kind": kind, "subject": subject, "signup": signup, "previous": previous, "position": position,
         "before": before,
@@ -64,7 +71,7 @@ def render_signup_message(signup: SignUp, kind: str, previous: str | None = None
         "session_url": external_url("agenda.session", slug=event.slug, session_id=session.id),
         "manage_url": manage_url(registration),
         "event_url": external_url("events.detail", slug=event.slug),
-        "locale": str(get_locale() or "en"),
+        "locale": languages.current(),
     }
     return subject, render_template("mail/signup.txt", **context), render_template("mail/signup.html", **context)
 
@@ -78,7 +85,8 @@ def notify_signup(signup: SignUp, previous: str | None) -> None:
         return
     db.session.flush()  # a new sign-up's id and waiting-list time place it on the list
     subject, text, html = render_signup_message(signup, kind, previous)
-    queue_about(signup.session.event, signup.registration.email, subject, text, html)
+    queue_about(signup.session.event, signup.registration.email, subject, text, html,
+                language=signup.registration.locale)
 
 
 def _live_signups(session: AgendaSession) -> tuple[list[SignUp], dict]:
@@ -108,7 +116,7 @@ def notify_session_moved(session: AgendaSession, before: dict) -> int:
         subject, text, html = render_signup_message(signup, "session_moved", position=positions.get(signup.id),
                                                     before=before)
         withdraw_queued(signup.registration.email, subject)
-        queue_about(session.event, signup.registration.email, subject, text, html)
+        queue_about(session.event, signup.registration.email, subject, text, html, language=signup.registration.locale)
     return len(signups)
 
 
@@ -125,5 +133,5 @@ def notify_session_status(session: AgendaSession, previous: str, status: str) ->
     signups, positions = _live_signups(session)
     for signup in signups:
         subject, text, html = render_signup_message(signup, kind, previous, positions.get(signup.id))
-        queue_about(session.event, signup.registration.email, subject, text, html)
+        queue_about(session.event, signup.registration.email, subject, text, html, language=signup.registration.locale)
     return len(signups)

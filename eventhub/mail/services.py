@@ -1,9 +1,23 @@
 """Queueing messages; sending lives in eventhub.mail.sender."""
+from contextlib import contextmanager
+
+from flask_babel import force_locale
 from sqlalchemy import delete, func, select, update
 
+from eventhub.core import languages
 from eventhub.core.types import utcnow
 from eventhub.extensions import db
 from eventhub.mail.models import OutboxMessage
+
+
+@contextmanager
+def written_in(language: str | None):
+    """Write a message in its reader's language: inside, gettext, dates, numbers and |localized event
+    content speak `language` (a registrant's or an account's), whatever the request around it speaks
+    (an organiser approving someone, say). Works outside requests too (the CLI, the mail worker).
+    An unknown code writes English rather than failing to send."""
+    with force_locale(languages.normalise(language) or languages.DEFAULT):
+        yield
 
 
 def queue_message(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pycountry
 from flask_babel import gettext as _
 
+from eventhub.core import languages
 from eventhub.core.validation import Collector, as_id, text_value
 from eventhub.events.models import CATEGORIES, Event
 from eventhub.extensions import db
@@ -20,7 +21,8 @@ from eventhub.registration.questions import event_questions
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MAX_ANSWER = 2000
 # Fields people may change on their own registration afterwards.
-EDITABLE = ("full_name", "email", "position", "organisation_id", "organisation_name", "category", "answers", "listed")
+EDITABLE = ("full_name", "email", "position", "organisation_id", "organisation_name", "category", "answers", "listed",
+            "locale")
 
 
 @dataclass
@@ -42,7 +44,7 @@ class Applicants:
 def clean_registration(event: Event, data: dict, organiser: bool = False) -> Applicants:
     """One person's registration: details, answers, organisation and (on the public form) consent."""
     errors = Collector()
-    person = clean_person(event, data, errors, organiser)
+    person = clean_person(event, data, errors, organiser, language=default_language(event, organiser))
     organisation, organisation_name = clean_organisation_choice(data, errors)
     check_consent(data, errors, organiser)
     errors.raise_if_any()
@@ -54,13 +56,16 @@ def clean_delegation(event: Event, data: dict, organiser: bool = False) -> Appli
     "delegates-<n>-<field>", n counting the delegates sent (blank rows are left out)."""
     errors = Collector()
     head = {"name": text_value(data, "head_name", 200, errors, required=True),
-            "email": (text_value(data, "head_email", 254, errors, required=True) or "").lower()}
+            "email": (text_value(data, "head_email", 254, errors, required=True) or "").lower(),
+            "locale": clean_language(data, errors, default_language(event, organiser))}
     organisation, organisation_name = clean_organisation_choice(data, errors)
     check_consent(data, errors, organiser)
     rows = [row for row in data.get("delegates") or [] if any(str(v).strip() for k, v in row.items() if k != "category")]
     if not rows:
         errors.add("delegates", _("Add at least one delegate."))
-    people = [clean_person(event, row, errors, organiser, prefix=f"delegates-{n}-") for n, row in enumerate(rows)]
+    # Each delegate is written to in the head's language, unless their row names their own.
+    people = [clean_person(event, row, errors, organiser, prefix=f"delegates-{n}-", language=head["locale"])
+              for n, row in enumerate(rows)]
     emails = [p["email"] for p in people if p["email"]]
     for n, person in enumerate(people):
         if person["email"] and emails.count(person["email"]) > 1:
@@ -72,7 +77,7 @@ def clean_delegation(event: Event, data: dict, organiser: bool = False) -> Appli
 def clean_delegate(event: Event, data: dict, organiser: bool = False) -> dict:
     """One more delegate of a delegation (whose organisation is already known)."""
     errors = Collector()
-    person = clean_person(event, data, errors, organiser)
+    person = clean_person(event, data, errors, organiser, language=default_language(event, organiser))
     errors.raise_if_any()
     return person
 
@@ -91,15 +96,19 @@ def clean_details(registration: Registration, data: dict, organiser: bool = Fals
     merged["answers"] = {k: v for k, v in (merged["answers"] or {}).items() if k in asked or k not in orphans}
     errors = Collector()
     # Keeping a category the public may not choose (set by an organiser) is not choosing it.
-    person = clean_person(registration.event, merged, errors, organiser or merged["category"] == registration.category)
+    person = clean_person(registration.event, merged, errors, organiser or merged["category"] == registration.category,
+                          language=registration.locale)
     organisation, organisation_name = clean_organisation_choice(merged, errors)
     errors.raise_if_any()
     person["answers"] = {**orphans, **person["answers"]}
     return Applicants([person], organisation, organisation_name)
 
 
-def clean_person(event: Event, data: dict, errors: Collector, organiser: bool = False, prefix: str = "") -> dict:
-    """Check one person's details and answers; field names are prefixed for delegation rows."""
+def clean_person(event: Event, data: dict, errors: Collector, organiser: bool = False, prefix: str = "",
+                 language: str | None = None) -> dict:
+    """Check one person's details and answers; field names are prefixed for delegation rows.
+
+    language: the language of their e-mails when `data` names none (see default_language)."""
     own = Collector()
     cleaned = {
         "full_name": text_value(data, "full_name", 200, own, required=True),
@@ -115,10 +124,42 @@ def clean_person(event: Event, data: dict, errors: Collector, organiser: bool = 
     cleaned["category"] = category
     cleaned["listed"] = bool(data.get("listed"))
     cleaned["answers"] = clean_answers(event_questions(event), data.get("answers"), own)
+    cleaned["locale"] = clean_language(data, own, language or languages.DEFAULT)
     for name, messages in own.errors.items():
         for message in messages:
             errors.add(prefix + name, message)
     return cleaned
+
+
+def default_language(event: Event, organiser: bool) -> str:
+    """The language of a new registrant's e-mails when the input names none: the language of the form
+    being used (the one spoken now) on the public pages; the event's main language when organisers
+    register someone, since their own interface language says nothing about the person's."""
+    if organiser:
+        return languages.normalise(event.language) or languages.DEFAULT
+    return languages.current()
+
+
+def clean_language(data: dict, errors: Collector, default: str) -> str:
+    """A supported language code from data["locale"] ("pt-BR" and "pt" mean pt_BR), `default` when blank."""
+    given = data.get("locale")
+    if given in (None, ""):
+        return default
+    code = languages.normalise(str(given))
+    if code is None:
+        errors.add("locale", _("Choose one of: %(choices)s.", choices=", ".join(languages.SUPPORTED)))
+        return default
+    return code
+
+
+def clean_language_choice(value) -> str:
+    """A language someone chose for their e-mails (the manage page): one of the supported codes, nothing else."""
+    errors = Collector()
+    code = clean_language({"locale": value}, errors, "")
+    if not code:
+        errors.add("locale", _("Choose one of: %(choices)s.", choices=", ".join(languages.SUPPORTED)))
+    errors.raise_if_any()
+    return code
 
 
 def clean_organisation_choice(data: dict, errors: Collector) -> tuple[Organisation | None, str | None]:

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired
 
+from eventhub.core import languages
 from eventhub.core.countries import country_name
 from eventhub.core.forms import ServiceErrors as FormServiceErrors
 from eventhub.core.validation import as_id
@@ -205,6 +206,17 @@ class ResendForm(FlaskForm):
     """Ask for one's manage link again."""
 
     email = EmailField(_l("Email"), [DataRequired()], render_kw={"maxlength": 254, "autocomplete": "email"})
+
+
+class LanguageForm(ServiceErrors, FlaskForm):
+    """The language of one's e-mails, on the manage page: a form of its own, so that choosing it changes
+    nothing else (and needs no details to be valid). The service refuses a language not offered."""
+
+    locale = SelectField(_l("Language of your e-mails"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = languages.choices()
 
 
 class ConfirmAddressForm(ServiceErrors, FlaskForm):

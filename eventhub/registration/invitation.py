@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from eventhub.core import languages
 from eventhub.core.ical import new_calendar, vtimezone
 from eventhub.core.types import utcnow
 from eventhub.core.urls import external_url, site_host
+from eventhub.mail.services import written_in
 
 PRODID = "-//EventHub//Registration invitation//EN"
 CONTENT_TYPE = "text/calendar; method=REQUEST; charset=utf-8"
@@ -22,13 +24,13 @@ def invitation_uid(registration) -> str:
     return f"event-{registration.event_id}-registration-{registration.id}@{site_host()}"
 
 
-def organizer_address(event=None):
-    """ORGANIZER: the event's contact (named after the event) when it has one, so a question typed in the
-    calendar app reaches the organisers; else MAIL_DEFAULT_SENDER."""
+def organizer_address(event=None, language: str | None = None):
+    """ORGANIZER: the event's contact (named after the event, in `language`) when it has one, so a question
+    typed in the calendar app reaches the organisers; else MAIL_DEFAULT_SENDER."""
     from icalendar import vCalAddress
 
     if event is not None and event.contact_email:
-        return vCalAddress.new(event.contact_email, cn=event.title)
+        return vCalAddress.new(event.contact_email, cn=event.localized("title", language))
     name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     return vCalAddress.new(address, cn=name or None)
 
@@ -45,10 +47,20 @@ def invitation_calendar(registration, manage_link: str, method: str = "REQUEST")
     DTSTART and DTEND carry the real start and end with a TZID (so a three-day congress is its
     actual span), and the calendar holds a VTIMEZONE for it, as RFC 5545 requires. With
     method="CANCEL" the same entry comes marked cancelled, so calendar apps remove it.
+
+    Its texts (title, summary, the manage line) are in the registrant's language, like the mail that
+    carries it, whoever's request sends it; SUMMARY says which language its title is in.
     """
+    with written_in(registration.locale):
+        return _calendar(registration, manage_link, method)
+
+
+def _calendar(registration, manage_link: str, method: str):
+    """invitation_calendar in the language spoken now."""
     from icalendar import Event, vCalAddress
 
     event, zone = registration.event, ZoneInfo(registration.event.timezone)
+    language = languages.current()
     start, end = event.start_at.astimezone(zone), event.end_at.astimezone(zone)
     attendee = vCalAddress.new(
         registration.email, cn=registration.full_name, cutype="INDIVIDUAL",
@@ -60,25 +72,33 @@ def invitation_calendar(registration, manage_link: str, method: str = "REQUEST")
         sequence=invitation_sequence(registration),
         start=start,
         end=end,
-        summary=event.title,
+        summary=event.localized("title", language),
         location=event.location,
-        description=_description(event, manage_link),
+        description=_description(event, manage_link, language),
         url=external_url("events.detail", slug=event.slug),
-        organizer=organizer_address(event),
+        organizer=organizer_address(event, language),
         attendees=[attendee],
         status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
     )
+    entry["SUMMARY"].params["LANGUAGE"] = languages.html_lang(_written_in(event, "title", language))
     calendar = new_calendar(PRODID, method)
     calendar.add_component(entry)
     calendar.add_component(vtimezone(event.timezone, start.year, end.year + 1))
     return calendar
 
 
-def _description(event, manage_link: str) -> str:
+def _written_in(event, field: str, language: str) -> str:
+    """The language the event's field is actually given in for a reader of `language` (a missing
+    translation falls back to the main language)."""
+    return language if event.translation(language, field) else (event.language or languages.DEFAULT)
+
+
+def _description(event, manage_link: str, language: str) -> str:
     """The summary, then where to manage the registration."""
     from flask_babel import gettext as _
 
-    lines = [event.summary] if event.summary else []
+    summary = event.localized("summary", language)
+    lines = [summary] if summary else []
     lines.append(_("Manage your registration: %(url)s", url=manage_link))
     return "\n\n".join(lines)
 

@@ -10,24 +10,31 @@ from eventhub.events.models import CATEGORIES, Event
 from eventhub.extensions import db
 from eventhub.members.models import Organisation
 
+
+def N_(label: str) -> str:
+    """Marks a label for the catalogue (pybabel extracts N_) without translating it here: it is
+    translated where it is shown, _(label), in the language of that page or mail."""
+    return label
+
+
 STATUSES = {
     # Made through a public form and not yet confirmed through the link mailed to its address: holds no place.
-    "unconfirmed": "E-mail address not confirmed yet",
-    "pending": "Pending approval",
-    "confirmed": "Confirmed",
-    "waitlisted": "On the waiting list",
-    "cancelled": "Cancelled",
-    "rejected": "Rejected",
+    "unconfirmed": N_("E-mail address not confirmed yet"),
+    "pending": N_("Pending approval"),
+    "confirmed": N_("Confirmed"),
+    "waitlisted": N_("On the waiting list"),
+    "cancelled": N_("Cancelled"),
+    "rejected": N_("Rejected"),
 }
 # Registrations that still hold (or wait for) a place.
 ACTIVE_STATUSES = ("pending", "confirmed", "waitlisted")
 QUESTION_KINDS = {
-    "short_text": "Short text",
-    "long_text": "Long text",
-    "single_choice": "Single choice",
-    "multiple_choice": "Multiple choice",
-    "checkbox": "Checkbox",
-    "country": "Country",
+    "short_text": N_("Short text"),
+    "long_text": N_("Long text"),
+    "single_choice": N_("Single choice"),
+    "multiple_choice": N_("Multiple choice"),
+    "checkbox": N_("Checkbox"),
+    "country": N_("Country"),
 }
 
 

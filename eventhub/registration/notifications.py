@@ -2,17 +2,19 @@
 
 Each kind has a plain-text and an HTML template in templates/mail/; both show every time in the
 event's timezone. Links are built from BASE_URL, so messages render the same from a web request,
-the API or the CLI.
+the API or the CLI. Every message is written in its reader's language (Registration.locale: subject,
+bodies, dates, the event's own texts, the sender's name and the calendar invitation), whoever's
+request caused it.
 """
 from flask import render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from eventhub.core import languages
 from eventhub.core.urls import external_url
 from eventhub.extensions import db
-from eventhub.mail.services import queue_message
+from eventhub.mail.services import queue_message, written_in
 from eventhub.registration.invitation import invitation_attachment
 from eventhub.registration.models import ACTIVE_STATUSES, Registration
 from eventhub.registration.rules import confirm_hours, waitlist_position, waitlist_positions
@@ -37,15 +39,19 @@ WITH_INVITATION = ("confirmed", "promoted")
 ABOUT_THE_EVENT = ("event_cancelled", "event_reinstated")
 
 
-def envelope(event) -> dict:
-    """How a message about the event is sent: under its title (From: "<title>" <MAIL_DEFAULT_SENDER's
-    address>), with replies to its organisers' contact (Reply-To; none when the event has no contact)."""
-    return {"sender_name": event.title, "reply_to": event.contact_email}
+def envelope(event, language: str | None = None) -> dict:
+    """How a message about the event is sent: under its title in the reader's language (From: "<title>"
+    <MAIL_DEFAULT_SENDER's address>), with replies to its organisers' contact (Reply-To; none when the
+    event has no contact)."""
+    return {"sender_name": event.localized("title", language), "reply_to": event.contact_email}
 
 
-def queue_about(event, recipient: str, subject: str, text: str, html: str, attachments: list | None = None) -> None:
-    """Queue a message about the event, with its envelope, in the caller's transaction."""
-    queue_message(recipient, subject, text, html, attachments, **envelope(event))
+def queue_about(event, recipient: str, subject: str, text: str, html: str, attachments: list | None = None,
+                language: str | None = None) -> None:
+    """Queue a message about the event, with its envelope, in the caller's transaction.
+
+    language: the one the message is written in (default: the one spoken now)."""
+    queue_message(recipient, subject, text, html, attachments, **envelope(event, language))
 
 
 def manage_url(registration) -> str:
@@ -71,22 +77,23 @@ def message_context(registration, kind: str, position: int | None = None) -> dic
         "position": position if position is not None else waitlist_position(registration),
         "manage_url": manage_url(registration),
         "event_url": external_url("events.detail", slug=event.slug),
-        "locale": str(get_locale() or "en"),
+        "locale": languages.current(),
         "confirm_hours": confirm_hours(),
     }
 
 
 def render_message(registration, kind: str, position: int | None = None) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of one kind of message to one registrant."""
+    """Subject, plain text and HTML of one kind of message to one registrant, in their language."""
     if kind not in SUBJECTS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    context = message_context(registration, kind, position)
-    subject = SUBJECTS[kind](registration.event.title)
-    return (
-        subject,
-        render_template(f"mail/{kind}.txt", subject=subject, **context),
-        render_template(f"mail/{kind}.html", subject=subject, **context),
-    )
+    with written_in(registration.locale):
+        context = message_context(registration, kind, position)
+        subject = SUBJECTS[kind](registration.event.localized("title"))
+        return (
+            subject,
+            render_template(f"mail/{kind}.txt", subject=subject, **context),
+            render_template(f"mail/{kind}.html", subject=subject, **context),
+        )
 
 
 def notify(registration, kind: str, withdraw_invitation: bool = False, position: int | None = None) -> None:
@@ -107,7 +114,7 @@ def notify(registration, kind: str, withdraw_invitation: bool = False, position:
     elif withdraw_invitation:
         registration.invitation_sequence += 1
         attachments.append(invitation_attachment(registration, manage_url(registration), "CANCEL"))
-    queue_about(registration.event, registration.email, subject, text, html, attachments)
+    queue_about(registration.event, registration.email, subject, text, html, attachments, registration.locale)
 
 
 def notify_everyone(event, kind: str) -> int:
@@ -126,15 +133,26 @@ def notify_everyone(event, kind: str) -> int:
     return len(people)
 
 
-def notify_delegation_head(delegation) -> None:
-    """Tell the head of delegation who is registered and where to manage the delegation."""
+def notify_delegation_head(delegation, language: str | None = None) -> None:
+    """Tell the head of delegation who is registered and where to manage the delegation.
+
+    language: the head's (the language of the form they used); default: the one spoken now."""
     db.session.flush()
+    language = languages.normalise(language) or languages.current()
+    with written_in(language):
+        subject, text, html = render_delegation_message(delegation)
+    queue_about(delegation.event, delegation.head_email, subject, text, html, language=language)
+
+
+def render_delegation_message(delegation) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of the head's message, in the language spoken now."""
     event = delegation.event
+    title = event.localized("title")
     organisation = delegation.organisation.name if delegation.organisation else delegation.organisation_name
     # A delegation made through the public form waits for its head to confirm the address first.
     waiting = delegation.confirmed_at is None
-    subject = (_("Please confirm your delegation to %(event)s", event=event.title) if waiting
-               else _("Your delegation to %(event)s", event=event.title))
+    subject = (_("Please confirm your delegation to %(event)s", event=title) if waiting
+               else _("Your delegation to %(event)s", event=title))
     context = {
         "subject": subject,
         "delegation": delegation,
@@ -144,10 +162,8 @@ def notify_delegation_head(delegation) -> None:
         # Only its digest is stored; one the app cannot rebuild is replaced (see manage_url).
         "delegation_url": external_url("delegations.delegation",
                                        token=delegation.manage_token or delegation.issue_manage_token()),
-        "locale": str(get_locale() or "en"),
+        "locale": languages.current(),
         "confirm_hours": confirm_hours(),
     }
     template = "mail/delegation_confirm" if waiting else "mail/delegation"
-    text = render_template(f"{template}.txt", **context)
-    html = render_template(f"{template}.html", **context)
-    queue_about(event, delegation.head_email, subject, text, html)
+    return subject, render_template(f"{template}.txt", **context), render_template(f"{template}.html", **context)

@@ -18,12 +18,12 @@ from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.registration import cleaning, rules
 from eventhub.registration.cleaning import EDITABLE, Applicants
-from eventhub.registration.models import Delegation, Registration
+from eventhub.registration.models import STATUSES, Delegation, Registration
 from eventhub.registration.notifications import notify
 
 # What bringing a registration back may change, and so what its audit entry compares.
 RETURNING = ("full_name", "position", "organisation_id", "organisation_name", "category", "answers", "listed",
-             "delegation_id", "created_at")
+             "locale", "delegation_id", "created_at")
 
 
 def register(event: Event, data: dict, actor: Actor = REGISTRANT, organiser: bool = False) -> Registration:
@@ -201,7 +201,8 @@ def _transition(registration: Registration, status: str, actor: Actor, allowed_f
     db.session.refresh(registration)
     if registration.status not in allowed_from:
         raise Refused("wrong_status", _("This registration is %(status)s; that cannot be changed to %(new)s.",
-                                        status=_(registration.status_label).lower(), new=status))
+                                        status=_(registration.status_label).lower(),
+                                        new=_(STATUSES.get(status, status)).lower()))
     previous = registration.status
     if status == "confirmed" and previous in ("pending", "waitlisted"):
         if not capacity.has_place(event.capacity, rules.confirmed_count(event)):
@@ -279,6 +280,17 @@ def update_details(registration: Registration, data: dict, actor: Actor = REGIST
     changes = diff(before, snapshot(registration, EDITABLE))
     if changes:
         record(actor, "registration.updated", registration, registration.event_id, changes)
+    return registration
+
+
+def change_language(registration: Registration, language: str, actor: Actor = REGISTRANT) -> Registration:
+    """Choose the language of one's e-mails (the manage page): from the next message on, everything sent
+    to the person is written in it. Nothing else changes; ValidationError for a language not offered."""
+    rules.check_not_anonymised(registration.event)
+    code = cleaning.clean_language_choice(language)
+    if code != registration.locale:
+        record(actor, "registration.updated", registration, registration.event_id, {"locale": [registration.locale, code]})
+        registration.locale = code
     return registration
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import current_user
 from flask_babel import gettext as _
 
+from eventhub.core import languages
 from eventhub.core.errors import Refused, ValidationError
 from eventhub.core.loading import found_or_404
 from eventhub.core.tokens import keep_tokens_private
@@ -120,8 +121,9 @@ def register(slug: str):
     form = forms.registration_form(event, questions)
     if not closed and form.validate_on_submit():
         organisation = form.organisation_data()
+        # The language of the form is the one the person reads: their e-mails are written in it.
         data = {**form.person_data(questions), **(organisation or UNCHOSEN),
-                "privacy_consent": form.privacy_consent.data}
+                "privacy_consent": form.privacy_consent.data, "locale": languages.current()}
         if organisation is None:
             check_meanwhile(form, cleaning.clean_registration, event, data)
         elif signed_in_organiser():
@@ -211,7 +213,24 @@ def manage(token: str):
     return render_template("registration/manage.html", registration=registration, event=registration.event, form=form,
                            questions=questions, editable=editable, fixed_organisation=fixed,
                            position=rules.waitlist_position(registration),
-                           confirm_form=forms.ConfirmAddressForm() if registration.status == rules.UNCONFIRMED else None)
+                           confirm_form=forms.ConfirmAddressForm() if registration.status == rules.UNCONFIRMED else None,
+                           language_form=forms.LanguageForm(formdata=None, locale=registration.locale))
+
+
+@bp.route("/registrations/<token>/language", methods=["POST"])
+def language(token: str):
+    """Choose the language of one's e-mails; the page itself keeps following the visitor's language."""
+    registration = registration_or_404(token)
+    form = forms.LanguageForm()
+    if form.validate_on_submit():
+        if submit(form, services.change_language, registration, form.locale.data):
+            flash(_("From now on, e-mails about this registration are written in %(language)s.",
+                    language=languages.NAMES[registration.locale]), "success")
+        else:
+            flash(form.refusal.message if form.refusal else " ".join(form.locale.errors + form.form_errors), "error")
+    else:
+        flash(_("Nothing was changed: the form has expired. Please choose the language again."), "error")
+    return redirect(url_for(".manage", token=token))
 
 
 @bp.route("/registrations/<token>/confirm", methods=["POST"])

@@ -22,8 +22,10 @@ from eventhub.registration.services import enrol
 def register_delegation(event: Event, data: dict, actor: Actor = REGISTRANT, organiser: bool = False) -> Delegation:
     """Register a head of delegation's named delegates of one organisation in one go (all or none).
 
-    data: head_name, head_email, organisation_id / organisation_name, privacy_consent, and
-    delegates: a list of person dicts. Field errors are keyed "delegates-<n>-<field>".
+    data: head_name, head_email, organisation_id / organisation_name, privacy_consent, locale (the
+    language of the head's e-mails and of each delegate's whose row names none; default: the form's on
+    the public pages, the event's main language for organisers), and delegates: a list of person
+    dicts. Field errors are keyed "delegates-<n>-<field>".
     """
     rules.check_open(event, organiser)
     applicants = cleaning.clean_delegation(event, data, organiser)
@@ -39,7 +41,7 @@ def register_delegation(event: Event, data: dict, actor: Actor = REGISTRANT, org
     people = enrol(event, applicants, actor, organiser, delegation, unconfirmed=not organiser)
     db.session.add(delegation)
     record(actor, "delegation.created", delegation, event.id, {"delegates": len(people)})
-    notify_delegation_head(delegation)
+    notify_delegation_head(delegation, applicants.head["locale"])
     return delegation
 
 

@@ -4,6 +4,7 @@ from collections import Counter
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from eventhub.core import languages
 from eventhub.core.loading import found_or_404, get_or_404
 from eventhub.events.access import get_event
 from eventhub.registration import cleaning, rules, services, throttle
@@ -60,8 +61,10 @@ def register_delegation(slug: str):
         form.add_more_rows()
     elif not closed and form.validate_on_submit():
         organisation = form.organisation_data()
+        # The head and every delegate are written to in the language of the form the head used.
         data = {"head_name": form.head_name.data, "head_email": form.head_email.data, **(organisation or UNCHOSEN),
-                "privacy_consent": form.privacy_consent.data, "delegates": form.delegates_data(questions)}
+                "privacy_consent": form.privacy_consent.data, "delegates": form.delegates_data(questions),
+                "locale": languages.current()}
         if organisation is None:
             check_meanwhile(form, cleaning.clean_delegation, event, data)
         elif signed_in_organiser():
@@ -81,7 +84,8 @@ def delegation(token: str):
     closed, questions = rules.why_closed(event), event_questions(event)
     form = add_delegate_form(event, questions)
     if not closed and form.validate_on_submit():
-        if registration := submit(form, add_and_charge, delegation, form.person_data(questions)):
+        person = {**form.person_data(questions), "locale": languages.current()}
+        if registration := submit(form, add_and_charge, delegation, person):
             flash(added_message(registration), "success")
             return redirect(url_for(".delegation", token=token))
     return form_page(form, "registration/delegation.html", delegation=delegation, event=event, questions=questions,
