@@ -2,6 +2,7 @@
 import uuid
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,9 +13,11 @@ from eventhub.extensions import db
 from eventhub.members.models import Organisation
 from eventhub.registration.models import Registration
 
-SESSION_STATUSES = {"draft": "Draft", "scheduled": "Scheduled", "cancelled": "Cancelled"}
-PERSON_ROLES = {"speaker": "Speaker", "moderator": "Moderator", "panellist": "Panellist"}
-SIGNUP_STATUSES = {"confirmed": "Confirmed", "waitlisted": "On the waiting list", "cancelled": "Cancelled"}
+# Stored value -> label in the language being spoken (lazy: str() one before keeping or comparing it).
+SESSION_STATUSES = {"draft": _l("Draft"), "scheduled": _l("Scheduled"), "cancelled": _l("Cancelled")}
+PERSON_ROLES = {"speaker": _l("Speaker"), "moderator": _l("Moderator"), "panellist": _l("Panellist")}
+SIGNUP_STATUSES = {"confirmed": _l("Confirmed"), "waitlisted": _l("On the waiting list"), "cancelled": _l("Cancelled")}
+# The session kinds the migrations seed: rows of the database, named as organisers may rename them.
 DEFAULT_KINDS = ("Plenary", "Parallel session", "Workshop", "Side event", "Site visit", "Networking", "Break")
 
 

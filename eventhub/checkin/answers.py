@@ -12,9 +12,10 @@ def attendee(holder) -> dict | None:
     """Who the badge belongs to, as the door shows it (a badges.Holder)."""
     if holder is None:
         return None
+    # The category's label in the language being spoken (the scanner's), as text for the JSON.
     return {"registration_id": holder.registration_id, "full_name": holder.full_name,
             "position": holder.position, "organisation": holder.organisation,
-            "category": holder.category, "category_label": _(holder.category_label)}
+            "category": holder.category, "category_label": str(holder.category_label)}
 
 
 def answer_body(answer: services.Answer, event) -> dict:

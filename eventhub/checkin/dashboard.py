@@ -39,7 +39,7 @@ def figures(event, day: date) -> dict:
 
     categories = by(Registration.category)
     for row in categories:
-        row["label"] = CATEGORIES.get(row["label"], row["label"])
+        row["label"] = str(CATEGORIES.get(row["label"], row["label"]))  # in the language being spoken
     regions = by(Region.name, (Organisation, Registration.organisation_id == Organisation.id),
                  (Region, Organisation.region_id == Region.id))
     stations = db.session.execute(select(CheckIn.station, func.count(CheckIn.id)).where(*_standing(event, day))

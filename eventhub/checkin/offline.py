@@ -5,7 +5,6 @@ badge, not print one; see eventhub.badges.tokens) and what the door shows (name,
 organisation, category). For today's event day: who is checked in already, when and where, so a
 second scan says "already checked in" offline too. Two queries, whatever the number of badges.
 """
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -31,7 +30,7 @@ def offline_data(event) -> dict:
     badges = {}
     for digest, registration in rows:
         entry = {"n": registration.full_name, "p": registration.position or "",
-                 "o": registration.organisation_display, "c": _(registration.category_label)}
+                 "o": registration.organisation_display, "c": str(registration.category_label)}
         if registration.id in arrived:
             scanned_at, station = arrived[registration.id]
             entry["in"] = {"at": scanned_at.isoformat(), "station": station}

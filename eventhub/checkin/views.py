@@ -67,7 +67,8 @@ def _reply(event, body: dict, status: int):
         return jsonify(body), status
     category = {"ok": "success", "duplicate": "warning"}.get(body.get("status"), "error")
     who = (body.get("attendee") or {}).get("full_name")
-    flash(f"{who}: {body['message']}" if who else body["message"], category)
+    message = body["message"]
+    flash(_("%(name)s: %(message)s", name=who, message=message) if who else message, category)
     return redirect(url_for(".scanner", slug=event.slug, station=_station() or None))
 
 

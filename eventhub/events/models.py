@@ -1,6 +1,7 @@
 """Events: congresses and network meetings."""
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,10 +11,13 @@ from eventhub.events.image_model import EventImage
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation
 
-KINDS = {"congress": "Congress", "network_meeting": "Network meeting"}
-STATUSES = {"draft": "Draft", "published": "Published", "cancelled": "Cancelled"}
+# Stored value -> label in the language being spoken. The labels are lazy (translated when shown): str()
+# one before keeping or comparing it; the database, the API and CSV files hold the keys.
+KINDS = {"congress": _l("Congress"), "network_meeting": _l("Network meeting")}
+STATUSES = {"draft": _l("Draft"), "published": _l("Published"), "cancelled": _l("Cancelled")}
 # The categories people take part in; each event says which of them the public may choose.
-CATEGORIES = {"delegate": "Delegate", "speaker": "Speaker", "partner": "Partner", "press": "Press", "staff": "Staff"}
+CATEGORIES = {"delegate": _l("Delegate"), "speaker": _l("Speaker"), "partner": _l("Partner"), "press": _l("Press"),
+              "staff": _l("Staff")}
 
 
 class Event(Translatable, db.Model):
@@ -87,11 +91,13 @@ class Event(Translatable, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
+        """The kind in the language being spoken, e.g. "Congrès"."""
+        return str(KINDS.get(self.kind, self.kind))
 
     @property
     def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
+        """The status in the language being spoken, e.g. "Publié"."""
+        return str(STATUSES.get(self.status, self.status))
 
     @property
     def public_category_list(self) -> list[str]:

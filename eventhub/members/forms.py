@@ -18,9 +18,9 @@ def _options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def _labelled(choices: dict[str, str], blank=None) -> list[SelectChoice]:
-    """Options for stored values with translated labels, after an optional blank "any" option."""
-    return _options(([("", blank)] if blank else []) + [(key, _l(label)) for key, label in choices.items()])
+def _labelled(choices: dict, blank=None) -> list[SelectChoice]:
+    """Options for stored values with their (lazy, translated when shown) labels, after an optional blank one."""
+    return _options(([("", blank)] if blank else []) + list(choices.items()))
 
 
 class OrganisationForm(ServiceErrors, FlaskForm):

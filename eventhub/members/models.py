@@ -1,28 +1,31 @@
 """Organisations (member cities and partners), networks and world regions."""
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventhub.core.types import UTCDateTime, utcnow
 from eventhub.extensions import db
 
-# Stored value -> label. Local governments first, then partners, as organisers think of them.
+# Stored value -> label in the language being spoken. Local governments first, then partners, as organisers
+# think of them. The labels are lazy (translated when shown): str() one before keeping or comparing it; the
+# database, the API and CSV files hold the keys (the CSV import also accepts the English labels).
 KINDS = {
-    "city": "City",
-    "town": "Town",
-    "county": "County",
-    "region": "Region",
-    "metropolitan_area": "Metropolitan area",
-    "association": "Association of local governments",
-    "international_organisation": "International organisation",
-    "business": "Business",
-    "academia": "Academia",
-    "ngo": "NGO",
-    "national_government": "National government",
+    "city": _l("City"),
+    "town": _l("Town"),
+    "county": _l("County"),
+    "region": _l("Region"),
+    "metropolitan_area": _l("Metropolitan area"),
+    "association": _l("Association of local governments"),
+    "international_organisation": _l("International organisation"),
+    "business": _l("Business"),
+    "academia": _l("Academia"),
+    "ngo": _l("NGO"),
+    "national_government": _l("National government"),
 }
 LOCAL_GOVERNMENT_KINDS = ("city", "town", "county", "region", "metropolitan_area", "association")
-STATUSES = {"member": "Member", "former_member": "Former member", "non_member": "Non-member"}
+STATUSES = {"member": _l("Member"), "former_member": _l("Former member"), "non_member": _l("Non-member")}
 DEFAULT_REGIONS = (
     "Africa",
     "East Asia",
@@ -107,11 +110,13 @@ class Organisation(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
+        """The kind in the language being spoken, e.g. "Ville"."""
+        return str(KINDS.get(self.kind, self.kind))
 
     @property
     def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
+        """The status in the language being spoken, e.g. "Membre"."""
+        return str(STATUSES.get(self.status, self.status))
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name} ({self.country})>"
