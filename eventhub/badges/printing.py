@@ -1,19 +1,24 @@
 """Which badges to print, in which order, and what each one says: registrations turned into the plain
 cards eventhub.printing.badges renders (it knows nothing of registrations).
 
-The same selection serves the organisers' page, the API and `flask badges render`.
+The same selection serves the organisers' page, the API and `flask badges render`. Badges print in
+the event's main language (its fixed labels, dates and category names), whoever asks for them and in
+whatever language their page is: a pile of badges reads the same.
 """
 import unicodedata
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from eventhub.agenda.models import AgendaSession, SignUp, Star
 from eventhub.badges.models import Badge
+from eventhub.core import languages
 from eventhub.core.countries import country_name
 from eventhub.core.errors import ValidationError
 from eventhub.core.formatting import format_event_dates, format_time_in_zone, in_zone
@@ -130,35 +135,49 @@ def family_key(full_name: str) -> tuple:
     return (fold(family), fold(full_name))
 
 
+@contextmanager
+def in_event_language(event):
+    """Labels, dates and category names inside are in the event's main language."""
+    with force_locale(languages.normalise(event.language) or languages.DEFAULT):
+        yield
+
+
 def badge_event(event):
-    """What every badge of the event prints at the top, and the back's fixed labels."""
+    """What every badge of the event prints at the top, and the back's fixed labels, in the event's language."""
     from eventhub.printing.badges import BadgeEvent
 
     place = event.location
-    dates = format_event_dates(event) + (f" · {place}" if place else "")
-    return BadgeEvent(title=event.title, dates=dates,
-                      labels={"sessions": _("My sessions"),
-                              # Left unformatted: the renderer fills in the count it could not print.
-                              "more": _("and %(count)s more")},
-                      logo=image_data(event))
+    with in_event_language(event):
+        dates = format_event_dates(event) + (f" · {place}" if place else "")
+        labels = {"sessions": _("My sessions"),
+                  # Left unformatted: the renderer fills in the count it could not print.
+                  "more": _("and %(count)s more"),
+                  "badges": _("Badges")}
+    return BadgeEvent(title=event.title, dates=dates, labels=labels, logo=image_data(event))
 
 
 def cards(event, rows, double_sided: bool = False):
-    """Each selected badge as a card for the renderer, produced as it is needed (sessions a chunk at a time)."""
+    """Each selected badge as a card for the renderer, produced as it is needed (sessions a chunk at a time).
+
+    Each card is written in the event's language, and handed over outside it: the renderer (a consumer
+    between two cards) keeps its own language."""
     from eventhub.printing.badges import BadgeCard
 
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
-        agendas = sessions_of(event, [registration.id for _badge, registration in chunk]) if double_sided else {}
+        with in_event_language(event):
+            agendas = sessions_of(event, [registration.id for _badge, registration in chunk]) if double_sided else {}
         for badge, registration in chunk:
             organisation = registration.organisation
-            yield BadgeCard(
-                token=badge.token, full_name=registration.full_name, position=registration.position or "",
-                organisation=registration.organisation_display,
-                country=country_name(organisation.country) if organisation is not None else "",
-                category=registration.category, category_label=_(registration.category_label),
-                sessions=tuple(agendas.get(registration.id, ())),
-            )
+            with in_event_language(event):
+                card = BadgeCard(
+                    token=badge.token, full_name=registration.full_name, position=registration.position or "",
+                    organisation=registration.organisation_display,
+                    country=country_name(organisation.country) if organisation is not None else "",
+                    category=registration.category, category_label=str(_(registration.category_label)),
+                    sessions=tuple(agendas.get(registration.id, ())),
+                )
+            yield card
 
 
 def sessions_of(event, registration_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:

@@ -4,6 +4,10 @@ A cover with the event's logo, the event, its host city and the track colours; t
 description; then one section per day with the sessions by time and room, each with the first
 paragraph of its description. Every text goes through eventhub.printing.typesetting, so a speaker from
 Αθήνα, Київ, 서울 or الرباط prints in their own script with fonts embedded in the file.
+
+The booklet is in the event's main language: its texts as organisers wrote them, and its fixed labels,
+dates and country names in that language too, whatever the language of the page it is downloaded from.
+So one booklet serves every reader, and the cache keeps one copy per version of the agenda.
 """
 import hashlib
 import io
@@ -13,10 +17,11 @@ from datetime import date, datetime, time
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from flask_babel import get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from eventhub.calendars.schedule import version_of
+from eventhub.core import languages
 from eventhub.core.countries import country_name
 from eventhub.core.formatting import format_date_in_zone, format_event_dates, format_time_in_zone
 from eventhub.core.urls import external_url
@@ -41,7 +46,7 @@ _lock = threading.Lock()
 
 def programme_etag(event, sessions, proof: bool = False) -> str:
     """Changes whenever the booklet would: a session or the event edited, a room, track, kind or city
-    renamed, a track's colour, the event's image, the layout, the language. Built from rows already
+    renamed, a track's colour, the event's image, the layout, the event's language. Built from rows already
     loaded, and the event's image row (not its bytes): one query.
 
     Everything the booklet prints must be in it: it is also the key of each process's cache, and another
@@ -53,11 +58,16 @@ def programme_etag(event, sessions, proof: bool = False) -> str:
     parts |= {("kind", k.id, k.name) for s in sessions for k in (s.kind,) if k is not None}
     parts |= {(r.id, r.name) for s in sessions for r in (s.room,) if r is not None}
     parts |= {(p.organisation.id, p.organisation.name) for s in sessions for p in s.people if p.organisation}
-    key = "|".join([LAYOUT, "proof" if proof else "public", str(get_locale()), event.updated_at.isoformat(),
+    key = "|".join([LAYOUT, "proof" if proof else "public", language_of(event), event.updated_at.isoformat(),
                     version_of(event, sessions), repr((host.name, host.local_name) if host else None),
                     image.digest if image is not None else "",
                     repr(sorted(parts, key=repr))])
     return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()  # a cache key and ETag, not a secret
+
+
+def language_of(event) -> str:
+    """The language the booklet is printed in: the event's main one."""
+    return languages.normalise(event.language) or languages.DEFAULT
 
 
 def agenda_date(event, sessions) -> datetime:
@@ -224,6 +234,12 @@ def programme_pdf(event, sessions, proof: bool = False) -> bytes:
 
     A proof (for organisers, before the agenda is public) says so on the cover and on every page.
     """
+    with force_locale(language_of(event)):
+        return _booklet(event, sessions, proof)
+
+
+def _booklet(event, sessions, proof: bool) -> bytes:
+    """programme_pdf in the language spoken now."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, SimpleDocTemplate
@@ -251,7 +267,7 @@ def programme_pdf(event, sessions, proof: bool = False) -> bytes:
     document = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm, bottomMargin=18 * mm,
         title=f"{event.title} — {_('Programme')}", subject=_("Programme"), creator="EventHub",
-        author=event.host_organisation.name if event.host_organisation else "", lang=str(get_locale()),
+        author=event.host_organisation.name if event.host_organisation else "", lang=languages.html_lang(language_of(event)),
         # Pages start in an embedded face, so no unembedded Helvetica is left for the reader to substitute.
         initialFontName="EH-Sans",
     )

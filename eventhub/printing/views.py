@@ -1,6 +1,5 @@
 """Printed documents served to browsers: the programme booklet, and the organisers' check before printing."""
 from flask import Blueprint, Response, render_template, request
-from flask_babel import get_locale
 
 from eventhub.agenda import queries
 from eventhub.agenda.scopes import agenda_version
@@ -42,8 +41,9 @@ def _booklet(event, proof: bool) -> cache.Entry:
     from eventhub.printing import programme  # reportlab only loads when a booklet is asked for
 
     version = agenda_version(event)
-    key = "|".join(map(str, ("programme.pdf", programme.LAYOUT, event.id, version, proof, get_locale(),
-                             external_url("events.index"))))
+    # The booklet speaks the event's language whatever the visitor's: one copy per version serves everyone.
+    key = "|".join(map(str, ("programme.pdf", programme.LAYOUT, event.id, version, proof,
+                             programme.language_of(event), external_url("events.index"))))
     entry = cache.get(key) if version else None
     if entry is None:
         sessions = queries.visible_sessions(event)
