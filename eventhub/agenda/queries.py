@@ -226,8 +226,9 @@ def local_day(session: AgendaSession, tz: str) -> date:
 
 
 def search_text(session: AgendaSession) -> str:
-    """Everything the text search looks at, folded: title, description, people and their cities."""
-    parts = [session.title, session.description or ""]
+    """Everything the text search looks at, folded: title, description (in every language the session has
+    them), people and their cities."""
+    parts = [session.title, session.description or "", *translated_texts(session.translations)]
     for person in session.people:
         parts += [person.name, person.position_title or ""]
         if person.organisation is not None:
@@ -240,11 +241,18 @@ def search_text(session: AgendaSession) -> str:
 _folded = LocalCache(8 * 1024 * 1024)
 
 
+def translated_texts(translations: dict | None) -> list[str]:
+    """A session's title and description in its other languages: a visitor searches in their own language."""
+    return [text for fields in (translations or {}).values() if isinstance(fields, dict)
+            for name, text in fields.items() if name in ("title", "description") and isinstance(text, str)]
+
+
 def search_texts(event: Event) -> dict[int, str]:
     """search_text() of every visible session, by id, read flat in one query (no sessions or people loaded)."""
     query = (
-        select(AgendaSession.id, AgendaSession.title, AgendaSession.description, SessionPerson.name,
-               SessionPerson.position_title, Organisation.name.label("city"), Organisation.local_name)
+        select(AgendaSession.id, AgendaSession.title, AgendaSession.description, AgendaSession.translations,
+               SessionPerson.name, SessionPerson.position_title, Organisation.name.label("city"),
+               Organisation.local_name)
         .outerjoin(SessionPerson, SessionPerson.session_id == AgendaSession.id)
         .outerjoin(Organisation, Organisation.id == SessionPerson.organisation_id)
         .where(AgendaSession.event_id == event.id, AgendaSession.status != "draft")
@@ -252,7 +260,7 @@ def search_texts(event: Event) -> dict[int, str]:
     )
     parts: dict[int, list[str]] = {}
     for row in db.session.execute(query):
-        texts = parts.setdefault(row.id, [row.title, row.description or ""])
+        texts = parts.setdefault(row.id, [row.title, row.description or "", *translated_texts(row.translations)])
         if row.name is not None:
             texts += [row.name, row.position_title or ""]
         if row.city is not None:

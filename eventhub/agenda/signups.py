@@ -40,10 +40,11 @@ def _check_can_sign_up(session: AgendaSession, registration: Registration) -> No
     if registration.event_id != session.event_id or registration.status != "confirmed":
         raise Refused("not_eligible", _("Only confirmed participants of this event can sign up."))
     if not session.signup_required or session.status != "scheduled":
-        raise Refused("closed", _("“%(title)s” does not take sign-ups.", title=session.title))
+        raise Refused("closed", _("“%(title)s” does not take sign-ups.", title=session.localized("title")))
     other = _overlapping_signup(session, registration)
     if other is not None:
-        raise Refused("overlap", _("You are already signed up for “%(title)s” at that time.", title=other.session.title))
+        raise Refused("overlap", _("You are already signed up for “%(title)s” at that time.",
+                                   title=other.session.localized("title")))
 
 
 def sign_up(session: AgendaSession, registration: Registration, actor: Actor) -> SignUp:

@@ -198,30 +198,30 @@ def sign_up(item, registration) -> str:
     """Take a place in a session that requires sign-up, or a place on its waiting list."""
     taken = signups.sign_up(item, registration, REGISTRANT)
     if taken.status == "confirmed":
-        return _("You have a place in “%(title)s”.", title=item.title)
+        return _("You have a place in “%(title)s”.", title=item.localized("title"))
     return _("“%(title)s” is full: you are number %(position)d on its waiting list. If a place is freed, it is "
-             "yours.", title=item.title, position=signups.signup_position(taken))
+             "yours.", title=item.localized("title"), position=signups.signup_position(taken))
 
 
 def cancel(item, registration) -> str:
     """Give one's place (or waiting-list place) back; the next on the waiting list takes it."""
     taken = queries.marks_of(registration).signups.get(item.id)
     if taken is None:
-        raise Refused("wrong_status", _("You are not signed up for “%(title)s”.", title=item.title))
+        raise Refused("wrong_status", _("You are not signed up for “%(title)s”.", title=item.localized("title")))
     signups.cancel_signup(taken, REGISTRANT)
-    return _("Your sign-up for “%(title)s” is cancelled.", title=item.title)
+    return _("Your sign-up for “%(title)s” is cancelled.", title=item.localized("title"))
 
 
 def add(item, registration) -> str:
     """Put a session on the person's own agenda."""
     signups.star(registration, item)
-    return _("“%(title)s” is on your agenda.", title=item.title)
+    return _("“%(title)s” is on your agenda.", title=item.localized("title"))
 
 
 def remove(item, registration) -> str:
     """Take a session off the person's own agenda."""
     signups.unstar(registration, item)
-    return _("“%(title)s” is off your agenda.", title=item.title)
+    return _("“%(title)s” is off your agenda.", title=item.localized("title"))
 
 
 # The agenda list's buttons all submit one form; the pressed one's name is the action, its value the session.
