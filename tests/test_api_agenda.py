@@ -13,7 +13,7 @@ from tests.factories import make_token, at, make_organisation, make_registration
 
 SESSION_FIELDS = {
     "id", "uuid", "event_slug", "title", "description", "kind", "track_id", "room_id", "start", "end", "language",
-    "interpretation", "capacity", "signup_required", "status", "people",
+    "interpretation", "capacity", "signup_required", "status", "people", "translations", "display",
 }
 
 

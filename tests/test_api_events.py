@@ -11,6 +11,7 @@ EVENT_FIELDS = {
     "slug", "kind", "title", "summary", "description", "host_organisation_id", "venue_name", "venue_address",
     "latitude", "longitude", "timezone", "start", "end", "status", "registration_opens", "registration_closes",
     "capacity", "network_id", "delegate_quota", "non_member_policy", "contact_email", "contact_phone",
+    "language", "translations", "display",
 }
 
 

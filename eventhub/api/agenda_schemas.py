@@ -4,6 +4,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from eventhub.agenda.models import PERSON_ROLES, SESSION_STATUSES, SIGNUP_STATUSES
 from eventhub.api.schemas import ID, MAX_ID, ErrorSchema, EventZonedDateTime, PageArgsSchema, PageSchema, _time
+from eventhub.api.translations import WithTranslations, display_field, translations_field
+
+SESSION_TEXTS = ("title", "description")
 
 OFFSET = "ISO 8601 in the event's timezone, with its offset."
 
@@ -38,9 +41,11 @@ def _kind_name(session) -> str | None:
     return session.kind.name if session.kind is not None else None
 
 
-class SessionSchema(Schema):
-    """A session as the API shows it; times in the event's timezone with their offset."""
+class SessionSchema(WithTranslations, Schema):
+    """A session as the API shows it; times in the event's timezone with their offset. Its title and
+    description are in the event's main language, others in `translations`."""
 
+    TEXTS = SESSION_TEXTS
     id = fields.Integer()
     uuid = fields.String(metadata={"description": "Stable for the session's life (calendar UID)."})
     event_slug = fields.String(attribute="event.slug")
@@ -52,12 +57,18 @@ class SessionSchema(Schema):
     room_id = fields.Integer(allow_none=True)
     start = EventZonedDateTime(attribute="start_at", allow_none=True, metadata={"description": OFFSET + " Null for an unscheduled draft."})
     end = EventZonedDateTime(attribute="end_at", allow_none=True, metadata={"description": OFFSET})
-    language = fields.String(metadata={"description": 'Language code, e.g. "en".'})
+    language = fields.String(metadata={"description": 'The spoken language\'s code, e.g. "en".'})
     interpretation = fields.Boolean(metadata={"description": "Whether interpretation is offered."})
     capacity = fields.Integer(allow_none=True, metadata={"description": "Null: the room's capacity."})
     signup_required = fields.Boolean()
     status = fields.String(metadata={"enum": list(SESSION_STATUSES)})
     people = fields.List(fields.Nested(PersonSchema))
+    translations = translations_field("Session", SESSION_TEXTS, "the event's main language")
+    display = display_field("Session", SESSION_TEXTS)
+
+    @staticmethod
+    def main_language(record) -> str:
+        return record.event.language
 
 
 class PersonInputSchema(Schema):
@@ -86,8 +97,9 @@ class SessionInputSchema(Schema):
     room_id = fields.Integer(strict=True, allow_none=True, validate=ID)
     start = _time(required=True)
     end = _time(required=True)
-    language = fields.String(metadata={"description": 'Language code, default "en".'})
+    language = fields.String(metadata={"description": 'The spoken language\'s code, default "en".'})
     interpretation = fields.Boolean()
+    translations = translations_field("SessionInput", SESSION_TEXTS, "the event's main language")
     capacity = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=MAX_ID),
                               metadata={"description": "Null: the room's capacity."})
     signup_required = fields.Boolean()

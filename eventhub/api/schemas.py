@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from eventhub.api.common import MAX_PER_PAGE
+from eventhub.api.translations import LANGUAGE_DOC, WithTranslations, display_field, translations_field
 from eventhub.events.models import KINDS as EVENT_KINDS
 from eventhub.events.models import STATUSES as EVENT_STATUSES
 from eventhub.members.models import KINDS as MEMBER_KINDS
@@ -80,14 +81,22 @@ CONTACT_EMAIL = ("How participants reach the organisers: on the event page, in e
 CONTACT_PHONE = "The organisers' phone in international format, e.g. +55 11 3396 1234."
 POLICY = "confirm: registrations of non-members are confirmed like members'; approve: they wait as pending."
 
-class EventSchema(Schema):
+EVENT_TEXTS = ("title", "summary", "description")
+MAIN_LANGUAGE = "The main language, the one title, summary and description are written in. " + LANGUAGE_DOC
+
+
+class EventSchema(WithTranslations, Schema):
     """An event as the API shows it; times in the event's timezone with their offset."""
 
+    TEXTS = EVENT_TEXTS
     slug = fields.String()
     kind = fields.String(metadata={"enum": list(EVENT_KINDS)})
     title = fields.String()
     summary = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
+    language = fields.String(metadata={"description": MAIN_LANGUAGE})
+    translations = translations_field("Event", EVENT_TEXTS, "the main language")
+    display = display_field("Event", EVENT_TEXTS)
     contact_email = fields.String(allow_none=True, metadata={"description": CONTACT_EMAIL})
     contact_phone = fields.String(allow_none=True, metadata={"description": CONTACT_PHONE})
     host_organisation_id = fields.Integer(allow_none=True)
@@ -115,6 +124,8 @@ class EventInputSchema(Schema):
     slug = fields.String(allow_none=True, metadata={"description": "Generated from the title when left out."})
     summary = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
+    language = fields.String(allow_none=True, metadata={"description": MAIN_LANGUAGE + ' Default "en".'})
+    translations = translations_field("EventInput", EVENT_TEXTS, "the main language")
     contact_email = fields.String(allow_none=True, metadata={"description": CONTACT_EMAIL})
     contact_phone = fields.String(allow_none=True, metadata={"description": CONTACT_PHONE})
     host_organisation_id = fields.Integer(strict=True, allow_none=True, validate=ID)

@@ -1,7 +1,9 @@
-"""The language switcher on every page: a plain link per language, so it works without JavaScript and on
-pages kept in a cache. It remembers the choice in a cookie and, for a signed-in person, on the account,
-so that the mails they receive follow it too. A link (not a form with a CSRF token) means another site
-could switch someone's language; that costs them one click back, which the cached pages are worth.
+"""The language switcher on every page. It remembers the choice in a cookie and, for a signed-in person,
+on the account, so that the mails they receive follow it too.
+
+For visitors it is a plain link per language: it works without JavaScript, writes nothing but the cookie,
+and needs no CSRF token on pages kept in caches. Signed-in people press a button in a form (POST, with
+its CSRF token), since that changes their account.
 """
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
@@ -12,15 +14,16 @@ from eventhub.core.transaction import atomic
 from eventhub.core.urls import safe_redirect_target
 
 
-@bp.route("/language/<code>")
+@bp.route("/language/<code>", methods=["GET", "POST"])
 def choose_language(code: str):
     chosen = languages.normalise(code)
-    if chosen is None or chosen.lower() != code.replace("-", "_").lower():
+    if chosen is None or chosen != code:
         abort(404)
-    response = redirect(safe_redirect_target(request.args.get("next"), url_for("events.index")))
+    target = request.form.get("next") if request.method == "POST" else request.args.get("next")
+    response = redirect(safe_redirect_target(target, url_for("events.index")))
     response.set_cookie(languages.COOKIE, chosen, max_age=languages.COOKIE_MAX_AGE, samesite="Lax",
                         secure=request.is_secure, httponly=True)
-    if current_user.is_authenticated and current_user.locale != chosen:
+    if request.method == "POST" and current_user.is_authenticated and current_user.locale != chosen:
         with atomic():
             current_user.locale = chosen
     return response

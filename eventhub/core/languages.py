@@ -76,6 +76,13 @@ def requested(default: str) -> str:
 
 def init_app(app) -> None:
     """Pages say which language they are in, and that it depends on the browser's language and cookie."""
+    from flask_babel import refresh
+
+    @app.before_request
+    def choose_afresh():
+        # Flask-Babel keeps the language on `g`, which outlives a request when the request joined an
+        # application context already pushed (a test's, a CLI command's): each request picks its own.
+        refresh()
 
     @app.after_request
     def say_the_language(response):
