@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: run test bench clean messages catalogues compile chromium venue lint audit fuzz servers
+.PHONY: run test bench clean messages catalogues check-catalogues compile chromium venue lint audit fuzz servers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,3 +84,7 @@ messages: $(VENV)/.installed
 # changed ones marked fuzzy; the catalogue test (tests/test_catalogues.py) fails until translators fill them.
 catalogues: messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --ignore-obsolete
+
+# Every string of the code translated in every catalogue, placeholders intact (also part of `make test`).
+check-catalogues: $(VENV)/.installed-dev $(COMPILED)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_catalogues.py
