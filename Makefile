@@ -83,7 +83,7 @@ messages: $(VENV)/.installed
 # After `make messages`: merge the template into each language's catalogue. New strings arrive empty and
 # changed ones marked fuzzy; the catalogue test (tests/test_catalogues.py) fails until translators fill them.
 catalogues: messages
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
 
 # Every string of the code translated in every catalogue, placeholders intact (also part of `make test`).
 check-catalogues: $(VENV)/.installed-dev $(COMPILED)
