@@ -218,7 +218,7 @@ def test_a_language_not_offered_is_refused_with_a_message(app, event):
 
 
 def test_only_the_persons_own_link_changes_their_language(app, event):
-    ana = make_registration(event, email="ana@example.org")
+    make_registration(event, email="ana@example.org")
     ivan = make_registration(event, email="ivan@example.org")
     browser = LanguageBrowser(app.test_client(), "en")
     assert browser.post("/registrations/not-a-token/language", {"locale": "fr"}).status_code == 404

@@ -176,12 +176,12 @@ def test_the_delegate_quota_is_shown_and_enforced(browser, warsaw):
     make_registration(event, organisation_id=warsaw.id, organisation_name=None)
     form_url = f"/events/{event.slug}/register/delegation"
     refused = text(browser.post(form_url, delegation_form(warsaw, rows=DELEGATES[:3])))
-    assert "Warszawa has 2 place(s) left" in field_error(refused, "organisation") and count(Delegation) == 0
+    assert "Warszawa has 2 places left" in field_error(refused, "organisation") and count(Delegation) == 0
 
     register_confirmed(browser, event, delegation_form(warsaw, rows=DELEGATES[:2]))
     delegation = db.session.scalar(select(Delegation))
     url = f"/delegations/{delegation.manage_token}"
-    assert "0 place(s) left" in text(browser.get(url))
+    assert "0 places left" in text(browser.get(url))
     over = text(browser.post(url, {"full_name": "Extra", "email": "extra@example.org", "category": "delegate"}))
     assert "at most 3 delegates per organisation" in over and "extra@example.org" not in statuses()
 

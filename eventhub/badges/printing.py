@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -29,8 +30,9 @@ from eventhub.events.models import CATEGORIES
 from eventhub.extensions import db
 from eventhub.registration.models import Registration
 
-LAYOUTS = {"a4": "A4: four per sheet, crop marks", "a6": "A6: one per page"}
-SORTS = {"name": "Family name", "organisation": "Organisation, then family name"}
+# Labels shown on the organisers' badge page, in its language.
+LAYOUTS = {"a4": _l("A4: four per sheet, crop marks"), "a6": _l("A6: one per page")}
+SORTS = {"name": _l("Family name"), "organisation": _l("Organisation, then family name")}
 # Sessions are looked up for this many people at a time: a few queries per 500 badges, bounded memory.
 CHUNK = 500
 

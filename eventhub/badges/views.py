@@ -5,6 +5,7 @@ import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -151,7 +152,7 @@ def mark_printed(slug: str):
     with atomic():
         count = services.mark_printed(event, [badge for badge, _r in printing.selected(event, selection)],
                                       Actor.for_user(current_user))
-    flash(_("%(count)d badge(s) marked as printed.", count=count), "success")
+    flash(ngettext("%(num)d badge marked as printed.", "%(num)d badges marked as printed.", count), "success")
     return redirect(safe_redirect_target(form.next.data, back))
 
 

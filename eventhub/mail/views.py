@@ -5,6 +5,7 @@ Recipients and subjects are shown, never the bodies: they hold people's private 
 """
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from eventhub.auth.access import organiser_required
 from eventhub.core.transaction import atomic
@@ -35,5 +36,5 @@ def retry():
         return redirect(url_for(".index"))
     with atomic():
         count = services.requeue_failed()
-    flash(_("%(count)d failed message(s) queued again.", count=count), "success")
+    flash(ngettext("%(num)d failed message queued again.", "%(num)d failed messages queued again.", count), "success")
     return redirect(url_for(".index"))

@@ -267,7 +267,8 @@ def _booklet(event, sessions, proof: bool) -> bytes:
     document = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=16 * mm, rightMargin=16 * mm, topMargin=16 * mm, bottomMargin=18 * mm,
         title=f"{event.title} — {_('Programme')}", subject=_("Programme"), creator="EventHub",
-        author=event.host_organisation.name if event.host_organisation else "", lang=languages.html_lang(language_of(event)),
+        author=event.host_organisation.name if event.host_organisation else "",
+        lang=languages.html_lang(language_of(event)),
         # Pages start in an embedded face, so no unembedded Helvetica is left for the reader to substitute.
         initialFontName="EH-Sans",
     )

@@ -60,7 +60,9 @@ def clean_delegation(event: Event, data: dict, organiser: bool = False) -> Appli
             "locale": clean_language(data, errors, default_language(event, organiser))}
     organisation, organisation_name = clean_organisation_choice(data, errors)
     check_consent(data, errors, organiser)
-    rows = [row for row in data.get("delegates") or [] if any(str(v).strip() for k, v in row.items() if k != "category")]
+    # A row with only a category or a language chosen (defaults) is a blank row.
+    rows = [row for row in data.get("delegates") or []
+            if any(str(v).strip() for k, v in row.items() if k not in ("category", "locale"))]
     if not rows:
         errors.add("delegates", _("Add at least one delegate."))
     # Each delegate is written to in the head's language, unless their row names their own.

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from eventhub.audit.models import AuditEntry
@@ -71,7 +72,7 @@ def check_not_anonymised(event: Event) -> None:
     from organisers: the statistics it keeps would mix with names it no longer should hold."""
     if event.anonymised_at is not None:
         raise Refused("anonymised", _("The registrations of %(event)s were anonymised: it takes no more.",
-                                      event=event.title))
+                                      event=event.localized("title")))
 
 
 def check_open(event: Event, organiser: bool = False) -> None:
@@ -89,7 +90,7 @@ def check_eligible(event: Event, organisation: Organisation | None) -> None:
             "not_eligible",
             _("%(event)s is open only to members of %(network)s. Choose your organisation from the member "
               "records; if it is a member but not listed, please contact the organisers.",
-              event=event.title, network=event.network.name),
+              event=event.localized("title"), network=event.network.name),
             "organisation_id",
         )
     member = capacity.count(
@@ -101,7 +102,7 @@ def check_eligible(event: Event, organisation: Organisation | None) -> None:
         raise Refused(
             "not_eligible",
             _("%(event)s is open only to members of %(network)s, and %(organisation)s is not one of them.",
-              event=event.title, network=event.network.name, organisation=organisation.name),
+              event=event.localized("title"), network=event.network.name, organisation=organisation.name),
             "organisation_id",
         )
 
@@ -111,7 +112,7 @@ def duplicate(event: Event, email: str) -> Refused:
     return Refused(
         "duplicate",
         _("%(email)s is already registered for %(event)s. We can e-mail the link to manage that registration "
-          "again.", email=email, event=event.title),
+          "again.", email=email, event=event.localized("title")),
         "email",
     )
 
@@ -192,9 +193,11 @@ def check_quota(event: Event, organisation: Organisation | None, adding: int = 1
         left = max(event.delegate_quota - current, 0)
         raise Refused(
             "over_quota",
-            _("%(event)s takes at most %(quota)d delegates per organisation; %(organisation)s has %(left)d "
-              "place(s) left.", event=event.title, quota=event.delegate_quota, organisation=organisation.name,
-              left=left),
+            ngettext("%(event)s takes at most %(quota)d delegates per organisation; %(organisation)s has %(num)d "
+                     "place left.",
+                     "%(event)s takes at most %(quota)d delegates per organisation; %(organisation)s has %(num)d "
+                     "places left.", left, event=event.localized("title"), quota=event.delegate_quota,
+                     organisation=organisation.name),
             "organisation_id",
         )
 

@@ -289,7 +289,8 @@ def change_language(registration: Registration, language: str, actor: Actor = RE
     rules.check_not_anonymised(registration.event)
     code = cleaning.clean_language_choice(language)
     if code != registration.locale:
-        record(actor, "registration.updated", registration, registration.event_id, {"locale": [registration.locale, code]})
+        record(actor, "registration.updated", registration, registration.event_id,
+               {"locale": [registration.locale, code]})
         registration.locale = code
     return registration
 

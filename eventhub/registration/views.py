@@ -77,7 +77,7 @@ UNCHOSEN = {"organisation_id": None, "organisation_name": None}
 
 def status_message(registration) -> str:
     """What a registration's status means for the person, with the waiting-list position."""
-    title = registration.event.title
+    title = registration.event.localized("title")
     if registration.status == "waitlisted":
         return _("%(event)s is full: you are number %(position)d on the waiting list. We will e-mail you as soon as "
                  "a place is free.", event=title, position=rules.waitlist_position(registration))
@@ -182,7 +182,7 @@ def resend(slug: str):
         with atomic():
             services.resend_manage_link(event, form.email.data)
         flash(_("If %(email)s is registered for %(event)s, its manage link is on its way to that address.",
-                email=form.email.data, event=event.title), "info")
+                email=form.email.data, event=event.localized("title")), "info")
     else:
         flash(_("Please give the e-mail address you registered with."), "error")
     return redirect(url_for(".register", slug=slug))
@@ -213,7 +213,8 @@ def manage(token: str):
     return render_template("registration/manage.html", registration=registration, event=registration.event, form=form,
                            questions=questions, editable=editable, fixed_organisation=fixed,
                            position=rules.waitlist_position(registration),
-                           confirm_form=forms.ConfirmAddressForm() if registration.status == rules.UNCONFIRMED else None,
+                           confirm_form=forms.ConfirmAddressForm() if registration.status == rules.UNCONFIRMED
+                           else None,
                            language_form=forms.LanguageForm(formdata=None, locale=registration.locale))
 
 
@@ -252,7 +253,8 @@ def cancel(token: str):
     registration = registration_or_404(token)
     form = forms.ConfirmForm()
     if form.validate_on_submit() and submit(form, services.cancel, registration):
-        flash(_("Your registration for %(event)s is cancelled.", event=registration.event.title), "success")
+        flash(_("Your registration for %(event)s is cancelled.", event=registration.event.localized("title")),
+              "success")
         return redirect(url_for(".manage", token=token))
     return render_template("registration/confirm.html", form=form, registration=registration,
                            event=registration.event, back=url_for(".manage", token=token))
