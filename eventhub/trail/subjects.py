@@ -9,12 +9,14 @@ link.
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from eventhub.agenda.models import AgendaSession, Room, SessionKind, SignUp, Track
 from eventhub.auth.models import ApiToken, User
 from eventhub.checkin.models import CheckIn
+from eventhub.core.text import fold
 from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.members.models import Network, Organisation, Region
@@ -157,7 +159,7 @@ def kind_label(subject_type: str):
 def kind_choices(in_event: bool) -> list[tuple[str, object]]:
     """(subject_type, label) of the kinds a trail can show: an event's, or every one."""
     return sorted(((name, kind.label) for name, kind in KINDS.items() if kind.in_event or not in_event),
-                  key=lambda pair: str(pair[1]))
+                  key=lambda pair: fold(str(pair[1])))  # in the language being spoken, accents ignored
 
 
 def action_words(action: str) -> str:
@@ -165,7 +167,7 @@ def action_words(action: str) -> str:
     if action in ACTIONS:
         return ACTIONS[action]
     subject_type, _dot, verb = action.partition(".")
-    return f"{kind_label(subject_type)}: {verb.replace('_', ' ')}"
+    return _("%(kind)s: %(action)s", kind=kind_label(subject_type), action=verb.replace("_", " "))
 
 
 def actor_words(actor: str) -> str:

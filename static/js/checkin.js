@@ -62,9 +62,13 @@
     if (typeof body.station_count === "number") { setCount(body.station_count); }
   }
 
+  // The page's language decides which counts are singular (French says "0 enregistrement", English "0 check-ins").
+  var language = document.documentElement.lang || "en";
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(language) : null;
   function setCount(n) {
     countLabel.dataset.count = String(n);
-    countLabel.textContent = n === 1 ? countLabel.dataset.one : countLabel.dataset.many.replace("{n}", n);
+    var one = plurals ? plurals.select(n) === "one" : n === 1;
+    countLabel.textContent = (one ? countLabel.dataset.one : countLabel.dataset.many).replace("{n}", n.toLocaleString(language));
   }
 
   var audio = null;

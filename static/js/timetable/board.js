@@ -10,6 +10,17 @@
 
 const ROW = 5; // minutes per grid row
 
+// The page gives every phrase in the visitor's language (data-t-* on the workspace); these English ones
+// are only a last resort, for a page rendered before a phrase was added.
+const ENGLISH = {
+  tNoRoom: "No room",
+  tUndo: "Undo puts “{title}” back at {where}.",
+  tUndone: "Undone: {what}",
+  tNothing: "Nothing to undo.",
+  tCancelled: "Not saved; back at {where}.",
+  tTaken: "{where} — the room is taken then: this will be refused",
+};
+
 // Wall-clock arithmetic on "YYYY-MM-DDTHH:MM" strings, read as UTC on purpose: the browser's own
 // timezone (and its daylight-saving days) must never shift the event's times.
 export function addMinutes(local, minutes) {
@@ -77,9 +88,16 @@ export class Board {
     return this.rooms.find(function (r) { return r.id === roomId; }) || null;
   }
 
+  // A phrase of the page with its {placeholders} filled in: say("tUndo", {title: "…", where: "…"}).
+  say(name, values) {
+    let text = this.text[name] || ENGLISH[name] || "";
+    Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(values[key]); });
+    return text;
+  }
+
   roomName(roomId) {
     const room = this.room(roomId);
-    return room ? room.name : this.text.tNoRoom;
+    return room ? room.name : this.say("tNoRoom");
   }
 
   // Minutes after the shown day's midnight (may be negative or past 1440 for other days).

@@ -31,7 +31,7 @@ export function enableKeyboard(board, commit) {
     window.clearTimeout(current.timer);
     current.card.classList.remove("tt-pending");
     board.place(current.card, current.from);
-    board.announce(board.text.tCancelled + " " + board.describe(current.from));
+    board.announce(board.say("tCancelled", { where: board.describe(current.from) }));
     return true;
   }
 
@@ -82,7 +82,8 @@ export function enableKeyboard(board, commit) {
     card.classList.add("tt-pending");
     board.place(card, next);
     card.scrollIntoView({ block: "nearest", inline: "nearest" });
-    board.announce(board.describe(next) + (board.conflict(card, next) ? " — " + board.text.tTaken : ""));
+    const where = board.describe(next);
+    board.announce(board.conflict(card, next) ? board.say("tTaken", { where: where }) : where);
   });
 
   // Leaving the card saves what is pending; moving it between the tray and the grid refocuses it at once.

@@ -49,8 +49,8 @@ export class Undo {
     const last = this.stack[this.stack.length - 1];
     this.button.disabled = !last;
     this.what.hidden = !last;
-    this.what.textContent = last ? this.board.text.tUndo.replace("{title}", last.title)
-      .replace("{where}", this.board.describe(last.before)) : "";
+    this.what.textContent = last ? this.board.say("tUndo", { title: last.title, where: this.board.describe(last.before) })
+      : "";
   }
 
   // entry: {id, url, title, before: state, sequence: the session's version after the change}
@@ -68,7 +68,7 @@ export class Undo {
   undoOne() {
     const board = this.board;
     const entry = this.stack[this.stack.length - 1];
-    if (!entry) { board.announce(board.text.tNothing); return null; }
+    if (!entry) { board.announce(board.say("tNothing")); return null; }
     const card = board.card(entry.id);
     return board.save(entry.url, entry.before, card, entry.sequence).then(function (result) {
       if (result.ok) {
@@ -77,7 +77,7 @@ export class Undo {
         for (let i = this.stack.length - 1; i >= 0; i -= 1) {
           if (this.stack[i].id === entry.id) { this.stack[i].sequence = result.session.sequence; break; }
         }
-        board.announce(board.text.tUndone + " " + board.message.textContent);
+        board.announce(board.say("tUndone", { what: board.message.textContent }));
         if (!card && (result.session.room_id === null || result.session.day === board.day)) {
           window.location.reload(); // it comes back onto this page, which has no card for it yet
         }
