@@ -259,3 +259,9 @@ def test_workshop_mails_name_the_session_in_the_persons_language(event):
     assert "Telhados solares" in message.subject and '<html lang="pt-BR">' in message.html_body
     assert "“Telhados solares”" in message.text_body and "“Solar rooftops”" not in message.text_body
     assert re.search(r"\bde jun\. de\b", message.text_body)
+
+
+def test_organisers_see_the_language_a_person_is_written_to_in(organiser_browser, event):
+    registration = make_registration(event, email="joana@example.org", locale="pt_BR")
+    response = organiser_browser.get(f"/manage/events/{event.slug}/registrations/{registration.id}")
+    assert re.search(r'<dt>Language of e-mails</dt>\s*<dd lang="pt-BR">Português</dd>', page(response))
