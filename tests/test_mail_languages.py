@@ -7,8 +7,10 @@ Babel's month and day names, the mail's lang attribute, and the event's own text
 import html
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from flask import g
 from icalendar import Calendar
 from sqlalchemy import select
@@ -105,6 +107,15 @@ def invitation(message: OutboxMessage):
     return Calendar.from_ical(attachment["content"]).walk("VEVENT")[0]
 
 
+def portuguese(msgid: str) -> str:
+    """The Brazilian Portuguese catalogue's text for an English one (compiled by `make compile`)."""
+    path = Path(__file__).resolve().parent.parent / "translations" / "pt_BR" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po:
+        translated = read_po(po, locale="pt_BR").get(msgid)
+    assert translated is not None and translated.string, f"not translated yet: {msgid!r}"
+    return translated.string
+
+
 def assert_portuguese(message: OutboxMessage) -> None:
     """Written for a Portuguese reader: the lang attribute, Portuguese month names, the Portuguese title."""
     assert '<html lang="pt-BR">' in message.html_body
@@ -129,7 +140,11 @@ def test_a_brazilian_delegate_registers_in_portuguese_and_receives_portuguese_ma
     confirm_from_mail(browser, "joana@example.org")
     confirmed = mails_to("joana@example.org")[-1]
     assert_portuguese(confirmed)
+    title = "Congresso Mundial das Cidades"
+    assert confirmed.subject == portuguese("Your registration for %(event)s is confirmed") % {"event": title}
+    assert portuguese("Dear %(name)s,") % {"name": "Joana Silva"} in confirmed.text_body
     entry = invitation(confirmed)
+    assert portuguese("Manage your registration: %(url)s").split("%")[0] in str(entry["DESCRIPTION"])
     assert str(entry["SUMMARY"]) == "Congresso Mundial das Cidades"
     assert entry["SUMMARY"].params["LANGUAGE"] == "pt-BR"
     assert str(entry["DESCRIPTION"]).startswith("Cidades e clima")
