@@ -237,3 +237,15 @@ def test_the_french_catalogue_reaches_the_pages_once_translated(client, june_eve
     assert upcoming in unescape(page)
     detail = unescape(client.get(f"/events/{june_event.slug}", headers=FRENCH).get_data(as_text=True))
     assert _translated("Host", "fr") in detail and _translated("Congress", "fr") in detail
+
+
+def test_the_checks_of_plain_filter_forms_speak_the_visitors_language(app, organiser_browser):
+    from flask_wtf.i18n import translations
+
+    event = make_event()
+    with _request(app, FRENCH):
+        expected = translations.gettext("Not a valid date value.")
+    assert expected != "Not a valid date value."  # WTForms' own French catalogue
+    page = organiser_browser.get(f"/manage/events/{event.slug}/trail", query_string={"since": "2027-13-45"},
+                                 headers=FRENCH).get_data(as_text=True)
+    assert expected in unescape(page) and "Not a valid date value." not in page

@@ -38,7 +38,21 @@ class ServiceErrors:
                 field.errors = [*field.errors, *messages]
 
 
-class ListFilters:
+class TranslatedMessages:
+    """Mixin for a plain WTForms Form (a GET form of filters, a row of a bigger form): the messages of WTForms'
+    own checks ("Not a valid date value.") in the visitor's language, as a FlaskForm gives them."""
+
+    class Meta:
+        def get_translations(self, form):
+            from flask import current_app
+            from flask_wtf.i18n import translations
+
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return translations
+
+
+class ListFilters(TranslatedMessages):
     """Mixin for a list page's GET form of filters (a WTForms Form read from the query string)."""
 
     def filters(self) -> dict:

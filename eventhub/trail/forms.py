@@ -8,6 +8,7 @@ from wtforms import DateField, Form, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
+from eventhub.core.forms import TranslatedMessages
 from eventhub.core.validation import MAX_YEAR, MIN_YEAR, as_id
 from eventhub.trail.subjects import actor_words, kind_choices
 
@@ -19,7 +20,7 @@ def _plausible_year(form, field) -> None:
                                 last=MAX_YEAR))
 
 
-class TrailFilters(Form):
+class TrailFilters(TranslatedMessages, Form):
     """Kind of object (and one object of it), who acted, and a range of days."""
 
     # Optional: no choice is "any", not an invalid one.
