@@ -66,9 +66,11 @@ def seed(event, count: int, status: str = "pending", prefix: str = "Person") -> 
 def next_round(browser, response):
     """Send a progress page's form, as its script does by itself (or a person pressing Continue)."""
     page = response.get_data(as_text=True)
-    action = html.unescape(re.search(r'<form method="post" action="([^"]+)" data-auto-continue', page).group(1))
+    found = re.search(r'<form method="post" action="([^"]+)" data-auto-continue.*?</form>', page, re.S)
+    action = html.unescape(found.group(1))
     data: dict = {}
-    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page):
+    # Only this form's fields: the page has other forms (the language switcher) with fields of the same names.
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', found.group(0)):
         data.setdefault(name, []).append(html.unescape(value))
     return browser.client.post(action, data=data)
 
