@@ -249,3 +249,14 @@ def test_the_checks_of_plain_filter_forms_speak_the_visitors_language(app, organ
     page = organiser_browser.get(f"/manage/events/{event.slug}/trail", query_string={"since": "2027-13-45"},
                                  headers=FRENCH).get_data(as_text=True)
     assert expected in unescape(page) and "Not a valid date value." not in page
+
+
+def test_a_records_history_says_what_was_done_in_the_visitors_language(organiser_browser):
+    from eventhub.core.labels import english
+    from eventhub.trail.subjects import ACTIONS
+
+    organisation = make_organisation(name="Bundesstadt Bonn", country="DE")
+    created = _translated(english(ACTIONS["organisation.created"]), "fr")
+    page = organiser_browser.get(f"/members/{organisation.id}/edit", headers=FRENCH).get_data(as_text=True)
+    history = unescape(page[page.index('id="history-heading"'):])
+    assert created in history and "<code>organisation.created</code>" in history

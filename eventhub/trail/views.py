@@ -20,6 +20,9 @@ bp = Blueprint("trail", __name__)
 
 PER_PAGE = 50
 
+# The history tables of events, member records and registrations (_history.html) say what was done in words too.
+bp.add_app_template_global(action_words, "action_words")
+
 
 def _listing(event_id: int | None, tz_name: str) -> dict:
     """The filter form, the filters and the page of entries of one event's trail (or all of it)."""
