@@ -142,8 +142,9 @@ def test_an_event_shows_its_french_title_and_summary_to_french_visitors_only(cli
     assert "<h1>Congrès mondial des villes</h1>" in french and "Trois jours sur le climat." in french
     assert "<title>Congrès mondial des villes" in french
     assert "<h1>World Congress of Cities</h1>" in english and "Congrès" not in english
-    # No Spanish given: the main language's texts, never an empty heading.
-    assert "<h1>World Congress of Cities</h1>" in spanish and "Three days on climate and housing." in spanish
+    # No Spanish given: the main language's texts, never an empty heading, marked as English for screen readers.
+    assert '<h1 lang="en">World Congress of Cities</h1>' in spanish
+    assert '<p class="lead" lang="en">Three days on climate and housing.</p>' in spanish
     listed = client.get("/", headers=FRENCH).get_data(as_text=True)
     assert "Congrès mondial des villes" in listed and "Trois jours sur le climat." in listed
 
@@ -167,8 +168,11 @@ def test_the_agenda_lists_and_finds_sessions_by_their_title_in_the_visitors_lang
     missed = client.get(url, query_string={"q": "prêtent"}, headers=FRENCH).get_data(as_text=True)
     assert "Financer les plans climat des villes" not in missed
     page = client.get(f"/events/{event.slug}/sessions/{session.id}", headers=FRENCH).get_data(as_text=True)
-    assert "Financer les plans climat des villes" in page and "Comment les villes empruntent." in page
+    assert "<span>Financer les plans climat des villes</span>" in page and "Comment les villes empruntent." in page
     assert "How cities borrow." not in page
+    # A session without a Spanish title shows the English one, saying it is English.
+    spanish = client.get(url, headers=SPANISH).get_data(as_text=True)
+    assert f'<a href="sessions/{session.id}" lang="en">Financing city climate plans</a>' in spanish
     grid = client.get(f"/events/{event.slug}/agenda/rooms", headers=FRENCH).get_data(as_text=True)
     assert _lang(grid) == "fr"
 

@@ -120,7 +120,7 @@ def build_listing(event, filters, asked: str | None, now) -> page_cache.Listing:
     session_list = get_template_attribute("agenda/_macros.html", "session_list")
     clock = cache(partial(format_time_in_zone, tz_name=event.timezone))
     cards = session_list(found, queries.by_day(found.sessions, event.timezone), filters, languages,
-                         queries.main_language(outline), day_label, clock)
+                         queries.main_language(outline), day_label, clock, event.language)
     return page_cache.Listing(found.part, str(cards), len(found.sessions), found.total, dict(found.per_day),
                               languages, page_cache.schedule_choices(schedule_parts(event)),
                               queries.capacities(found.sessions))
