@@ -10,7 +10,7 @@ from tests.factories import make_question, make_token, make_event, make_network,
 
 REGISTRATION_FIELDS = {
     "id", "event_slug", "full_name", "email", "position", "organisation_id", "organisation_name", "category",
-    "answers", "status", "waitlist_position", "delegation_id", "created_at",
+    "answers", "status", "waitlist_position", "delegation_id", "created_at", "locale",
 }
 
 
@@ -67,7 +67,7 @@ def test_register_returns_exactly_the_documented_fields_and_names_survive(client
         "id": created["id"], "event_slug": event.slug, "full_name": full_name, "email": "hanako@example.org",
         "position": "Mayor", "organisation_id": city.id, "organisation_name": None, "category": "speaker",
         "answers": {"dietary": "Halal"}, "status": "confirmed", "waitlist_position": None, "delegation_id": None,
-        "created_at": created["created_at"],
+        "created_at": created["created_at"], "locale": "en",
     }
     assert datetime.fromisoformat(created["created_at"]).utcoffset().total_seconds() == 9 * 3600  # Tokyo
     assert client.get(f"/api/v1/registrations/{created['id']}", headers=headers).json == created
@@ -283,3 +283,20 @@ def test_openapi_documents_every_registration_operation(client):
     assert set(spec["components"]["schemas"]["Registration"]["properties"]) == REGISTRATION_FIELDS
     assert {"delegate_quota", "non_member_policy"} <= set(spec["components"]["schemas"]["Event"]["properties"])
     assert "reason" in spec["components"]["schemas"]["Refusal"]["properties"]
+
+
+def test_the_language_of_a_persons_mails_is_given_changed_and_checked_through_the_api(client, event, headers):
+    created = client.post(f"/api/v1/events/{event.slug}/registrations", headers=headers,
+                          json={"full_name": "Ana Souza", "email": "ana@recife.example", "organisation_name": "Recife",
+                                "locale": "pt-BR"})
+    assert created.status_code == 201, created.json
+    assert created.json["locale"] == "pt_BR"
+    url = f"/api/v1/registrations/{created.json['id']}"
+    assert client.patch(url, json={"locale": "es"}, headers=headers).json["locale"] == "es"
+    refused = client.patch(url, json={"locale": "klingon", "position": "Mayor"}, headers=headers)
+    assert refused.status_code == 422 and "locale" in refused.json["errors"]["json"]
+    again = client.get(url, headers=headers).json
+    assert (again["locale"], again["position"]) == ("es", None)  # nothing of the refused change was kept
+    plain = client.post(f"/api/v1/events/{event.slug}/registrations", headers=headers,
+                        json={"full_name": "Li Wei", "email": "li@example.org", "organisation_name": "Chengdu"})
+    assert plain.json["locale"] == event.language  # no language given: the event's

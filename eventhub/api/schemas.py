@@ -269,6 +269,8 @@ class RegistrationSchema(Schema):
     )
     delegation_id = fields.Integer(allow_none=True)
     created_at = EventZonedDateTime(metadata={"description": "In the event's timezone, with its offset."})
+    locale = fields.String(metadata={"description": "The language every e-mail to the person is written in. "
+                                                    + LANGUAGE_DOC})
 
 
 class RegistrationInputSchema(Schema):
@@ -284,6 +286,8 @@ class RegistrationInputSchema(Schema):
     category = fields.String(validate=validate.OneOf(CATEGORIES), metadata={"description": "Default delegate."})
     answers = fields.Dict(keys=fields.String(), metadata={"description": "Question key -> answer."})
     listed = fields.Boolean(metadata={"description": "Agreed to appear in the participant list."})
+    locale = fields.String(allow_none=True, metadata={
+        "description": "The language of the person's e-mails; default: the event's main language. " + LANGUAGE_DOC})
 
 
 class RegistrationPatchSchema(RegistrationInputSchema):

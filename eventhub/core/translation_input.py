@@ -15,15 +15,16 @@ from eventhub.core.validation import Collector, text_value
 LABELS = {"title": _l("Title"), "summary": _l("Summary"), "description": _l("Description")}
 
 
-def clean_language(data: dict, errors: Collector, field: str = "language") -> str:
-    """The main language: a supported code (aliases such as "pt-BR" accepted), English when not given."""
+def clean_language(data: dict, errors: Collector, field: str = "language", default: str = languages.DEFAULT) -> str:
+    """A supported language code from data[field] (aliases such as "pt-BR" and "pt" accepted), `default` when
+    not given: an event's main language, a registrant's language."""
     raw = data.get(field)
     if raw in (None, ""):
-        return languages.DEFAULT
+        return default
     code = languages.normalise(str(raw))
     if code is None:
         errors.add(field, _("Choose one of: %(choices)s.", choices=", ".join(languages.SUPPORTED)))
-        return languages.DEFAULT
+        return default
     return code
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pycountry
 from flask_babel import gettext as _
 
-from eventhub.core import languages
+from eventhub.core import languages, translation_input
 from eventhub.core.validation import Collector, as_id, text_value
 from eventhub.events.models import CATEGORIES, Event
 from eventhub.extensions import db
@@ -144,14 +144,7 @@ def default_language(event: Event, organiser: bool) -> str:
 
 def clean_language(data: dict, errors: Collector, default: str) -> str:
     """A supported language code from data["locale"] ("pt-BR" and "pt" mean pt_BR), `default` when blank."""
-    given = data.get("locale")
-    if given in (None, ""):
-        return default
-    code = languages.normalise(str(given))
-    if code is None:
-        errors.add("locale", _("Choose one of: %(choices)s.", choices=", ".join(languages.SUPPORTED)))
-        return default
-    return code
+    return translation_input.clean_language(data, errors, field="locale", default=default)
 
 
 def clean_language_choice(value) -> str:
