@@ -77,7 +77,7 @@ clean:
 
 # Extract every translatable string into translations/messages.pot (README, Languages).
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 	  --project EventHub --msgid-bugs-address "" -o translations/messages.pot .
 
 # After `make messages`: merge the template into each language's catalogue. New strings arrive empty and

@@ -36,12 +36,15 @@ ACCESS = {
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
+    # The language switcher: a cookie for anyone; the account's language changes only for its signed-in owner.
+    "auth.choose_language": PUBLIC,
     # Registering; the registrant's and the head of delegation's pages are guarded by their secret links.
     "registration.register": PUBLIC,
     "registration.organisations": PUBLIC,
     "registration.resend": PUBLIC,
     "registration.check_your_email": PUBLIC,
     "registration.manage": SECRET,
+    "registration.language": SECRET,  # the language of the person's e-mails
     "registration.cancel": SECRET,
     "registration.confirm": SECRET,
     "delegations.register_delegation": PUBLIC,

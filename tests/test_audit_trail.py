@@ -85,8 +85,9 @@ def history_rows(page: str) -> list[tuple[str, str, str]]:
     section = lxml.html.fromstring(page).get_element_by_id("history")
     rows = []
     for row in section.xpath(".//tbody/tr"):
-        _when, who, what, changes = (" ".join(cell.text_content().split()) for cell in row.xpath("./td"))
-        rows.append((who, what, changes))
+        _when, who, _what, changes = (" ".join(cell.text_content().split()) for cell in row.xpath("./td"))
+        # "What" says it in words, with the action as recorded beneath: the recorded one is compared.
+        rows.append((who, row.xpath("./td[3]//code")[0].text_content(), changes))
     return rows
 
 

@@ -16,7 +16,7 @@ from eventhub.core import languages
 
 ROOT = Path(__file__).resolve().parent.parent
 # Babel's own keywords (gettext, ngettext, pgettext, N_ ...) and the project's lazy ones, as `make messages`.
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_pgettext": ((1, "c"), 2)}
 # Python's named placeholders and Jinja's (both spelt %(name)s), and str.format's {name}.
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]|\{(\w*)\}")
 

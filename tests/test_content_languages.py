@@ -7,7 +7,7 @@ from eventhub.agenda.models import AgendaSession
 from eventhub.core.types import utcnow
 from eventhub.events.models import Event
 from eventhub.extensions import db
-from tests.factories import make_event, make_registration, make_session, make_token, publish_agenda
+from tests.factories import at, make_event, make_registration, make_session, make_token, publish_agenda
 from tests.test_agenda_admin import session_form, url
 from tests.test_events_pages import form_data
 
@@ -192,3 +192,25 @@ def test_an_event_now_is_untouched_by_a_missing_translation_dict():
     event.translations = None
     assert event.localized("title", "fr") == "Plain"
     assert utcnow()  # the factory's event is in the future, nothing else
+
+
+def test_the_seeded_session_kinds_read_in_the_visitors_language_and_an_organisers_own_as_typed(client):
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from eventhub.agenda.models import SessionKind
+
+    event = _event()
+    workshop = db.session.scalar(select(SessionKind).where(SessionKind.name == "Workshop"))
+    own = SessionKind(name="Mesa redonda")
+    db.session.add(own)
+    db.session.commit()
+    make_session(event, title="Water", kind_id=workshop.id)
+    make_session(event, title="Energy", kind_id=own.id, start=at(event, 12), end=at(event, 13))
+    publish_agenda(event)
+    with force_locale("fr"):
+        atelier = _("Workshop")
+    assert atelier != "Workshop"
+    page = client.get(f"/events/{event.slug}/agenda", headers=FRENCH).get_data(as_text=True)
+    assert atelier in page and "Mesa redonda" in page
+    assert db.session.get(SessionKind, workshop.id).name == "Workshop"  # stored as seeded

@@ -67,6 +67,12 @@ class Track(db.Model):
         return self.name
 
 
+# The kinds migration 0003 seeds, by their stored names: shown translated, stored as they are.
+SEEDED_KIND_NAMES = {"Plenary": _l("Plenary"), "Parallel session": _l("Parallel session"), "Workshop": _l("Workshop"),
+                     "Side event": _l("Side event"), "Site visit": _l("Site visit"), "Networking": _l("Networking"),
+                     "Break": _l("Break")}
+
+
 class SessionKind(db.Model):
     """Plenary, workshop, site visit …; the defaults are seeded by the migration, organisers add more."""
 
@@ -77,6 +83,11 @@ class SessionKind(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language for the kinds the migration seeds; as typed for the others."""
+        return str(SEEDED_KIND_NAMES.get(self.name, self.name))
 
     @property
     def audit_label(self) -> str:

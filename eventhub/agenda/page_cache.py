@@ -110,8 +110,10 @@ def _key(event, version: str, filters, asked: str | None, now: datetime) -> str:
 
 def schedule_choices(schedule: Schedule) -> Schedule:
     """The event's tracks, rooms and kinds as plain choices, to be kept with the listing."""
-    return Schedule(*([Choice(item.id, item.name) for item in items]
-                      for items in (schedule.rooms, schedule.tracks, schedule.kinds)))
+    names = [[item.name for item in schedule.rooms], [item.name for item in schedule.tracks],
+             [kind.display_name for kind in schedule.kinds]]  # the listing is kept per language
+    return Schedule(*([Choice(item.id, name) for item, name in zip(items, shown)]
+                      for items, shown in zip((schedule.rooms, schedule.tracks, schedule.kinds), names)))
 
 
 def fill(cards: str, taking: dict[int, int | None], mine: Mine, places: dict[int, int | None]) -> Markup:

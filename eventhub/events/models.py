@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,7 +15,9 @@ from eventhub.members.models import Network, Organisation
 # Stored value -> label in the language being spoken. The labels are lazy (translated when shown): str()
 # one before keeping or comparing it; the database, the API and CSV files hold the keys.
 KINDS = {"congress": _l("Congress"), "network_meeting": _l("Network meeting")}
-STATUSES = {"draft": _l("Draft"), "published": _l("Published"), "cancelled": _l("Cancelled")}
+# In context: an event's status agrees with "event" (masculine in French and Portuguese, unlike a session).
+STATUSES = {"draft": lazy_pgettext("event status", "Draft"), "published": lazy_pgettext("event status", "Published"),
+            "cancelled": lazy_pgettext("event status", "Cancelled")}
 # The categories people take part in; each event says which of them the public may choose.
 CATEGORIES = {"delegate": _l("Delegate"), "speaker": _l("Speaker"), "partner": _l("Partner"), "press": _l("Press"),
               "staff": _l("Staff")}

@@ -50,7 +50,7 @@ class OrganisationForm(ServiceErrors, FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = _options([("", _l("Choose a country"))] + country_choices())
-        self.region.choices = _options([("", _l("No region"))] + [(r.name, r.name) for r in services.list_regions()])
+        self.region.choices = _options([("", _l("No region"))] + [(r.name, r.display_name) for r in services.list_regions()])
         self.network_ids.choices = _options((n.id, n.name) for n in services.list_networks())
 
     def organisation_data(self) -> dict:
@@ -102,7 +102,7 @@ class FilterForm(ListFilters, Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        regions = [(str(r.id), r.name) for r in services.list_regions()]
+        regions = [(str(r.id), r.display_name) for r in services.list_regions()]
         self.region_id.choices = _options([("", _l("All regions"))] + regions)
         self.country.choices = _options([("", _l("All countries"))] + country_choices())
         networks = [(str(n.id), n.name) for n in services.list_networks()]

@@ -50,6 +50,13 @@ network_members = Table(
 )
 
 
+# The world regions migration 0001 seeds, by their stored names: shown translated, stored as they are.
+SEEDED_REGION_NAMES = {"Africa": _l("Africa"), "East Asia": _l("East Asia"), "Europe": _l("Europe"),
+                       "Latin America & Caribbean": _l("Latin America & Caribbean"),
+                       "North America": _l("North America"), "Oceania": _l("Oceania"), "South Asia": _l("South Asia"),
+                       "Southeast Asia": _l("Southeast Asia")}
+
+
 class Region(db.Model):
     """A world region; the eight defaults are seeded by the first migration, organisers may add more."""
 
@@ -61,6 +68,11 @@ class Region(db.Model):
 
     def __repr__(self) -> str:
         return f"<Region {self.name}>"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language for the seeded regions; as typed for the others."""
+        return str(SEEDED_REGION_NAMES.get(self.name, self.name))
 
     @property
     def audit_label(self) -> str:

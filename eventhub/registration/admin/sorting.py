@@ -8,6 +8,7 @@ from functools import cache
 
 from sqlalchemy import Select, case, func
 
+from eventhub.core import languages
 from eventhub.core.countries import country_choices
 from eventhub.members.models import Organisation
 from eventhub.registration.models import STATUSES, Registration
@@ -19,9 +20,15 @@ DEFAULT_SORT, DEFAULT_ORDER = "date", "asc"
 ORDERS = ("asc", "desc")
 
 
-@cache
 def _country_rank():
-    """Countries ranked by the name the page shows (not by code: CH, Switzerland, is not next to China)."""
+    """Countries ranked by the name the page shows (not by code: CH, Switzerland, is not next to China), in the
+    reader's language: Allemagne (DE) sorts among the A's in French."""
+    return _country_rank_in(languages.current())
+
+
+@cache
+def _country_rank_in(language: str):
+    """The ranking for one language, worked out once per process (country_choices() names them in it)."""
     ranks = {code: rank for rank, (code, _name) in enumerate(country_choices())}
     return case(ranks, value=Organisation.country, else_=len(ranks))
 
