@@ -234,3 +234,11 @@ def test_every_demo_event_names_whom_to_contact_and_the_congress_page_shows_it(s
     html = client.get(f"/events/{congress.slug}").get_data(as_text=True)
     assert "mailto:congress@example.org" in html
     assert "<strong>mayors and governors</strong>" in html  # its description's Markdown, rendered
+
+
+def test_the_demo_congress_reads_in_french_spanish_and_portuguese(seeded):
+    congress = db.session.scalar(select(Event).where(Event.kind == "congress"))
+    year = congress.title.rsplit(" ", 1)[1]
+    assert congress.localized("title", "fr") == f"Congrès mondial {year}"
+    assert congress.localized("summary", "pt_BR").startswith("Três dias em Malmö")
+    assert congress.localized("description", "es") == congress.description  # not translated: the main one

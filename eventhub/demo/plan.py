@@ -124,6 +124,8 @@ def plan_events(now: datetime) -> list[dict]:
                                            "contact_phone")}
         data.update(
             title=spec["title"].format(year=first.year),
+            translations={code: {**texts, "title": texts["title"].format(year=first.year)}
+                          for code, texts in spec.get("translations", {}).items()},
             start=datetime.combine(first, time(start_hour, start_minute)),
             end=datetime.combine(last, time(end_hour, end_minute)),
             # Open since this morning, so people can register as soon as the demo is up.

@@ -40,6 +40,17 @@ EVENTS = [
             "- study tours of Malmö's Western Harbour and Augustenborg eco-district.\n\n"
             "Travel and visa help: [practical information](https://example.org/congress/practical)."
         ),
+        # Visitors reading French, Spanish or Portuguese see these (the description stays in English).
+        "translations": {
+            "fr": {"title": "Congrès mondial {year}",
+                   "summary": "Trois jours à Malmö avec des maires, des praticiens et des partenaires de toutes les "
+                              "régions du monde."},
+            "es": {"title": "Congreso Mundial {year}",
+                   "summary": "Tres días en Malmö con alcaldes, profesionales y socios de todas las regiones del mundo."},
+            "pt_BR": {"title": "Congresso Mundial {year}",
+                      "summary": "Três dias em Malmö com prefeitos, profissionais e parceiros de todas as regiões do "
+                                 "mundo."},
+        },
         "contact_email": "congress@example.org",
         "contact_phone": "+46 40 34 10 00",
         "host": "Malmö",
