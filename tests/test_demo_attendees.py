@@ -181,7 +181,8 @@ def test_seeded_people_pass_the_registration_forms_checks(seeded):
         event = congress if registration.event_id == congress.id else meeting
         data = {"full_name": registration.full_name, "email": registration.email, "position": registration.position,
                 "category": registration.category, "listed": registration.listed, "answers": registration.answers,
-                "organisation_id": registration.organisation_id, "organisation_name": registration.organisation_name}
+                "organisation_id": registration.organisation_id, "organisation_name": registration.organisation_name,
+                "locale": registration.locale}
         applicants = cleaning.clean_registration(event, data, organiser=True)
         assert applicants.people[0] == {key: data[key] for key in applicants.people[0]}, registration.email
         organisation = registration.organisation

@@ -154,6 +154,7 @@ def everything(organiser):
         "room_id": room.id, "track_id": None, "kind_id": 1, "question_id": question.id, "id": city.id,
         "member_id": city.id, "delegation": delegation.manage_token, "calendar": person.calendar_token,
         "version": "0" * 16, "ext": "png",  # the event's image: none uploaded, still only looked at
+        "code": "fr",  # the language switcher's link sets a cookie, nothing in the database
     }
 
 
