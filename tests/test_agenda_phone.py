@@ -125,9 +125,20 @@ def test_one_day_at_a_time_the_first_day_before_the_event(client, event, three_d
     assert titles(page(client, event, day="junk")) == ["Day 1 plenary"]
 
 
+# Venues whose offsets span 17 hours: at any moment one of them is between 03:00 and 19:00.
+LIVE_ZONES = ("Asia/Seoul", "Asia/Kolkata", "Europe/Berlin", "America/Sao_Paulo", "America/Los_Angeles")
+
+
+def daytime_zone() -> str:
+    """A venue where it is now between 03:00 and 19:00, so that what runs now, and the next few hours, fall on
+    the venue's today (in Seoul at 15:10 UTC, a session started 30 minutes ago began yesterday)."""
+    now = datetime.now(timezone.utc)
+    return next(zone for zone in LIVE_ZONES if 3 <= now.astimezone(ZoneInfo(zone)).hour < 19)
+
+
 def live_event(**values):
-    """An event that began yesterday and ends the day after tomorrow (venue's clock: Seoul)."""
-    return publish_agenda(open_event(timezone="Asia/Seoul", days_from_now=-1, length_days=3, **values))
+    """An event that began yesterday and ends the day after tomorrow, at a venue where it is daytime now."""
+    return publish_agenda(open_event(timezone=daytime_zone(), days_from_now=-1, length_days=3, **values))
 
 
 def test_during_the_event_today_is_shown_first_with_now_and_next_offered(client):
