@@ -114,5 +114,6 @@ def _load_models() -> None:
     from eventhub.events import models as _events  # noqa: F401
     from eventhub.letters import models as _letters  # noqa: F401
     from eventhub.mail import models as _mail  # noqa: F401
+    from eventhub.meetings import models as _meetings  # noqa: F401
     from eventhub.members import models as _members  # noqa: F401
     from eventhub.registration import models as _registration  # noqa: F401
