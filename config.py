@@ -31,6 +31,16 @@ def _development_secret() -> str:
     return path.read_text().strip()
 
 
+def _development_visa_letter_key() -> str:
+    """A key for visa letter requests, generated once per checkout and kept beside the secret key."""
+    path = INSTANCE_DIR / "visa_letter_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -45,6 +55,10 @@ class Config:
     # Retired keys, comma-separated, newest first: after a rotation, links mailed under an old key (manage
     # links, calendar feeds: eventhub/core/tokens.py) and signed-in sessions keep working.
     SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()]
+    # Encrypts what people type into a visa letter request (passport number, birth date...): a Fernet key, or
+    # any long secret one is derived from (eventhub/letters/crypto.py). Without it, letters cannot be requested.
+    # Keep it apart from the database backups: it is what makes a stolen dump useless.
+    VISA_LETTER_KEY = os.environ.get("VISA_LETTER_KEY") or None
     # The address people open EventHub at, which links in e-mails, calendar feeds and exports start with
     # (eventhub/core/urls.py). Required in production: a link is never built from a request's Host header.
     BASE_URL = os.environ.get("BASE_URL") or None
@@ -105,6 +119,7 @@ class DevelopmentConfig(Config):
 
     DEBUG = True
     SECRET_KEY = Config.SECRET_KEY or _development_secret()
+    VISA_LETTER_KEY = Config.VISA_LETTER_KEY or _development_visa_letter_key()
     # Without BASE_URL, links follow the address each request came in on (`flask run --port 5071`, a phone
     # on the laptop's address), and the `make run` address outside a request.
     BASE_URL_FROM_REQUEST = True
@@ -115,6 +130,7 @@ class TestingConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret"  # noqa: S105  (signs only the test suite's cookies)
+    VISA_LETTER_KEY = "test-visa-letter-key"  # noqa: S105  (encrypts only the test suite's letter requests)
     BASE_URL = "http://127.0.0.1:5000"  # the same links in every run, whatever the environment says
     RATELIMIT_STORAGE_URI = "memory://"
     # No ping before every checkout: the test database does not go away during a run.

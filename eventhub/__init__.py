@@ -43,6 +43,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.auth import language as _language  # noqa: F401  (its route joins the auth blueprint)
     from eventhub.events import image_views as _event_images  # noqa: F401  (its routes join the events blueprint)
     from eventhub.events.views import bp as events_bp
+    from eventhub.letters.views import bp as letters_bp
     from eventhub.mail.views import bp as mail_admin_bp
     from eventhub.members.views import bp as members_bp
     from eventhub.operations.health import bp as health_bp
@@ -65,6 +66,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(printing_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(letters_bp)
     app.register_blueprint(trail_bp)
     app.register_blueprint(mail_admin_bp)
     app.register_blueprint(health_bp)
@@ -100,6 +102,7 @@ def _connect_domain_events() -> None:
     from eventhub.agenda import listeners as _agenda  # noqa: F401
     from eventhub.badges import listeners as _badges  # noqa: F401
     from eventhub.events import listeners as _events  # noqa: F401
+    from eventhub.letters import listeners as _letters  # noqa: F401
     from eventhub.registration import listeners as _registration  # noqa: F401
 
 

@@ -74,6 +74,12 @@ ACCESS = {
     "printing.programme_pdf": PUBLIC,
     "events.image": PUBLIC,  # a draft's image only for organisers, as its page
     "badges.own_badge": SECRET,
+    # Visa letters: the registrant's by the manage link; the embassy's check of a code is public (name, event,
+    # validity only); the organisers' list, decisions and settings by role.
+    "letters.request": SECRET,
+    "letters.download": SECRET,
+    "letters.verify": PUBLIC,
+    **{f"letters.{name}": ORGANISER for name in ("admin_list", "admin_pdf", "decide", "settings")},
     # Organisers' pages.
     **{f"events.{name}": ORGANISER for name in ("manage", "new", "preview", "edit", "publish", "unpublish", "cancel")},
     "events.image_settings": ORGANISER,
@@ -178,6 +184,7 @@ def sample_url(app):
     values["checkin_id"] = _checkin_id(event, values["registration_id"])
     network = make_network(members=[organisation])
     values.update(_agenda_ids(event))
+    values.update(_letter_values(event, registration))
 
     def build(rule):
         args = {name: values[name] for name in rule.arguments}
@@ -204,6 +211,23 @@ def _checkin_id(event, registration_id) -> int:
         code = valid_badge(db.session.get(Registration, registration_id)).token
         return record_scan(event, code, "Gate A", SYSTEM).checkin.id
 
+
+def _letter_values(event, registration) -> dict:
+    """An approved visa letter of the registration, for the letter pages (and its code for the public check)."""
+    from datetime import date
+
+    from eventhub.audit.services import SYSTEM
+    from eventhub.core.transaction import atomic
+    from eventhub.letters import services
+
+    with atomic():
+        services.save_settings(event, {"signatory_name": "Ana Lima", "signatory_title": "Secretary General",
+                                       "organisation": "Network of Cities"}, SYSTEM)
+        letter = services.request_letter(registration, {
+            "passport_name": "Ana Lima", "nationality": "BR", "passport_number": "FX123456",
+            "birth_date": date(1980, 1, 1), "embassy": "Lisbon, Portugal"})
+        services.approve(letter, SYSTEM)
+    return {"letter_id": letter.id, "decision": "approve", "code": letter.code}
 
 def _agenda_ids(event) -> dict:
     """A room, track, session and kind of the event, for the agenda organiser pages."""
