@@ -252,3 +252,10 @@ def test_a_fernet_key_is_used_as_it_is_and_any_other_secret_gives_a_key(app):
     finally:
         app.config["VISA_LETTER_KEY"] = "test-visa-letter-key"
     assert crypto.unseal(crypto.seal({"a": "ü"})) == {"a": "ü"}
+
+
+def test_the_manage_page_and_the_organisers_event_page_link_to_the_letters(browser, organiser, event, alice):
+    assert letter_url(alice) in browser.get(f"/registrations/{alice.manage_token}").get_data(as_text=True)
+    browser.login(organiser)
+    page = browser.get(f"/manage/events/{event.slug}/edit").get_data(as_text=True)
+    assert f"/manage/events/{event.slug}/visa-letters" in page
