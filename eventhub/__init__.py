@@ -40,6 +40,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.calendars.export_views import bp as schedule_exports_bp
     from eventhub.calendars.views import bp as calendars_bp
     from eventhub.checkin.views import bp as checkin_bp
+    from eventhub.directory.views import bp as directory_bp
     from eventhub.auth import language as _language  # noqa: F401  (its route joins the auth blueprint)
     from eventhub.events import image_views as _event_images  # noqa: F401  (its routes join the events blueprint)
     from eventhub.events.views import bp as events_bp
@@ -66,6 +67,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(printing_bp)
     app.register_blueprint(badges_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(directory_bp)
     app.register_blueprint(letters_bp)
     app.register_blueprint(trail_bp)
     app.register_blueprint(mail_admin_bp)

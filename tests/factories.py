@@ -199,3 +199,16 @@ def confirm_from_mail(browser, recipient):
     message = last_message(recipient)
     link = re.search(r"https?://\S+/(?:registrations|delegations)/[^\s/]+", message.text_body).group(0)
     return browser.post(urlsplit(link).path + "/confirm")
+
+
+# --- directory (issue #17) -------------------------------------------------------------------------------
+
+
+def make_listed_participant(event, topics=(), languages=(), **values):
+    """A confirmed registration shown in the event's directory, with these topics (tracks) and languages (codes)."""
+    from eventhub.directory.services import save_profile
+
+    registration = make_registration(event, listed=True, **values)
+    with atomic():
+        save_profile(registration, True, [track.id for track in topics], list(languages))
+    return registration

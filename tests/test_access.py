@@ -74,6 +74,10 @@ ACCESS = {
     "printing.programme_pdf": PUBLIC,
     "events.image": PUBLIC,  # a draft's image only for organisers, as its page
     "badges.own_badge": SECRET,
+    # The participant directory: a confirmed participant's by the manage link, the organisers' by role.
+    "directory.participant_directory": SECRET,
+    "directory.profile": SECRET,
+    "directory.organiser_directory": ORGANISER,
     # Visa letters: the registrant's by the manage link; the embassy's check of a code is public (name, event,
     # validity only); the organisers' list, decisions and settings by role.
     "letters.request": SECRET,
@@ -127,6 +131,7 @@ ACCESS = {
     "api_badges.badges": API_ORGANISER,
     "api_checkins.checkins": API_CHECKIN,
     "api_checkins.undo": API_CHECKIN,
+    "api_directory.directory": API_ORGANISER,
 }
 PAGE_GUARDS = {ORGANISER: ("organiser",), CHECKIN: ("checkin", "organiser"), ADMIN: ("admin",)}
 WHO = ["anonymous", "no role", "checkin", "organiser", "admin"]

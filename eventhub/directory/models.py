@@ -4,6 +4,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from eventhub.extensions import db
 
+# The languages a participant can say they speak (Babel codes): the agenda's session languages
+# (eventhub.agenda.admin.forms.LANGUAGES) and other languages widely spoken among the network's members.
+SPOKEN_LANGUAGES = ("en", "fr", "es", "pt", "de", "it", "nl", "pl", "sv", "tr", "ru", "ar", "zh", "ja", "ko", "hi",
+                    "id", "sw", "uk", "el", "cs", "ro", "hu", "fi", "da", "no", "he", "fa", "ur", "bn", "th", "vi",
+                    "ms", "tl", "am", "ha", "yo", "zu")
+
 
 class DirectoryTopic(db.Model):
     """A track of the event the participant wants to discuss."""
