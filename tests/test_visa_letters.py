@@ -72,8 +72,10 @@ def test_a_request_is_stored_encrypted_and_never_in_the_trail(browser, alice):
     response = browser.post(letter_url(alice), DETAILS)
     assert response.status_code == 302
     sealed = db.session.execute(text("SELECT sealed FROM visa_letters")).scalar_one()
-    for secret in (PASSPORT, "1984-03-09", "Consulate General", "VN"):
+    for secret in (PASSPORT, "1984-03-09", "Consulate General", "passport", "nationality"):
         assert secret not in sealed
+    # Sealed, not thrown away: the key opens it again.
+    assert crypto.unseal(sealed)["passport_number"] == PASSPORT
     assert only_letter().status == "requested"
     trail = " ".join(str(entry.changes) for entry in db.session.scalars(select(AuditEntry)))
     assert PASSPORT not in trail and "1984" not in trail
