@@ -68,10 +68,13 @@ def approved(browser, organiser, event, registration) -> VisaLetter:
     return letter
 
 
-def test_a_request_is_stored_encrypted_and_never_in_the_trail(browser, alice):
+def test_a_request_is_stored_encrypted_and_never_in_the_trail_nor_the_logs(browser, alice, caplog):
+    caplog.set_level("DEBUG")
     response = browser.post(letter_url(alice), DETAILS)
     assert response.status_code == 302
-    sealed = db.session.execute(text("SELECT sealed FROM visa_letters")).scalar_one()
+    assert caplog.records and PASSPORT not in caplog.text and NAME not in caplog.text
+    sealed, holder = db.session.execute(text("SELECT sealed, holder_name FROM visa_letters")).one()
+    assert holder is None  # the name too stays sealed until a letter is issued
     for secret in (PASSPORT, "1984-03-09", "Consulate General", "passport", "nationality"):
         assert secret not in sealed
     # Sealed, not thrown away: the key opens it again.

@@ -56,7 +56,8 @@ class VisaLetter(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="requested")
     # Fernet token of the JSON of the passport details; None once erased after the event.
     sealed: Mapped[str | None] = mapped_column(Text)
-    # The passport name, shown to an embassy checking the code; None once the event is anonymised.
+    # The passport name of an approved letter, shown to an embassy checking the code (a request's stays sealed);
+    # None once the event is anonymised.
     holder_name: Mapped[str | None] = mapped_column(String(200))
     # The verification code printed on the letter and in its QR code (/letters/<code>); set on approval.
     code: Mapped[str | None] = mapped_column(String(40), unique=True)

@@ -106,7 +106,7 @@ def request_letter(registration: Registration, data: dict, actor: Actor = REGIST
     if current is not None and current.status in OPEN_STATUSES:
         raise Refused("duplicate", _("You have asked for a letter already."))
     letter = VisaLetter(event_id=registration.event_id, registration_id=registration.id, status="requested",
-                        sealed=crypto.seal(details), holder_name=details["passport_name"])
+                        sealed=crypto.seal(details))
     db.session.add(letter)
     db.session.flush()
     record(actor, "visa_letter.requested", letter, registration.event_id, {"registration": registration.id})
@@ -142,10 +142,12 @@ def approve(letter: VisaLetter, actor: Actor) -> VisaLetter:
     """Approve a request: the letter gets its verification code and the registrant is told (in their language)."""
     if settings_of(letter.event) is None:
         raise Refused("no_signatory", _("Name the person who signs the letters first (letter settings)."))
-    if letter.sealed is None:
+    details = details_of(letter)
+    if details is None:
         raise Refused("erased", _("The details of this request were erased."))
     _decide(letter, "approved", actor)
-    letter.code = new_code()
+    # Only an issued letter names its holder in clear: the public check shows the name.
+    letter.code, letter.holder_name = new_code(), details["passport_name"]
     db.session.flush()
     record(actor, "visa_letter.approved", letter, letter.event_id, {"registration": letter.registration_id})
     from eventhub.letters.notifications import notify
