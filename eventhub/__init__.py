@@ -103,6 +103,7 @@ def _connect_domain_events() -> None:
     """Let each domain listen to the domains it builds on (see eventhub.core.signals)."""
     from eventhub.agenda import listeners as _agenda  # noqa: F401
     from eventhub.badges import listeners as _badges  # noqa: F401
+    from eventhub.directory import listeners as _directory  # noqa: F401
     from eventhub.events import listeners as _events  # noqa: F401
     from eventhub.letters import listeners as _letters  # noqa: F401
     from eventhub.registration import listeners as _registration  # noqa: F401

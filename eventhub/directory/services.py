@@ -32,7 +32,7 @@ def event_tracks(event) -> list[Track]:
 
 
 def save_profile(registration, listed: bool, topics, languages, actor: Actor = REGISTRANT) -> None:
-    """Switch the listing on or off and, when listed, keep these topics (track ids) and languages (codes).
+    """Switch the listing on or off and keep these topics (track ids) and languages (codes), shown while listed.
 
     Only a confirmed registration has a profile. A topic must be one of the event's tracks, a language one of
     SPOKEN_LANGUAGES; anything else is refused and nothing changes. Audited on the registration's trail.
@@ -52,14 +52,12 @@ def save_profile(registration, listed: bool, topics, languages, actor: Actor = R
     before = {"listed": registration.listed, "topics": topic_ids(registration),
               "languages": language_codes(registration)}
     registration.listed = bool(listed)
-    if listed:
-        db.session.execute(delete(DirectoryTopic).where(DirectoryTopic.registration_id == registration.id))
-        db.session.execute(delete(DirectoryLanguage).where(DirectoryLanguage.registration_id == registration.id))
-        db.session.add_all([DirectoryTopic(registration_id=registration.id, track_id=topic)
-                            for topic in sorted(chosen_topics)])
-        db.session.add_all([DirectoryLanguage(registration_id=registration.id, code=code)
-                            for code in sorted(chosen_languages)])
-        db.session.flush()
+    db.session.execute(delete(DirectoryTopic).where(DirectoryTopic.registration_id == registration.id))
+    db.session.execute(delete(DirectoryLanguage).where(DirectoryLanguage.registration_id == registration.id))
+    db.session.add_all([DirectoryTopic(registration_id=registration.id, track_id=topic) for topic in sorted(chosen_topics)])
+    db.session.add_all([DirectoryLanguage(registration_id=registration.id, code=code)
+                        for code in sorted(chosen_languages)])
+    db.session.flush()
     after = {"listed": registration.listed, "topics": topic_ids(registration),
              "languages": language_codes(registration)}
     changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
