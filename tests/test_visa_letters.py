@@ -264,3 +264,15 @@ def test_the_manage_page_and_the_organisers_event_page_link_to_the_letters(brows
     browser.login(organiser)
     page = browser.get(f"/manage/events/{event.slug}/edit").get_data(as_text=True)
     assert f"/manage/events/{event.slug}/visa-letters" in page
+
+
+def test_a_decided_request_is_not_decided_again(browser, organiser, event, alice):
+    letter = approved(browser, organiser, event, alice)
+    code = letter.code
+    browser.login(organiser)
+    base = f"/manage/events/{event.slug}/visa-letters/{letter.id}"
+    response = browser.post(f"{base}/approve", follow_redirects=True)
+    assert "decided already" in response.get_data(as_text=True)
+    browser.post(f"{base}/refuse", {"reason": "Changed our minds"})
+    db.session.refresh(letter)
+    assert letter.status == "approved" and letter.code == code and letter.refusal_reason is None
