@@ -46,6 +46,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.events.views import bp as events_bp
     from eventhub.letters.views import bp as letters_bp
     from eventhub.mail.views import bp as mail_admin_bp
+    from eventhub.meetings.admin import bp as meetings_admin_bp
+    from eventhub.meetings.views import bp as meetings_bp
     from eventhub.members.views import bp as members_bp
     from eventhub.operations.health import bp as health_bp
     from eventhub.printing.views import bp as printing_bp
@@ -69,6 +71,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.register_blueprint(checkin_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(letters_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(meetings_admin_bp)
     app.register_blueprint(trail_bp)
     app.register_blueprint(mail_admin_bp)
     app.register_blueprint(health_bp)
@@ -106,6 +110,7 @@ def _connect_domain_events() -> None:
     from eventhub.directory import listeners as _directory  # noqa: F401
     from eventhub.events import listeners as _events  # noqa: F401
     from eventhub.letters import listeners as _letters  # noqa: F401
+    from eventhub.meetings import listeners as _meetings  # noqa: F401
     from eventhub.registration import listeners as _registration  # noqa: F401
 
 

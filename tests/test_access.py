@@ -84,6 +84,12 @@ ACCESS = {
     "letters.download": SECRET,
     "letters.verify": PUBLIC,
     **{f"letters.{name}": ORGANISER for name in ("admin_list", "admin_pdf", "decide", "settings")},
+    # Bilateral meetings: the participant's by the manage link (or the head of delegation's link for a delegate),
+    # the organisers' tables, windows and limit by role.
+    **{f"meetings.{name}": SECRET for name in ("mine", "new_request", "accept", "propose", "decline", "withdraw",
+                                               "cancel")},
+    **{f"meetings_admin.{name}": ORGANISER for name in (
+        "index", "add_area", "add_window", "settings", "delete_area", "delete_window")},
     # Organisers' pages.
     **{f"events.{name}": ORGANISER for name in ("manage", "new", "preview", "edit", "publish", "unpublish", "cancel")},
     "events.image_settings": ORGANISER,
@@ -190,6 +196,7 @@ def sample_url(app):
     network = make_network(members=[organisation])
     values.update(_agenda_ids(event))
     values.update(_letter_values(event, registration))
+    values.update(_meeting_values(event, registration))
 
     def build(rule):
         args = {name: values[name] for name in rule.arguments}
@@ -233,6 +240,15 @@ def _letter_values(event, registration) -> dict:
             "birth_date": date(1980, 1, 1), "embassy": "Lisbon, Portugal"})
         services.approve(letter, SYSTEM)
     return {"letter_id": letter.id, "decision": "approve", "code": letter.code}
+
+def _meeting_values(event, registration) -> dict:
+    """A table and a window of the event, for the organisers' meetings pages; ids for the participant's."""
+    from tests.factories import make_meeting_setup
+
+    (area,), slots = make_meeting_setup(event)
+    return {"area_id": area.id, "window_id": slots[0].window_id, "request_id": 1, "meeting_id": 1,
+            "delegate_id": registration.id}
+
 
 def _agenda_ids(event) -> dict:
     """A room, track, session and kind of the event, for the agenda organiser pages."""

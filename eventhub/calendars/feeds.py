@@ -148,18 +148,22 @@ def session_status(session, tentative: bool = False) -> str:
     return "TENTATIVE" if tentative else "CONFIRMED"
 
 
-def sessions_feed(event, sessions, name: str, tentative: frozenset[int] = frozenset()) -> bytes:
+def sessions_feed(event, sessions, name: str, tentative: frozenset[int] = frozenset(), meetings=(),
+                  owner_id: int | None = None) -> bytes:
     """A feed of sessions of one event (the agenda, a filtered part of it, one session, a personal
     agenda) as iCalendar bytes, from each session's kept VEVENT.
 
     tentative: ids of the sessions shown as TENTATIVE (a personal agenda's waiting-list places).
+    meetings: a personal agenda's bilateral meetings (cancelled ones too, so calendars drop them), seen by
+    the registration `owner_id`.
     """
     calendar = new_calendar(event, name)
-    add_timezone(calendar, event, sessions)
+    add_timezone(calendar, event, [*sessions, *(meeting.slot for meeting in meetings)])
     envelope = calendar.to_ical()
     end = envelope.rindex(b"END:VCALENDAR")
     context = _feed_context(event)
     entries = b"".join(_vevent(event, session, session.id in tentative, context) for session in sessions)
+    entries += b"".join(meeting_event(event, meeting, owner_id, _KEPT_STAMP).to_ical() for meeting in meetings)
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ").encode()
     body = envelope[:end] + entries + envelope[end:]
     return body.replace(_KEPT_STAMP_LINE, b"\r\nDTSTAMP:" + stamp + b"\r\n")
@@ -188,6 +192,34 @@ def _vevent(event, session, tentative: bool, context: tuple) -> bytes:
         found = session_event(event, session, _KEPT_STAMP, tentative).to_ical()
         _vevents.set(key, found, len(found) + len(session.description or ""))
     return found
+
+
+def meeting_event(event, meeting, owner_id: int | None, stamp):
+    """A bilateral meeting as a VEVENT: with whom, at which table; its UID is built from the uuid stored
+    once per meeting, so a cancellation (STATUS:CANCELLED, SEQUENCE raised) withdraws the entry apps have."""
+    from flask_babel import gettext as _
+    from icalendar import Event
+
+    zone = ZoneInfo(event.timezone)
+    other = meeting.other(owner_id)
+    name = other.full_name if other is not None else ""
+    with_whom = ", ".join(p for p in (name, other.position, other.organisation_display) if p) if other else ""
+    area = meeting.area
+    entry = Event.new(
+        uid=f"meeting-{meeting.uuid}@{site_host()}",
+        stamp=stamp,
+        last_modified=meeting.updated_at,
+        sequence=meeting.sequence,
+        start=meeting.slot.start_at.astimezone(zone),
+        end=meeting.slot.end_at.astimezone(zone),
+        summary=_("Meeting with %(name)s", name=name),
+        location=", ".join(p for p in (area.name, area.location, event.location) if p) or None,
+        description=_("Bilateral meeting with %(person)s at %(table)s.", person=with_whom, table=area.name),
+        status="CANCELLED" if meeting.status == "cancelled" else "CONFIRMED",
+    )
+    _mark_language(entry)
+    _geo(entry, event)
+    return entry
 
 
 def event_calendar(event):

@@ -27,6 +27,7 @@ from eventhub.core.tokens import keep_tokens_private
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import external_url
 from eventhub.events.access import get_event
+from eventhub.meetings import services as meeting_services
 from eventhub.registration.services import by_token
 
 bp = Blueprint("calendars", __name__)
@@ -112,12 +113,16 @@ def personal_feed(token: str):
     sessions = [item for item, _overlap in signups.personal_agenda(registration)] if attending else []
     services.load_people(sessions)
     tentative = services.waitlisted_session_ids(registration) if sessions else frozenset()
+    # Bilateral meetings, cancelled ones too (STATUS:CANCELLED), so calendar apps drop them.
+    meetings = meeting_services.meetings_of(registration, include_cancelled=True) \
+        if registration.status == "confirmed" and event.is_public else []
     # In the language its owner reads their e-mails in (changeable on the manage page), not the calendar
     # app's Accept-Language; ?lang= overrides.
     with force_locale(languages.normalise(request.args.get("lang")) or registration.locale):
         name = _("My agenda · %(event)s", event=event.localized("title"))
-        body = feeds.sessions_feed(event, sessions, name, tentative)
-    return ics_response(body, services.personal_changed_at(registration), "my-agenda.ics")
+        body = feeds.sessions_feed(event, sessions, name, tentative, meetings, registration.id)
+    changed = max([services.personal_changed_at(registration), *(meeting.updated_at for meeting in meetings)])
+    return ics_response(body, changed, "my-agenda.ics")
 
 
 @bp.route("/registrations/<token>/calendar/rotate", methods=["POST"])

@@ -199,7 +199,9 @@ class Meeting(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    request_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_requests.id", ondelete="SET NULL"), index=True)
+    # A request gives at most one meeting, however many times it is accepted at once.
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_requests.id", ondelete="SET NULL"),
+                                                   index=True, unique=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("meeting_slots.id", ondelete="CASCADE"), index=True)
     active_slot_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_slots.id", ondelete="CASCADE"))
     area_id: Mapped[int] = mapped_column(ForeignKey("meeting_areas.id", ondelete="CASCADE"), index=True)
@@ -211,6 +213,7 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    event: Mapped[Event] = relationship()
     slot: Mapped[MeetingSlot] = relationship(foreign_keys=[slot_id], lazy="joined")
     area: Mapped[MeetingArea] = relationship(lazy="joined")
     request: Mapped[MeetingRequest | None] = relationship()

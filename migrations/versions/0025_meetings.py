@@ -139,7 +139,7 @@ def upgrade():
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meetings_area_id'), ['area_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meetings_event_id'), ['event_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_meetings_request_id'), ['request_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meetings_request_id'), ['request_id'], unique=True)
         batch_op.create_index(batch_op.f('ix_meetings_slot_id'), ['slot_id'], unique=False)
 
     op.create_table('meeting_participants',

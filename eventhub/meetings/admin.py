@@ -1,0 +1,135 @@
+"""The organisers' meetings page of an event: tables, windows cut into slots, the anti-spam limit, an overview."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from eventhub.audit.services import Actor
+from eventhub.auth.access import organiser_required
+from eventhub.core.errors import Refused
+from eventhub.core.forms import submit
+from eventhub.core.loading import get_or_404
+from eventhub.core.transaction import atomic
+from eventhub.events.access import get_event
+from eventhub.extensions import db
+from eventhub.meetings import forms, setup
+from eventhub.meetings.models import Meeting, MeetingArea, MeetingRequest, MeetingWindow
+
+bp = Blueprint("meetings_admin", __name__, url_prefix="/manage/events/<slug>/meetings")
+
+
+def actor() -> Actor:
+    """The signed-in organiser, for the audit trail."""
+    return Actor.for_user(current_user)
+
+
+def overview(event) -> dict:
+    """Requests by status, the acceptance rate of answered requests, and booked meetings per slot and per table."""
+    by_status = dict(db.session.execute(select(MeetingRequest.status, func.count()).where(
+        MeetingRequest.event_id == event.id).group_by(MeetingRequest.status)).all())
+    answered = by_status.get("accepted", 0) + by_status.get("declined", 0)
+    standing = (Meeting.event_id == event.id) & (Meeting.status == "confirmed")
+    per_slot = dict(db.session.execute(select(Meeting.slot_id, func.count()).where(standing).group_by(Meeting.slot_id)).all())
+    per_area = dict(db.session.execute(select(Meeting.area_id, func.count()).where(standing).group_by(Meeting.area_id)).all())
+    return {"requests": by_status, "total": sum(by_status.values()),
+            "acceptance": round(100 * by_status.get("accepted", 0) / answered) if answered else None,
+            "per_slot": per_slot, "per_area": per_area, "meetings": sum(per_slot.values())}
+
+
+def _page(event, **replaced):
+    """The page, with the forms as given (one that came back with problems) or blank."""
+    values = {
+        "area_form": forms.AreaForm(prefix="area", formdata=None),
+        "window_form": forms.WindowForm(prefix="window", formdata=None),
+        "settings_form": forms.SettingsForm(prefix="settings", formdata=None,
+                                            max_open_requests=setup.max_open_requests(event)),
+        **replaced,
+    }
+    return render_template("meetings/admin.html", event=event, areas=setup.areas(event), windows=setup.windows(event),
+                           delete_form=forms.ConfirmForm(formdata=None), figures=overview(event), **values)
+
+
+def _back(slug: str, anchor: str):
+    return redirect(url_for(".index", slug=slug, _anchor=anchor))
+
+
+@bp.route("")
+@organiser_required
+def index(slug: str):
+    """Tables, windows and the limit on one page, each with its own form; the overview below."""
+    return _page(get_event(slug, manage=True))
+
+
+@bp.post("/areas")
+@organiser_required
+def add_area(slug: str):
+    """Add a table."""
+    event = get_event(slug, manage=True)
+    form = forms.AreaForm(prefix="area")
+    if area := submit(form, lambda: setup.add_area(event, {"name": form.name.data, "location": form.location.data},
+                                                   actor())):
+        flash(_("“%(name)s” is added.", name=area.name), "success")
+        return _back(slug, "areas")
+    return _page(event, area_form=form)
+
+
+@bp.post("/windows")
+@organiser_required
+def add_window(slug: str):
+    """Add a window of meeting time, cut into slots."""
+    event = get_event(slug, manage=True)
+    form = forms.WindowForm(prefix="window")
+    data = {"start": form.start.data, "end": form.end.data, "slot_minutes": form.slot_minutes.data}
+    if window := submit(form, lambda: setup.add_window(event, data, actor())):
+        flash(_("The window is added, with %(count)d slots.", count=len(window.slots)), "success")
+        return _back(slug, "windows")
+    return _page(event, window_form=form)
+
+
+@bp.post("/settings")
+@organiser_required
+def settings(slug: str):
+    """Change the most open requests one person may have sent."""
+    event = get_event(slug, manage=True)
+    form = forms.SettingsForm(prefix="settings")
+    if submit(form, lambda: setup.set_max_open_requests(event, form.max_open_requests.data, actor())):
+        flash(_("The limit is saved."), "success")
+        return _back(slug, "settings")
+    return _page(event, settings_form=form)
+
+
+def _delete(delete, item) -> bool:
+    """Delete with the confirmation box ticked; a refusal (meetings still booked) is flashed."""
+    if not forms.ConfirmForm().validate_on_submit():
+        flash(_("Nothing was deleted: tick the box to confirm."), "error")
+        return False
+    try:
+        with atomic():
+            delete(item, actor())
+    except Refused as refused:
+        flash(refused.message, "error")
+        return False
+    return True
+
+
+@bp.post("/areas/<int:area_id>/delete")
+@organiser_required
+def delete_area(slug: str, area_id: int):
+    """Delete a table with no booked meeting."""
+    event = get_event(slug, manage=True)
+    area = get_or_404(MeetingArea, area_id, event_id=event.id)
+    name = area.name
+    if _delete(setup.delete_area, area):
+        flash(_("“%(name)s” is deleted.", name=name), "success")
+    return _back(slug, "areas")
+
+
+@bp.post("/windows/<int:window_id>/delete")
+@organiser_required
+def delete_window(slug: str, window_id: int):
+    """Delete a window (and its slots) with no booked meeting."""
+    event = get_event(slug, manage=True)
+    window = get_or_404(MeetingWindow, window_id, event_id=event.id)
+    if _delete(setup.delete_window, window):
+        flash(_("The window is deleted."), "success")
+    return _back(slug, "windows")

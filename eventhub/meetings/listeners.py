@@ -1,0 +1,9 @@
+"""How meetings react to what happens to registrations (eventhub.core.signals); connected by create_app."""
+from eventhub.core import signals
+from eventhub.meetings import services
+
+
+@signals.registration_left.connect
+def free_the_tables(registration, actor, **kwargs) -> None:
+    """Someone who no longer attends keeps no meetings (the other person is told) and no open requests."""
+    services.release(registration, actor)
