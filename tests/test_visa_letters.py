@@ -276,3 +276,20 @@ def test_a_decided_request_is_not_decided_again(browser, organiser, event, alice
     browser.post(f"{base}/refuse", {"reason": "Changed our minds"})
     db.session.refresh(letter)
     assert letter.status == "approved" and letter.code == code and letter.refusal_reason is None
+
+
+def test_the_letterhead_carries_the_events_logo(browser, organiser, event, alice):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from eventhub.events.images import save_image
+
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 120), (0, 90, 160)).save(logo, "PNG")
+    with atomic():
+        save_image(event, logo.getvalue(), "Congress logo", SYSTEM)
+    approved(browser, organiser, event, alice)
+    pdf = browser.get(f"/registrations/{alice.manage_token}/visa-letter.pdf").get_data()
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
