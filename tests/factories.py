@@ -212,3 +212,30 @@ def make_listed_participant(event, topics=(), languages=(), **values):
     with atomic():
         save_profile(registration, True, [track.id for track in topics], list(languages))
     return registration
+
+
+# --- bilateral meetings (issue #17) --------------------------------------------------------------------
+
+
+def make_meeting_setup(event, tables=("Table 7",), day=1, start=(10, 0), end=(12, 0), slot_minutes=20):
+    """Tables and one meeting window (local times on the event's day `day`), as the organisers' page saves
+    them; returns (tables, slots)."""
+    from eventhub.audit.services import SYSTEM
+    from eventhub.meetings import setup
+
+    with atomic():
+        areas = [setup.add_area(event, {"name": name}, SYSTEM) for name in tables]
+        window = setup.add_window(event, {"start": at(event, *start, day=day), "end": at(event, *end, day=day),
+                                          "slot_minutes": slot_minutes}, SYSTEM)
+        slots = list(window.slots)
+    return areas, slots
+
+
+def make_meeting_request(requester, recipient, slots, message="Shall we talk about tram lines?"):
+    """A meeting request proposing these slots, as the participant's page sends it."""
+    from eventhub.audit.services import REGISTRANT
+    from eventhub.meetings.services import request_meeting
+
+    with atomic():
+        return request_meeting(requester, recipient, {"slot_ids": [s.id for s in slots], "message": message},
+                               REGISTRANT)
