@@ -133,6 +133,8 @@ def test_a_non_participant_cannot_see_the_directory(client, browser, event, minj
     # Anonymous: no page at all.
     assert client.get(organisers_page).status_code == 302
     assert client.get("/registrations/not-a-token/directory").status_code == 404
+    # The calendar feed's secret is not a manage link.
+    assert client.get(f"/registrations/{minjun.calendar_token}/directory").status_code == 404
     # Another event's participant sees their own event's directory, never this one's.
     other = make_listed_participant(make_event(title="Other Meeting"), full_name="Other Participant")
     assert "김민준" not in shown(directory(client, other))
@@ -242,3 +244,18 @@ def test_anonymising_an_event_empties_its_directory(organiser_browser):
     assert db.session.scalars(select(DirectoryLanguage)).all() == []
     page = shown(organiser_browser.get(f"/manage/events/{past.slug}/directory"))
     assert "Élodie" not in page and "Anonymised" not in page
+
+
+def test_the_directory_is_reached_from_the_manage_page_and_the_event_settings(client, organiser_browser, event):
+    person = make_registration(event, full_name="Nomvula Dube", listed=False)
+    manage = shown(client.get(f"/registrations/{person.manage_token}"))
+    assert f"/registrations/{person.manage_token}/directory" in manage
+    assert f"/registrations/{person.manage_token}/directory/profile" in shown(directory(client, person))
+    assert "You are not listed" in shown(directory(client, person))
+    settings = shown(organiser_browser.get(f"/manage/events/{event.slug}/edit"))
+    assert f"/manage/events/{event.slug}/directory" in settings
+    # A person who has no place yet is not offered the directory.
+    full = make_event(capacity=1)
+    make_registration(full)
+    waiting = make_registration(full)
+    assert "/directory" not in shown(client.get(f"/registrations/{waiting.manage_token}"))
