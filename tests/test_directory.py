@@ -259,3 +259,10 @@ def test_the_directory_is_reached_from_the_manage_page_and_the_event_settings(cl
     make_registration(full)
     waiting = make_registration(full)
     assert "/directory" not in shown(client.get(f"/registrations/{waiting.manage_token}"))
+
+
+@pytest.mark.parametrize("query", [{"page": "9" * 30}, {"page": "-3"}, {"page": "two"}, {"q": "%_\\"},
+                                   {"q": "x" * 300}, {"track_id": "9" * 30}, {"network_id": "-1"}])
+def test_any_query_string_shows_a_page(client, minjun, query):
+    response = directory(client, minjun, **query)
+    assert response.status_code == 200
