@@ -155,7 +155,25 @@ def everything(organiser):
         "member_id": city.id, "delegation": delegation.manage_token, "calendar": person.calendar_token,
         "version": "0" * 16, "ext": "png",  # the event's image: none uploaded, still only looked at
         "code": "fr",  # the language switcher's link sets a cookie, nothing in the database
+        **_meeting_values(event, person, delegation),
     }
+
+
+def _meeting_values(event, person, delegation) -> dict:
+    """A table and window, and a meeting booked for the person, for the meetings pages (a head's: a delegate's)."""
+    from eventhub.audit.services import REGISTRANT
+    from eventhub.meetings.services import accept
+    from eventhub.registration.models import Registration
+    from tests.factories import make_meeting_request, make_meeting_setup
+
+    _tables, slots = make_meeting_setup(event)
+    other = db.session.scalars(select(Registration).where(  # the event is full: the other one with a place
+        Registration.event_id == event.id, Registration.status == "confirmed", Registration.id != person.id)).first()
+    with atomic():
+        other.listed = True
+    with atomic():
+        accept(make_meeting_request(person, other, slots[:1]), slots[0].id, other, REGISTRANT)
+    return {"delegate_id": delegation.registrations[0].id}
 
 
 def _urls(app, values):
@@ -165,8 +183,9 @@ def _urls(app, values):
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        arguments = {name: values[tokens.get(rule.endpoint, name) if name == "token" else name]
-                     for name in rule.arguments}
+        # A head of delegation's page for a delegate (meetings) opens with the delegation's token.
+        token = "delegation" if "delegate_id" in rule.arguments else tokens.get(rule.endpoint, "token")
+        arguments = {name: values[token if name == "token" else name] for name in rule.arguments}
         if None in arguments.values():
             continue
         yield rule.endpoint, rule.build(arguments, append_unknown=False)[1]
