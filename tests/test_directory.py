@@ -266,3 +266,13 @@ def test_the_directory_is_reached_from_the_manage_page_and_the_event_settings(cl
 def test_any_query_string_shows_a_page(client, minjun, query):
     response = directory(client, minjun, **query)
     assert response.status_code == 200
+
+
+def test_the_service_refuses_junk_topics_with_a_message(minjun):
+    from eventhub.core.errors import ValidationError
+    from eventhub.directory.services import save_profile
+
+    for topics in (["abc"], [-1], [10**30]):
+        with pytest.raises(ValidationError) as refused, atomic():
+            save_profile(minjun, True, topics, ["en"])
+        assert "topics" in refused.value.errors

@@ -5,6 +5,7 @@ from sqlalchemy import delete, select
 from eventhub.agenda.models import Track
 from eventhub.audit.services import REGISTRANT, Actor, record
 from eventhub.core.errors import Refused, ValidationError
+from eventhub.core.validation import as_id
 from eventhub.directory.models import SPOKEN_LANGUAGES, DirectoryLanguage, DirectoryTopic
 from eventhub.extensions import db
 
@@ -40,10 +41,10 @@ def save_profile(registration, listed: bool, topics, languages, actor: Actor = R
     if not may_see_directory(registration):
         raise Refused("wrong_status", _("Only confirmed participants can appear in the directory."))
     known = {track.id for track in event_tracks(registration.event)}
-    chosen_topics = {int(topic) for topic in topics or ()}
+    chosen_topics = {as_id(topic) for topic in topics or ()}
     chosen_languages = {str(code) for code in languages or ()}
     errors = {}
-    if chosen_topics - known:
+    if not chosen_topics <= known:  # a junk id reads as None, which is no track either
         errors["topics"] = [_("Choose topics among the event's tracks.")]
     if chosen_languages - set(SPOKEN_LANGUAGES):
         errors["languages"] = [_("Choose languages from the list.")]
