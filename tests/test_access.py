@@ -80,7 +80,7 @@ ACCESS = {
     "directory.organiser_directory": ORGANISER,
     # Visa letters: the registrant's by the manage link; the embassy's check of a code is public (name, event,
     # validity only); the organisers' list, decisions and settings by role.
-    "letters.request": SECRET,
+    "letters.ask": SECRET,
     "letters.download": SECRET,
     "letters.verify": PUBLIC,
     **{f"letters.{name}": ORGANISER for name in ("admin_list", "admin_pdf", "decide", "settings")},
@@ -89,7 +89,7 @@ ACCESS = {
     **{f"meetings.{name}": SECRET for name in ("mine", "new_request", "accept", "propose", "decline", "withdraw",
                                                "cancel")},
     **{f"meetings_admin.{name}": ORGANISER for name in (
-        "index", "add_area", "add_window", "settings", "delete_area", "delete_window")},
+        "index", "add_area", "add_window", "settings", "delete_area", "delete_window", "overview_page", "export_csv")},
     # Organisers' pages.
     **{f"events.{name}": ORGANISER for name in ("manage", "new", "preview", "edit", "publish", "unpublish", "cancel")},
     "events.image_settings": ORGANISER,

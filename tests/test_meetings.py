@@ -386,3 +386,37 @@ def test_someone_who_leaves_the_event_frees_their_table_and_the_other_person_is_
     with atomic():  # the table is free again in that slot
         other = make_registration(event, listed=True)
         services.accept(make_meeting_request(other, sato, slots[:1]), slots[0].id, sato, SYSTEM)
+
+
+def test_the_organisers_overview_counts_requests_slots_tables_and_regions(organiser_browser, event, ana, sato):
+    from eventhub.members.models import Region
+
+    tables, slots = make_meeting_setup(event, tables=("Table 6", "Table 7"))
+    assert {"Europe", "East Asia"} <= set(db.session.scalars(select(Region.name)))
+    lyon = make_registration(event, full_name="Élodie Durand", listed=True,
+                             organisation_id=make_organisation(name="Lyon", country="FR", region="Europe").id)
+    busan = make_registration(event, full_name="김민준", listed=True,
+                              organisation_id=make_organisation(name="Busan", country="KR", region="East Asia").id)
+    with atomic():
+        services.accept(make_meeting_request(lyon, busan, slots[:1]), slots[0].id, busan, REGISTRANT)
+        services.accept(make_meeting_request(ana, lyon, slots[1:2]), slots[1].id, lyon, REGISTRANT)
+        services.decline(make_meeting_request(ana, sato, slots[2:3]), sato, REGISTRANT)
+    make_meeting_request(sato, busan, slots[3:4])
+    page = organiser_browser.get(f"/manage/events/{event.slug}/meetings/overview").get_data(as_text=True)
+    assert "4 requests" in page and "67% of the answered requests accepted" in page
+    figures = __import__("eventhub.meetings.overview", fromlist=["overview"]).overview(event)
+    assert figures.matrix[("East Asia", "Europe")] == figures.matrix[("Europe", "East Asia")] == 1
+    assert figures.matrix[("", "Europe")] == 1 and figures.per_area == {tables[0].id: 2}
+    assert figures.per_slot == {slots[0].id: 1, slots[1].id: 1}
+    csv = organiser_browser.get(f"/manage/events/{event.slug}/meetings/meetings.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    lines = csv.data.decode("utf-8-sig").splitlines()
+    assert len(lines) == 3 and "Table 6" in lines[1] and "김민준" in lines[1] and "East Asia" in lines[1]
+    assert lines[1].split(",")[1] == "10:00"  # the venue's time
+
+
+def test_the_request_page_offers_listed_participants_only(app, event, ana, sato, tables_and_slots):
+    hidden = make_registration(event, full_name="Not Listed", listed=False)
+    page = PersonBrowser(app.test_client()).get(meetings_url(ana, "request")).get_data(as_text=True)
+    assert "佐藤 花子" in page and "Not Listed" not in page and "Ana Lima" not in page.split("<select")[1]
+    assert hidden.id

@@ -1,8 +1,7 @@
 """The organisers' meetings page of an event: tables, windows cut into slots, the anti-spam limit, an overview."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from eventhub.audit.services import Actor
 from eventhub.auth.access import organiser_required
@@ -11,9 +10,8 @@ from eventhub.core.forms import submit
 from eventhub.core.loading import get_or_404
 from eventhub.core.transaction import atomic
 from eventhub.events.access import get_event
-from eventhub.extensions import db
-from eventhub.meetings import forms, setup
-from eventhub.meetings.models import Meeting, MeetingArea, MeetingRequest, MeetingWindow
+from eventhub.meetings import forms, overview, setup
+from eventhub.meetings.models import REQUEST_STATUSES, MeetingArea, MeetingWindow
 
 bp = Blueprint("meetings_admin", __name__, url_prefix="/manage/events/<slug>/meetings")
 
@@ -21,19 +19,6 @@ bp = Blueprint("meetings_admin", __name__, url_prefix="/manage/events/<slug>/mee
 def actor() -> Actor:
     """The signed-in organiser, for the audit trail."""
     return Actor.for_user(current_user)
-
-
-def overview(event) -> dict:
-    """Requests by status, the acceptance rate of answered requests, and booked meetings per slot and per table."""
-    by_status = dict(db.session.execute(select(MeetingRequest.status, func.count()).where(
-        MeetingRequest.event_id == event.id).group_by(MeetingRequest.status)).all())
-    answered = by_status.get("accepted", 0) + by_status.get("declined", 0)
-    standing = (Meeting.event_id == event.id) & (Meeting.status == "confirmed")
-    per_slot = dict(db.session.execute(select(Meeting.slot_id, func.count()).where(standing).group_by(Meeting.slot_id)).all())
-    per_area = dict(db.session.execute(select(Meeting.area_id, func.count()).where(standing).group_by(Meeting.area_id)).all())
-    return {"requests": by_status, "total": sum(by_status.values()),
-            "acceptance": round(100 * by_status.get("accepted", 0) / answered) if answered else None,
-            "per_slot": per_slot, "per_area": per_area, "meetings": sum(per_slot.values())}
 
 
 def _page(event, **replaced):
@@ -46,7 +31,7 @@ def _page(event, **replaced):
         **replaced,
     }
     return render_template("meetings/admin.html", event=event, areas=setup.areas(event), windows=setup.windows(event),
-                           delete_form=forms.ConfirmForm(formdata=None), figures=overview(event), **values)
+                           delete_form=forms.ConfirmForm(formdata=None), figures=overview.overview(event), **values)
 
 
 def _back(slug: str, anchor: str):
@@ -133,3 +118,26 @@ def delete_window(slug: str, window_id: int):
     if _delete(setup.delete_window, window):
         flash(_("The window is deleted."), "success")
     return _back(slug, "windows")
+
+
+@bp.route("/overview")
+@organiser_required
+def overview_page(slug: str):
+    """Requests and their answers, meetings per slot and per table, and who met whom by region."""
+    event = get_event(slug, manage=True)
+    return render_template("meetings/overview.html", event=event, figures=overview.overview(event),
+                           areas=setup.areas(event), slots=setup.slots(event),
+                           request_statuses={key: str(label) for key, label in REQUEST_STATUSES.items()})
+
+
+@bp.route("/meetings.csv")
+@organiser_required
+def export_csv(slug: str):
+    """The booked meetings as a CSV file Excel opens."""
+    from eventhub.core.csv_export import csv_chunks
+
+    event = get_event(slug, manage=True)
+    header, rows = overview.csv_rows(event)
+    response = Response(b"".join(csv_chunks(header, rows)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-meetings.csv"'
+    return response
