@@ -80,7 +80,7 @@ ACCESS = {
     "directory.organiser_directory": ORGANISER,
     # Visa letters: the registrant's by the manage link; the embassy's check of a code is public (name, event,
     # validity only); the organisers' list, decisions and settings by role.
-    "letters.request": SECRET,
+    "letters.ask": SECRET,
     "letters.download": SECRET,
     "letters.verify": PUBLIC,
     **{f"letters.{name}": ORGANISER for name in ("admin_list", "admin_pdf", "decide", "settings")},

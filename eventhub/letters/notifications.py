@@ -17,7 +17,7 @@ def notify(letter, kind: str) -> None:
     registration = letter.registration
     with written_in(registration.locale):
         context = message_context(registration, kind)
-        context.update(letter=letter, letter_url=external_url("letters.request", token=registration.manage_token))
+        context.update(letter=letter, letter_url=external_url("letters.ask", token=registration.manage_token))
         subject = SUBJECTS[kind](registration.event.localized("title"))
         text = render_template(f"letters/mail/{kind}.txt", subject=subject, **context)
         html = render_template(f"letters/mail/{kind}.html", subject=subject, **context)

@@ -42,7 +42,7 @@ def _save(form, action, *args):
 
 
 @bp.route("/registrations/<token>/visa-letter", methods=["GET", "POST"])
-def request(token: str):
+def ask(token: str):
     """Ask for an invitation letter, see how the request stands, download the approved letter."""
     registration = found_or_404(by_token(token))
     letter = services.current_letter(registration)
@@ -50,7 +50,7 @@ def request(token: str):
     if form.validate_on_submit():
         if _save(form, services.request_letter, registration, form.details()):
             flash(_("Your request is sent. You will get an e-mail when the organisers have decided."), "success")
-            return redirect(url_for(".request", token=token))
+            return redirect(url_for(".ask", token=token))
     elif form.is_submitted():
         # Every problem at once: the service judges what the form could read.
         try:
