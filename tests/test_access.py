@@ -138,6 +138,7 @@ ACCESS = {
     "api_checkins.checkins": API_CHECKIN,
     "api_checkins.undo": API_CHECKIN,
     "api_directory.directory": API_ORGANISER,
+    **{f"api_meetings.{name}": API_ORGANISER for name in ("areas", "slots", "meetings")},
 }
 PAGE_GUARDS = {ORGANISER: ("organiser",), CHECKIN: ("checkin", "organiser"), ADMIN: ("admin",)}
 WHO = ["anonymous", "no role", "checkin", "organiser", "admin"]

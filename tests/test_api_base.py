@@ -169,6 +169,9 @@ def test_openapi_document_lists_every_path_and_the_bearer_scheme(client):
         "/api/v1/events/{slug}/checkins": ["post"],
         "/api/v1/checkins/{checkin_id}/undo": ["post"],
         "/api/v1/events/{slug}/directory": ["get"],
+        "/api/v1/events/{slug}/meeting-areas": ["get"],
+        "/api/v1/events/{slug}/meeting-slots": ["get"],
+        "/api/v1/events/{slug}/meetings": ["get"],
     }
     assert paths["/api/v1/members"]["post"]["security"] == [{"bearerAuth": []}]
     assert {} in paths["/api/v1/events"]["get"]["security"]  # the public list needs no token

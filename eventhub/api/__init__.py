@@ -26,6 +26,7 @@ def init_app(app) -> None:
     from eventhub.api.checkins import blp as checkins_blp
     from eventhub.api.directory import blp as directory_blp
     from eventhub.api.events import blp as events_blp
+    from eventhub.api.meetings import blp as meetings_blp
     from eventhub.api.members import blp as members_blp
     from eventhub.api.registrations import blp as registrations_blp
     from eventhub.extensions import csrf
@@ -34,7 +35,8 @@ def init_app(app) -> None:
     api.spec.components.security_scheme(
         BEARER_SCHEME, {"type": "http", "scheme": "bearer", "description": "An API token from `flask tokens create`."}
     )
-    for blueprint in (events_blp, members_blp, registrations_blp, agenda_blp, badges_blp, checkins_blp, directory_blp):
+    for blueprint in (events_blp, members_blp, registrations_blp, agenda_blp, badges_blp, checkins_blp, directory_blp,
+                      meetings_blp):
         # Bearer tokens, never cookies: a cross-site form cannot act for anyone, so no CSRF token is needed.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
