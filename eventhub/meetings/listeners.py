@@ -7,3 +7,9 @@ from eventhub.meetings import services
 def free_the_tables(registration, actor, **kwargs) -> None:
     """Someone who no longer attends keeps no meetings (the other person is told) and no open requests."""
     services.release(registration, actor)
+
+
+@signals.registrations_anonymised.connect
+def forget_the_messages(event, registration_ids, **kwargs) -> None:
+    """An ended event's anonymisation also forgets what people wrote in their meeting requests."""
+    services.forget_messages(event.id)

@@ -6,7 +6,7 @@ counts the tables and people it left; the database's unique constraints (models.
 Each change is audited and mailed, in the caller's unit of work; services never commit.
 """
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from eventhub.audit.services import Actor, record
@@ -296,3 +296,10 @@ def meeting_of(registration: Registration, meeting_id) -> Meeting | None:
     if found is None or registration.id not in {p.registration_id for p in found.participants}:
         return None
     return found
+
+
+def forget_messages(event_id: int) -> None:
+    """Blank the messages of every meeting request of the event (its registrations were anonymised)."""
+    db.session.execute(update(MeetingRequest).where(MeetingRequest.event_id == event_id,
+                                                    MeetingRequest.message.is_not(None)).values(message=None)
+                       .execution_options(synchronize_session=False))
