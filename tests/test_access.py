@@ -89,7 +89,8 @@ ACCESS = {
     **{f"meetings.{name}": SECRET for name in ("mine", "new_request", "accept", "propose", "decline", "withdraw",
                                                "cancel")},
     **{f"meetings_admin.{name}": ORGANISER for name in (
-        "index", "add_area", "add_window", "settings", "delete_area", "delete_window", "overview_page", "export_csv")},
+        "index", "add_area", "add_window", "settings", "delete_area", "delete_window", "overview_page", "export_csv",
+        "cancel_meeting")},
     # Organisers' pages.
     **{f"events.{name}": ORGANISER for name in ("manage", "new", "preview", "edit", "publish", "unpublish", "cancel")},
     "events.image_settings": ORGANISER,
@@ -244,11 +245,18 @@ def _letter_values(event, registration) -> dict:
 
 def _meeting_values(event, registration) -> dict:
     """A table and a window of the event, for the organisers' meetings pages; ids for the participant's."""
-    from tests.factories import make_meeting_setup
+    from eventhub.audit.services import SYSTEM
+    from eventhub.core.transaction import atomic
+    from eventhub.meetings.services import accept
+    from tests.factories import make_meeting_request, make_meeting_setup
 
     (area,), slots = make_meeting_setup(event)
-    return {"area_id": area.id, "window_id": slots[0].window_id, "request_id": 1, "meeting_id": 1,
-            "delegate_id": registration.id}
+    other = make_registration(event, listed=True)
+    meeting_request = make_meeting_request(registration, other, slots[:1])
+    with atomic():
+        meeting = accept(meeting_request, slots[0].id, other, SYSTEM)
+    return {"area_id": area.id, "window_id": slots[0].window_id, "request_id": meeting_request.id,
+            "meeting_id": meeting.id, "delegate_id": registration.id}
 
 
 def _agenda_ids(event) -> dict:

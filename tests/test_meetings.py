@@ -444,3 +444,21 @@ def test_anonymising_an_ended_event_forgets_what_people_wrote_in_their_requests(
     with atomic():
         anonymise(past, SYSTEM)
     assert db.session.scalar(select(MeetingRequest.message)) is None
+
+
+def test_an_organiser_cancels_a_booked_meeting_and_both_people_are_told(organiser_browser, event, ana, sato,
+                                                                        tables_and_slots):
+    _tables, slots = tables_and_slots
+    with atomic():
+        meeting = services.accept(make_meeting_request(ana, sato, slots[:1]), slots[0].id, sato, REGISTRANT)
+    base = f"/manage/events/{event.slug}/meetings"
+    assert "佐藤 花子" in organiser_browser.get(base + "/overview").get_data(as_text=True)
+    other_event = open_event()
+    assert organiser_browser.post(f"/manage/events/{other_event.slug}/meetings/{meeting.id}/cancel").status_code == 404
+    assert organiser_browser.post(f"{base}/{meeting.id}/cancel").status_code == 302
+    db.session.expire_all()
+    assert meeting.status == "cancelled"
+    for person, other in ((ana, "佐藤 花子"), (sato, "Ana Lima")):
+        assert last_message(person).subject == said(person, "Your meeting with %(name)s is cancelled", name=other)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "meeting.cancelled"))
+    assert entry.actor == "organiser@example.org"

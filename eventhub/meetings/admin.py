@@ -11,7 +11,7 @@ from eventhub.core.loading import get_or_404
 from eventhub.core.transaction import atomic
 from eventhub.events.access import get_event
 from eventhub.meetings import forms, overview, setup
-from eventhub.meetings.models import REQUEST_STATUSES, MeetingArea, MeetingWindow
+from eventhub.meetings.models import REQUEST_STATUSES, Meeting, MeetingArea, MeetingWindow
 
 bp = Blueprint("meetings_admin", __name__, url_prefix="/manage/events/<slug>/meetings")
 
@@ -127,6 +127,7 @@ def overview_page(slug: str):
     event = get_event(slug, manage=True)
     return render_template("meetings/overview.html", event=event, figures=overview.overview(event),
                            areas=setup.areas(event), slots=setup.slots(event),
+                           booked=overview.standing_meetings(event), cancel_form=forms.ActionForm(formdata=None),
                            request_statuses={key: str(label) for key, label in REQUEST_STATUSES.items()})
 
 
@@ -141,3 +142,24 @@ def export_csv(slug: str):
     response = Response(b"".join(csv_chunks(header, rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-meetings.csv"'
     return response
+
+
+@bp.post("/<int:meeting_id>/cancel")
+@organiser_required
+def cancel_meeting(slug: str, meeting_id: int):
+    """Cancel a booked meeting (a table out of use, a person taken ill): both people are told."""
+    from eventhub.meetings.services import cancel_meeting as cancel
+
+    event = get_event(slug, manage=True)
+    meeting = get_or_404(Meeting, meeting_id, event_id=event.id)
+    if not forms.ActionForm().validate_on_submit():
+        flash(_("Nothing was changed: the form has expired. Please try again."), "error")
+    else:
+        try:
+            with atomic():
+                cancel(meeting, None, actor())
+        except Refused as refused:
+            flash(refused.message, "error")
+        else:
+            flash(_("The meeting is cancelled; both people are told."), "success")
+    return redirect(url_for(".overview_page", slug=slug, _anchor="booked"))
