@@ -26,6 +26,7 @@ from tests.factories import (
     open_event,
     publish_agenda,
 )
+from tests.test_access import _letter_values
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
@@ -154,8 +155,9 @@ def everything(organiser):
         "room_id": room.id, "track_id": None, "kind_id": 1, "question_id": question.id, "id": city.id,
         "member_id": city.id, "delegation": delegation.manage_token, "calendar": person.calendar_token,
         "version": "0" * 16, "ext": "png",  # the event's image: none uploaded, still only looked at
-        "code": "fr",  # the language switcher's link sets a cookie, nothing in the database
+        "code": "fr",  # the language switcher's link sets a cookie; a letter's public check is a 404 for it
         **_meeting_values(event, person, delegation),
+        "letter_id": _letter_values(event, person)["letter_id"],  # an approved visa letter of the person
     }
 
 
