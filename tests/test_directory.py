@@ -276,3 +276,17 @@ def test_the_service_refuses_junk_topics_with_a_message(minjun):
         with pytest.raises(ValidationError) as refused, atomic():
             save_profile(minjun, True, topics, ["en"])
         assert "topics" in refused.value.errors
+
+
+def test_a_participant_asks_for_a_meeting_from_someone_s_directory_entry(client):
+    from tests.factories import make_listed_participant
+
+    event = make_event(title="Directory meets meetings")
+    ana, li = make_listed_participant(event, full_name="Ana Lima"), make_listed_participant(event, full_name="Li Wei")
+    page = client.get(f"/registrations/{ana.manage_token}/directory").get_data(as_text=True)
+    link = f"/registrations/{ana.manage_token}/meetings/request?to={li.id}"
+    assert link in page.replace("&amp;", "&")
+    assert f"?to={ana.id}" not in page  # never a meeting with oneself
+    form = client.get(link)
+    assert form.status_code == 200
+    assert '<strong dir="auto">Li Wei</strong>' in form.get_data(as_text=True)  # the request form, to Li Wei
