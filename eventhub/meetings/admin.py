@@ -1,6 +1,7 @@
 """The organisers' meetings page of an event: tables, windows cut into slots, the anti-spam limit, an overview."""
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from eventhub.audit.services import Actor
@@ -66,7 +67,8 @@ def add_window(slug: str):
     form = forms.WindowForm(prefix="window")
     data = {"start": form.start.data, "end": form.end.data, "slot_minutes": form.slot_minutes.data}
     if window := submit(form, lambda: setup.add_window(event, data, actor())):
-        flash(_("The window is added, with %(count)d slots.", count=len(window.slots)), "success")
+        flash(ngettext("The window is added, with %(num)d slot.", "The window is added, with %(num)d slots.",
+                       len(window.slots)), "success")
         return _back(slug, "windows")
     return _page(event, window_form=form)
 

@@ -6,6 +6,7 @@ counts the tables and people it left; the database's unique constraints (models.
 Each change is audited and mailed, in the caller's unit of work; services never commit.
 """
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -101,8 +102,11 @@ def request_meeting(requester: Registration, recipient: Registration | None, dat
                                      name=recipient.full_name))
     limit = max_open_requests(requester.event)
     if open_requests_sent(requester) >= limit:
-        raise Refused("too_many", _("You have %(count)d requests waiting for an answer, the most this event allows. "
-                                    "Wait for answers, or withdraw one.", count=limit))
+        raise Refused("too_many", ngettext(
+            "You have %(num)d request waiting for an answer, the most this event allows. Wait for the answer, "
+            "or withdraw it.",
+            "You have %(num)d requests waiting for an answer, the most this event allows. Wait for answers, "
+            "or withdraw one.", limit))
     slots = _slots(event_id, data.get("slot_ids"))
     _check_free(slots, [requester, recipient])
     meeting_request = MeetingRequest(event_id=event_id, requester=requester, recipient=recipient, message=message,
