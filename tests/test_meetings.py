@@ -462,3 +462,39 @@ def test_an_organiser_cancels_a_booked_meeting_and_both_people_are_told(organise
         assert last_message(person).subject == said(person, "Your meeting with %(name)s is cancelled", name=other)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "meeting.cancelled"))
     assert entry.actor == "organiser@example.org"
+
+
+def test_a_cancelled_event_takes_its_meetings_out_of_the_calendars_and_closes_its_requests(
+        client, event, ana, sato, tables_and_slots):
+    from eventhub.events.services import cancel_event
+
+    _tables, slots = tables_and_slots
+    asked = make_meeting_request(ana, sato, slots[:1])
+    with atomic():
+        services.accept(asked, slots[0].id, sato, REGISTRANT)
+    third = make_registration(event, full_name="Li Wei", listed=True)
+    waiting = make_meeting_request(third, ana, slots[1:2])
+    with atomic():
+        cancel_event(event, SYSTEM)
+    db.session.expire_all()
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting.status == "cancelled"
+    assert db.session.get(MeetingRequest, waiting.id).status == "cancelled"
+    (entry,) = feed_entries(client, sato)  # kept, marked cancelled, so calendar apps drop it
+    assert str(entry["status"]) == "CANCELLED"
+    # The event's own notice tells people; no second mail per meeting.
+    assert last_message(ana).subject == "Congresso das Cidades is cancelled"
+
+
+def test_deleting_a_window_closes_the_requests_left_with_no_time_to_accept(event, ana, sato, tables_and_slots):
+    _tables, slots = tables_and_slots
+    _areas, later = make_meeting_setup(event, tables=(), day=1, start=(14, 0), end=(15, 0))
+    stranded = make_meeting_request(ana, sato, slots[:2])
+    third = make_registration(event, full_name="Li Wei", listed=True)
+    kept = make_meeting_request(third, sato, [slots[0], later[0]])
+    with atomic():
+        setup.delete_window(slots[0].window, SYSTEM)
+    db.session.expire_all()
+    assert db.session.get(MeetingRequest, stranded.id).status == "cancelled"
+    still = db.session.get(MeetingRequest, kept.id)
+    assert still.status == "requested" and [p.slot_id for p in still.proposals] == [later[0].id]

@@ -9,6 +9,13 @@ def free_the_tables(registration, actor, **kwargs) -> None:
     services.release(registration, actor)
 
 
+@signals.event_status_changed.connect
+def call_off_with_the_event(event, status: str, actor, **kwargs) -> None:
+    """A cancelled event holds no meetings: they leave the calendars with it."""
+    if status == "cancelled":
+        services.call_off(event, actor)
+
+
 @signals.registrations_anonymised.connect
 def forget_the_messages(event, registration_ids, **kwargs) -> None:
     """An ended event's anonymisation also forgets what people wrote in their meeting requests."""

@@ -255,6 +255,19 @@ def release(registration: Registration, actor: Actor) -> None:
                {"registration": registration.status})
 
 
+def call_off(event, actor: Actor) -> None:
+    """The event is cancelled: its meetings are cancelled (the event's own notice tells everyone, so no mail
+    per meeting; the calendar feeds withdraw them) and its open requests closed."""
+    booked = select(Meeting).where(Meeting.event_id == event.id, Meeting.status == "confirmed").order_by(Meeting.slot_id)
+    for meeting in db.session.scalars(booked):
+        cancel_meeting(meeting, None, actor, notify=False)
+    open_ones = select(MeetingRequest).where(MeetingRequest.event_id == event.id,
+                                             MeetingRequest.status.in_(OPEN_STATUSES))
+    for meeting_request in db.session.scalars(open_ones):
+        meeting_request.status, meeting_request.awaiting_id = "cancelled", None
+        record(actor, "meeting_request.cancelled", meeting_request, event.id, {"reason": "event cancelled"})
+
+
 # --- reading -----------------------------------------------------------------------------------------
 
 def requests_of(registration: Registration) -> list[MeetingRequest]:

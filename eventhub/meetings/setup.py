@@ -12,12 +12,15 @@ from eventhub.events.models import Event
 from eventhub.extensions import db
 from eventhub.meetings.models import (
     DEFAULT_MAX_OPEN_REQUESTS,
+    OPEN_STATUSES,
     SLOT_LENGTHS,
     Meeting,
     MeetingArea,
+    MeetingRequest,
     MeetingSettings,
     MeetingSlot,
     MeetingWindow,
+    ProposedSlot,
 )
 
 # Most open requests an organiser may allow one person (beyond, the limit protects nobody).
@@ -131,10 +134,27 @@ def add_window(event: Event, data: dict, actor: Actor) -> MeetingWindow:
 
 
 def delete_window(window: MeetingWindow, actor: Actor) -> None:
-    """Remove a window (and its slots) in which no meeting stands; requests proposing its slots lose them."""
+    """Remove a window (and its slots) in which no meeting stands; requests proposing its slots lose them, and
+    a request left with none of the times awaiting an answer is closed (nobody could accept it any more)."""
     standing = db.session.scalar(select(Meeting.id).join(MeetingSlot, Meeting.slot_id == MeetingSlot.id).where(
         MeetingSlot.window_id == window.id, Meeting.status == "confirmed").limit(1))
     if standing is not None:
         raise Refused("in_use", _("Meetings are booked in this window: cancel them first."))
+    touched = _open_requests_proposing(window)
+    awaited = {item.id: max(p.round for p in item.proposals) for item in touched}
     record_deleted(actor, window, ("start_at", "end_at", "slot_minutes"), window.event_id)
     db.session.delete(window)
+    db.session.flush()  # the database drops the proposals of the window's slots with them
+    for item in touched:
+        db.session.expire(item, ["proposals"])
+        if not any(p.round == awaited[item.id] for p in item.proposals):
+            item.status, item.awaiting_id = "cancelled", None
+            record(actor, "meeting_request.cancelled", item, item.event_id, {"reason": "window deleted"})
+
+
+def _open_requests_proposing(window: MeetingWindow) -> list[MeetingRequest]:
+    """Open requests of the window's event that propose one of its slots."""
+    proposing = select(ProposedSlot.request_id).join(MeetingSlot, ProposedSlot.slot_id == MeetingSlot.id).where(
+        MeetingSlot.window_id == window.id)
+    return list(db.session.scalars(select(MeetingRequest).where(
+        MeetingRequest.id.in_(proposing), MeetingRequest.status.in_(OPEN_STATUSES))))
