@@ -242,3 +242,4 @@ def test_the_demo_congress_reads_in_french_spanish_and_portuguese(seeded):
     assert congress.localized("title", "fr") == f"Congrès mondial {year}"
     assert congress.localized("summary", "pt_BR").startswith("Três dias em Malmö")
     assert congress.localized("description", "es") == congress.description  # not translated: the main one
+

@@ -240,3 +240,22 @@ def test_personal_agendas_follow_the_sign_up_rules():
         held[signup["registration_id"]].append(sessions[signup["session_id"]]["start_at"])
     assert all(len(times) == len(set(times)) for times in held.values())  # never two at once
     assert 12 * 3 <= len(stars) <= 12 * 4 and len(set(stars)) == len(stars)  # 12 people, 3 or 4 stars each
+
+
+def test_the_demo_congress_has_a_directory_tables_and_meetings_agreed(seeded, client):
+    from eventhub.directory.models import DirectoryLanguage, DirectoryTopic
+    from eventhub.meetings.models import Meeting, MeetingArea
+    from eventhub.registration.models import Registration
+
+    congress = _congress()
+    assert "12 meeting tables" in seeded and "meetings agreed" in seeded
+    listed = db.session.scalars(select(Registration).where(
+        Registration.event_id == congress.id, Registration.status == "confirmed", Registration.listed.is_(True))).all()
+    with_topics = set(db.session.scalars(select(DirectoryTopic.registration_id)))
+    assert listed and {person.id for person in listed} == with_topics
+    assert "en" in set(db.session.scalars(select(DirectoryLanguage.code)))
+    assert len(db.session.scalars(select(MeetingArea).where(MeetingArea.event_id == congress.id)).all()) == 12
+    meetings = db.session.scalars(select(Meeting).where(Meeting.event_id == congress.id)).all()
+    assert len(meetings) >= 8 and {m.status for m in meetings} == {"confirmed"}  # asked and accepted by the rules
+    page = client.get(f"/registrations/{listed[0].manage_token}/directory")
+    assert page.status_code == 200 and listed[-1].full_name in page.get_data(as_text=True)

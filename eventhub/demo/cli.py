@@ -20,6 +20,7 @@ from eventhub.core.types import utcnow
 from eventhub.demo.agenda import DEFAULT_SESSIONS
 from eventhub.demo.agenda_seed import seed_agenda
 from eventhub.demo.attendees import DEFAULT_ATTENDEES
+from eventhub.demo.connections import seed_connections
 from eventhub.demo.members import seed_members, seed_networks
 from eventhub.demo.plan import DEFAULT_MEMBERS, DEFAULT_SEED, plan_events, plan_organisations
 from eventhub.demo.registrations import seed_attendees
@@ -88,6 +89,7 @@ def seed_demo(members: int, seed: int, attendees: int = 0, sessions: int = 0) ->
         if sessions:
             congress = next(event for event in events if event.kind == "congress")
             click.echo(seed_agenda(congress, sessions, seed, organiser))
+            click.echo(seed_connections(congress, seed, organiser))
 
 
 def where_it_is() -> str:
