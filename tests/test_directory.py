@@ -290,3 +290,14 @@ def test_a_participant_asks_for_a_meeting_from_someone_s_directory_entry(client)
     form = client.get(link)
     assert form.status_code == 200
     assert '<strong dir="auto">Li Wei</strong>' in form.get_data(as_text=True)  # the request form, to Li Wei
+
+
+def test_on_the_page_the_filters_stay_folded_until_one_narrows_the_list(client):
+    from tests.factories import make_listed_participant
+
+    event = make_event(title="Folded filters")
+    ana = make_listed_participant(event, full_name="Ana Lima")
+    url = f"/registrations/{ana.manage_token}/directory"
+    assert '<details class="directory-filters">' in client.get(url).get_data(as_text=True)
+    assert '<details class="directory-filters">' in client.get(url + "?q=Ana").get_data(as_text=True)
+    assert '<details class="directory-filters" open>' in client.get(url + "?language=pt").get_data(as_text=True)
