@@ -42,7 +42,9 @@ from tests.factories import (
 
 AGENDA = "/manage/events/{slug}/agenda"
 KNOWN_SUBJECT_TYPES = {"event", "organisation", "network", "region", "registration", "delegation", "question",
-                       "session", "room", "track", "session_kind", "signup", "user", "api_token", "checkin"}
+                       "session", "room", "track", "session_kind", "signup", "user", "api_token", "checkin",
+                       "meeting_settings", "meeting_area", "meeting_window", "meeting_request", "meeting",
+                       "visa_letter"}
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -623,6 +625,7 @@ def test_a_realistic_flow_writes_only_stable_subject_types(app, organiser_browse
     result = runner.invoke(args=["tokens", "create", "desk@example.org"])
     assert result.exit_code == 0, result.output
     runner.invoke(args=["tokens", "revoke", re.search(r"Token (\d+)", result.output).group(1)])
+    _connect_leaders(event)
 
     written = {entry.subject_type for entry in every_entry()}
     assert written <= KNOWN_SUBJECT_TYPES
@@ -631,6 +634,24 @@ def test_a_realistic_flow_writes_only_stable_subject_types(app, organiser_browse
     kind = db.session.scalar(select(SessionKind).where(SessionKind.name == "Warsztat miejski"))
     for subject in (event, room, session, db.session.scalar(select(Question)), kind):
         assert history(subject), type(subject).__name__
+
+
+def _connect_leaders(event) -> None:
+    """Meeting tables, a window, the request limit, a meeting agreed and a visa letter approved, through the
+    services their pages call (tests/test_meetings.py and tests/test_visa_letters.py drive the pages)."""
+    from eventhub.audit.services import REGISTRANT, SYSTEM
+    from eventhub.meetings import services as meetings, setup
+    from tests.factories import make_meeting_request, make_meeting_setup
+    from tests.test_access import _letter_values
+
+    _tables, slots = make_meeting_setup(event)
+    ana, li = (make_registration(event, full_name=name, listed=True) for name in ("Ana Lima", "Li Wei"))
+    with atomic():
+        setup.set_max_open_requests(event, 5, SYSTEM)
+    asked = make_meeting_request(ana, li, slots[:1])
+    with atomic():
+        meetings.accept(asked, slots[0].id, li, REGISTRANT)
+    _letter_values(event, ana)
 
 
 def test_the_demo_data_writes_only_stable_subject_types_and_the_pages_find_them(browser, runner):

@@ -59,9 +59,27 @@ def populate() -> dict:
         star(person, workshop)
         record_scan(event, valid_badge(person).token, "Gate A", SYSTEM)
         save_image(event, png(), "Logo", SYSTEM)  # bytes in the database, restored bit for bit
+    _connect_leaders(event, parts)
     link = re.search(r"https?://\S+/registrations/[^\s/]+", last_message(person).text_body).group(0)
     return {"manage_path": urlsplit(link).path, "feed_path": f"/calendar/{person.calendar_token}.ics",
             "api_secret": api_secret, "slug": event.slug}
+
+
+def _connect_leaders(event, parts) -> None:
+    """Directory entries, meeting tables, a window, the request limit, a meeting agreed, a visa letter."""
+    from eventhub.meetings import services as meetings, setup
+    from tests.factories import make_listed_participant, make_meeting_request, make_meeting_setup
+    from tests.test_access import _letter_values
+
+    ana = make_listed_participant(event, topics=parts["tracks"][:1], languages=["pt"], full_name="Ana Lima")
+    li = make_listed_participant(event, topics=parts["tracks"][1:], languages=["zh"], full_name="Li Wei")
+    _tables, slots = make_meeting_setup(event)
+    with atomic():
+        setup.set_max_open_requests(event, 5, SYSTEM)
+    asked = make_meeting_request(ana, li, slots[:1])
+    with atomic():
+        meetings.accept(asked, slots[0].id, li, SYSTEM)
+    _letter_values(event, ana)  # encrypted details: restored as they were, readable with the same key
 
 
 def every_table(engine) -> dict[str, list[tuple]]:

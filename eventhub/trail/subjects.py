@@ -19,6 +19,8 @@ from eventhub.checkin.models import CheckIn
 from eventhub.core.text import fold
 from eventhub.events.models import Event
 from eventhub.extensions import db
+from eventhub.letters.models import VisaLetter
+from eventhub.meetings.models import Meeting, MeetingArea, MeetingRequest, MeetingSettings, MeetingWindow
 from eventhub.members.models import Network, Organisation, Region
 from eventhub.registration.models import Delegation, Question, Registration
 
@@ -69,6 +71,17 @@ KINDS = {
     User.audit_type: Kind(_l("Account"), User, (User.full_name, User.email), in_event=False),
     ApiToken.audit_type: Kind(_l("API token"), ApiToken, (ApiToken.name, User.email), joins=(ApiToken.user,),
                               in_event=False),
+    # Connecting leaders: meetings open on the organisers' meetings page, letters on the letters page.
+    MeetingSettings.audit_type: Kind(_l("Meeting settings"), MeetingSettings, (), endpoint="meetings_admin.index"),
+    MeetingArea.audit_type: Kind(_l("Meeting table"), MeetingArea, (MeetingArea.name,),
+                                 endpoint="meetings_admin.index"),
+    MeetingWindow.audit_type: Kind(_l("Meeting window"), MeetingWindow, (), endpoint="meetings_admin.index"),
+    MeetingRequest.audit_type: Kind(_l("Meeting request"), MeetingRequest, (Registration.full_name,),
+                                    joins=(MeetingRequest.requester,), endpoint="meetings_admin.index"),
+    Meeting.audit_type: Kind(_l("Meeting"), Meeting, (MeetingArea.name,), joins=(Meeting.area,),
+                             endpoint="meetings_admin.index"),
+    VisaLetter.audit_type: Kind(_l("Visa letter"), VisaLetter, (Registration.full_name,),
+                                joins=(VisaLetter.registration,), endpoint="letters.admin_list"),
 }
 
 # Actions in words; an action not listed here reads as its kind and verb ("Session: people").
