@@ -59,6 +59,10 @@ class Config:
     # any long secret one is derived from (eventhub/letters/crypto.py). Without it, letters cannot be requested.
     # Keep it apart from the database backups: it is what makes a stolen dump useless.
     VISA_LETTER_KEY = os.environ.get("VISA_LETTER_KEY") or None
+    # Retired visa letter keys, comma-separated: still read after a rotation, until `flask letters rekey` has
+    # sealed every request again under VISA_LETTER_KEY (README, Configuration).
+    VISA_LETTER_KEY_FALLBACKS = [key for key in os.environ.get("VISA_LETTER_KEY_FALLBACKS", "").split(",")
+                                 if key.strip()]
     # The address people open EventHub at, which links in e-mails, calendar feeds and exports start with
     # (eventhub/core/urls.py). Required in production: a link is never built from a request's Host header.
     BASE_URL = os.environ.get("BASE_URL") or None

@@ -86,6 +86,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     from eventhub.badges.cli import badges_cli
     from eventhub.checkin.cli import checkin_cli
     from eventhub.demo.cli import demo_command
+    from eventhub.letters.cli import letters_cli
     from eventhub.mail.cli import mail_cli
     from eventhub.members.cli import members_cli
     from eventhub.operations import cli as operations_cli
@@ -99,6 +100,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.cli.add_command(checkin_cli)
     app.cli.add_command(events_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(letters_cli)
     operations_cli.init_app(app)
     return app
 

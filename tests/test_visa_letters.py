@@ -293,3 +293,30 @@ def test_the_letterhead_carries_the_events_logo(browser, organiser, event, alice
     approved(browser, organiser, event, alice)
     pdf = browser.get(f"/registrations/{alice.manage_token}/visa-letter.pdf").get_data()
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
+
+
+def test_after_a_key_rotation_the_old_key_still_reads_and_rekey_seals_everything_under_the_new(
+        app, browser, alice, runner, monkeypatch):
+    assert browser.post(letter_url(alice), DETAILS).status_code == 302
+    under_old = only_letter().sealed
+    monkeypatch.setitem(app.config, "VISA_LETTER_KEY", "the-new-visa-letter-key")
+    assert crypto.unseal(under_old) is None  # the new key alone cannot read what the old one sealed
+    monkeypatch.setitem(app.config, "VISA_LETTER_KEY_FALLBACKS", ["test-visa-letter-key"])
+    assert crypto.unseal(under_old)["passport_number"] == PASSPORT  # the retired key still reads it
+
+    result = runner.invoke(args=["letters", "rekey"])
+    assert result.exit_code == 0, result.output
+    assert "Sealed 1 visa letter requests under the current key; 0 no key could open." in result.output
+    db.session.expire_all()
+    resealed = only_letter().sealed
+    assert resealed != under_old
+    monkeypatch.setitem(app.config, "VISA_LETTER_KEY_FALLBACKS", [])  # the retired key dropped
+    assert crypto.unseal(resealed)["passport_number"] == PASSPORT
+
+
+def test_rekey_reports_requests_no_key_opens_and_fails(app, browser, alice, runner, monkeypatch):
+    assert browser.post(letter_url(alice), DETAILS).status_code == 302
+    monkeypatch.setitem(app.config, "VISA_LETTER_KEY", "a-key-that-never-sealed-anything")
+    result = runner.invoke(args=["letters", "rekey"])
+    assert result.exit_code == 1
+    assert "0 visa letter requests" in result.output and "1 no key could open" in result.output

@@ -45,17 +45,29 @@ def _fernet_key(secret: str) -> bytes:
 
 
 def _fernet():
-    from cryptography.fernet import Fernet
+    """The current key first (it seals), then the retired ones (they only open what they sealed)."""
+    from cryptography.fernet import Fernet, MultiFernet
 
     secret = current_app.config.get("VISA_LETTER_KEY")
     if not secret:
         raise NoKey()
-    return Fernet(_fernet_key(secret))
+    retired = [key.strip() for key in current_app.config.get("VISA_LETTER_KEY_FALLBACKS") or () if key.strip()]
+    return MultiFernet([Fernet(_fernet_key(key)) for key in (secret, *retired)])
 
 
 def seal(details: dict) -> str:
     """The details as one encrypted, authenticated token (text, for a Text column)."""
     return _fernet().encrypt(json.dumps(details, ensure_ascii=False).encode("utf-8")).decode("ascii")
+
+
+def reseal(token: str) -> str | None:
+    """The token sealed again under the current key, or None when no key known here opens it."""
+    from cryptography.fernet import InvalidToken
+
+    try:
+        return _fernet().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken:
+        return None
 
 
 def unseal(token: str | None) -> dict | None:
