@@ -27,7 +27,7 @@ from eventhub.core.tokens import keep_tokens_private
 from eventhub.core.transaction import atomic
 from eventhub.core.urls import external_url
 from eventhub.events.access import get_event
-from eventhub.meetings import services as meeting_services
+from eventhub.meetings import queries as meeting_queries
 from eventhub.registration.services import by_token
 
 bp = Blueprint("calendars", __name__)
@@ -114,7 +114,7 @@ def personal_feed(token: str):
     services.load_people(sessions)
     tentative = services.waitlisted_session_ids(registration) if sessions else frozenset()
     # Bilateral meetings, cancelled ones too (STATUS:CANCELLED), so calendar apps drop them.
-    meetings = meeting_services.meetings_of(registration, include_cancelled=True) \
+    meetings = meeting_queries.meetings_of(registration, include_cancelled=True) \
         if registration.status == "confirmed" and event.is_public else []
     # In the language its owner reads their e-mails in (changeable on the manage page), not the calendar
     # app's Accept-Language; ?lang= overrides.

@@ -153,6 +153,10 @@ class MeetingRequest(db.Model):
     def status_label(self) -> str:
         return str(REQUEST_STATUSES.get(self.status, self.status))
 
+    def close(self) -> None:
+        """No longer open: cancelled, and awaiting nobody's answer (the caller audits why)."""
+        self.status, self.awaiting_id = "cancelled", None
+
     @property
     def open_slots(self) -> list[MeetingSlot]:
         """The slots of the latest proposal, the ones the awaited side may accept."""

@@ -7,8 +7,7 @@ Each change is audited and mailed, in the caller's unit of work; services never 
 """
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select, update
 
 from eventhub.audit.services import Actor, record
 from eventhub.core import capacity
@@ -127,9 +126,14 @@ def _lock_request(meeting_request: MeetingRequest) -> MeetingRequest:
     return meeting_request
 
 
-def _awaiting(meeting_request: MeetingRequest, by: Registration) -> None:
+def _still_open(meeting_request: MeetingRequest) -> None:
+    """Refuse an answer to a request that is no longer open (answered, withdrawn or cancelled meanwhile)."""
     if meeting_request.status not in OPEN_STATUSES:
         raise Refused("wrong_status", _("This request is %(status)s already.", status=meeting_request.status_label.lower()))
+
+
+def _awaiting(meeting_request: MeetingRequest, by: Registration) -> None:
+    _still_open(meeting_request)
     if meeting_request.awaiting_id != by.id:
         raise Refused("not_yours", _("This request waits for the other person's answer."))
 
@@ -196,8 +200,7 @@ def decline(meeting_request: MeetingRequest, by: Registration, actor: Actor) -> 
     _lock_request(meeting_request)
     if meeting_request.recipient_id != by.id:
         raise Refused("not_yours", _("Only the person asked can decline; you may withdraw your request."))
-    if meeting_request.status not in OPEN_STATUSES:
-        raise Refused("wrong_status", _("This request is %(status)s already.", status=meeting_request.status_label.lower()))
+    _still_open(meeting_request)
     meeting_request.status, meeting_request.awaiting_id = "declined", None
     record(actor, "meeting_request.declined", meeting_request, meeting_request.event_id, {"by": by.email})
     notifications.notify_request(meeting_request, "declined", to=meeting_request.requester)
@@ -209,9 +212,8 @@ def withdraw(meeting_request: MeetingRequest, by: Registration, actor: Actor) ->
     _lock_request(meeting_request)
     if meeting_request.requester_id != by.id:
         raise Refused("not_yours", _("Only the person who asked can withdraw a request; you may decline it."))
-    if meeting_request.status not in OPEN_STATUSES:
-        raise Refused("wrong_status", _("This request is %(status)s already.", status=meeting_request.status_label.lower()))
-    meeting_request.status, meeting_request.awaiting_id = "cancelled", None
+    _still_open(meeting_request)
+    meeting_request.close()
     record(actor, "meeting_request.cancelled", meeting_request, meeting_request.event_id, {"by": by.email})
     notifications.notify_request(meeting_request, "withdrawn", to=meeting_request.recipient)
     return meeting_request
@@ -250,7 +252,7 @@ def release(registration: Registration, actor: Actor) -> None:
         (MeetingRequest.requester_id == registration.id) | (MeetingRequest.recipient_id == registration.id),
         MeetingRequest.status.in_(OPEN_STATUSES))
     for meeting_request in db.session.scalars(open_ones):
-        meeting_request.status, meeting_request.awaiting_id = "cancelled", None
+        meeting_request.close()
         record(actor, "meeting_request.cancelled", meeting_request, meeting_request.event_id,
                {"registration": registration.status})
 
@@ -264,55 +266,8 @@ def call_off(event, actor: Actor) -> None:
     open_ones = select(MeetingRequest).where(MeetingRequest.event_id == event.id,
                                              MeetingRequest.status.in_(OPEN_STATUSES))
     for meeting_request in db.session.scalars(open_ones):
-        meeting_request.status, meeting_request.awaiting_id = "cancelled", None
+        meeting_request.close()
         record(actor, "meeting_request.cancelled", meeting_request, event.id, {"reason": "event cancelled"})
-
-
-# --- reading -----------------------------------------------------------------------------------------
-
-def requests_of(registration: Registration) -> list[MeetingRequest]:
-    """The person's requests, sent and received, newest first."""
-    query = (select(MeetingRequest)
-             .where((MeetingRequest.requester_id == registration.id) | (MeetingRequest.recipient_id == registration.id))
-             .options(selectinload(MeetingRequest.proposals), selectinload(MeetingRequest.requester),
-                      selectinload(MeetingRequest.recipient))
-             .order_by(MeetingRequest.created_at.desc(), MeetingRequest.id.desc()))
-    return list(db.session.scalars(query))
-
-
-def meetings_of(registration: Registration, include_cancelled: bool = False) -> list[Meeting]:
-    """The person's meetings by time (standing ones, or every one for the calendar feed)."""
-    mine = select(MeetingParticipant.meeting_id).where(MeetingParticipant.registration_id == registration.id)
-    query = (select(Meeting).join(MeetingSlot, Meeting.slot_id == MeetingSlot.id).where(Meeting.id.in_(mine))
-             .options(selectinload(Meeting.participants).selectinload(MeetingParticipant.registration))
-             .order_by(MeetingSlot.start_at, Meeting.id))
-    if not include_cancelled:
-        query = query.where(Meeting.status == "confirmed")
-    return list(db.session.scalars(query))
-
-
-def partners(registration: Registration) -> list[Registration]:
-    """Whom the person may ask: the event's other confirmed participants who agreed to be listed, by name."""
-    query = select(Registration).where(
-        Registration.event_id == registration.event_id, Registration.status == "confirmed", Registration.listed,
-        Registration.id != registration.id).order_by(func.lower(Registration.full_name), Registration.id)
-    return list(db.session.scalars(query))
-
-
-def request_of(registration: Registration, request_id) -> MeetingRequest | None:
-    """One of the person's requests by id, None for anyone else's."""
-    found = db.session.get(MeetingRequest, as_id(request_id) or 0)
-    if found is None or registration.id not in (found.requester_id, found.recipient_id):
-        return None
-    return found
-
-
-def meeting_of(registration: Registration, meeting_id) -> Meeting | None:
-    """One of the person's meetings by id, None for anyone else's."""
-    found = db.session.get(Meeting, as_id(meeting_id) or 0)
-    if found is None or registration.id not in {p.registration_id for p in found.participants}:
-        return None
-    return found
 
 
 def forget_messages(event_id: int) -> None:

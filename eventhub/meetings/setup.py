@@ -148,7 +148,7 @@ def delete_window(window: MeetingWindow, actor: Actor) -> None:
     for item in touched:
         db.session.expire(item, ["proposals"])
         if not any(p.round == awaited[item.id] for p in item.proposals):
-            item.status, item.awaiting_id = "cancelled", None
+            item.close()
             record(actor, "meeting_request.cancelled", item, item.event_id, {"reason": "window deleted"})
 
 

@@ -18,7 +18,7 @@ from eventhub.core.transaction import atomic
 from eventhub.core.types import utcnow
 from eventhub.core.validation import as_id
 from eventhub.extensions import db
-from eventhub.meetings import forms, services, setup
+from eventhub.meetings import forms, queries, services, setup
 from eventhub.meetings.availability import free_slots
 from eventhub.registration.delegations.services import delegation_by_token
 from eventhub.registration.models import Registration
@@ -84,7 +84,7 @@ def mine(token: str, delegate_id: int | None):
     """The person's meetings and requests, with the forms to answer those waiting for them."""
     person = who(token, delegate_id)
     registration = person.registration
-    requests = services.requests_of(registration)
+    requests = queries.requests_of(registration)
     future = _future_slots(registration)
     proposable = {}
     for item in requests:
@@ -94,7 +94,7 @@ def mine(token: str, delegate_id: int | None):
             proposable[item.id] = [slot for slot in both if slot.id not in offered]
     return render_template(
         "meetings/mine.html", event=registration.event, registration=registration, person=person,
-        meetings=services.meetings_of(registration), requests=requests, proposable=proposable,
+        meetings=queries.meetings_of(registration), requests=requests, proposable=proposable,
         accept_form=forms.AcceptForm(formdata=None), propose_form=forms.ProposeForm(formdata=None),
         action_form=forms.ActionForm(formdata=None), can_request=registration.status == "confirmed" and bool(future))
 
@@ -106,7 +106,7 @@ def new_request(token: str, delegate_id: int | None):
     person = who(token, delegate_id)
     registration = person.registration
     form = forms.RequestForm()
-    partners = services.partners(registration)
+    partners = queries.partners(registration)
     form.recipient_id.choices = [SelectChoice("", _("Choose a participant"))] + [
         SelectChoice(str(p.id), f"{p.full_name} — {p.organisation_display}" if p.organisation_display else p.full_name)
         for p in partners]
@@ -146,7 +146,7 @@ def slot_label(slot, event) -> str:
 
 
 def _request_or_404(person: Who, request_id: int):
-    return found_or_404(services.request_of(person.registration, request_id))
+    return found_or_404(queries.request_of(person.registration, request_id))
 
 
 @bp.post(OWN + "/requests/<int:request_id>/accept", defaults=OWN_DEFAULTS)
@@ -202,7 +202,7 @@ def withdraw(token: str, request_id: int, delegate_id: int | None):
 def cancel(token: str, meeting_id: int, delegate_id: int | None):
     """Cancel a booked meeting; the other person is told and the table is free again."""
     person = who(token, delegate_id)
-    meeting = found_or_404(services.meeting_of(person.registration, meeting_id))
+    meeting = found_or_404(queries.meeting_of(person.registration, meeting_id))
     if _act(forms.ActionForm(), services.cancel_meeting, meeting, person.registration, person.actor):
         flash(_("The meeting is cancelled."), "success")
     return _back(person, "meetings")
@@ -211,4 +211,4 @@ def cancel(token: str, meeting_id: int, delegate_id: int | None):
 @bp.app_template_global()
 def meetings_for_agenda(registration) -> list:
     """The person's booked meetings, for their personal agenda page (templates/agenda/personal.html)."""
-    return services.meetings_of(registration)
+    return queries.meetings_of(registration)
