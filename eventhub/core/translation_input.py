@@ -11,7 +11,8 @@ from wtforms.validators import Length
 from eventhub.core import languages
 from eventhub.core.validation import Collector, text_value
 
-# Field -> (longest text, several lines?), per kind of record.
+# The form labels of the translatable texts. Their limits, {field: (longest, several lines?)}, belong to each
+# kind of record: events.validation.TRANSLATION_LIMITS, agenda.services.TRANSLATION_LIMITS.
 LABELS = {"title": _l("Title"), "summary": _l("Summary"), "description": _l("Description")}
 
 
